@@ -1,0 +1,106 @@
+"""`python -m pipeline COMMAND`: see `--help`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from pipeline import logging as plog
+from pipeline.config import get_settings
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from pipeline import devstack
+
+    s = get_settings()
+    if args.action == "up":
+        state = devstack.up(s)
+    elif args.action == "down":
+        devstack.down(s, purge=args.purge)
+        return 0
+    else:
+        state = devstack.status(s)
+    if args.json:
+        print(json.dumps(state, indent=2))
+    else:
+        for name, srv in state["servers"].items():
+            print(f"{name:8} {'up' if srv['up'] else 'down':5} port {srv['port']} pid {srv['pid']}")
+        print(f"kafka_bootstrap {state['kafka_bootstrap']}  s3_endpoint {state['s3_endpoint']}  bucket {state['bucket']}")
+    return 0 if state["up"] else 1
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from pipeline.stream.worker import run
+
+    return run(args.stage)
+
+
+def _submit(args: argparse.Namespace) -> int:
+    from pipeline.ingest.submit import submit_files
+
+    return submit_files(get_settings(), args.files, caller_id=args.caller_id, mailbox=args.mailbox)
+
+
+def _classify(_args: argparse.Namespace) -> int:
+    from pipeline.classify.cli import classify_lines
+
+    return classify_lines(sys.stdin, sys.stdout)
+
+
+def _process(args: argparse.Namespace) -> int:
+    from pipeline.process import process_files
+
+    return process_files(get_settings(), args.files, sys.stdout)
+
+
+def _tail(args: argparse.Namespace) -> int:
+    from pipeline.route.tail import tail
+
+    return tail(get_settings(), roles=args.role, count=args.count, timeout_s=args.timeout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline", description="Voicemail to callback task pipeline.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    dev = sub.add_parser("dev", help="local stack: real Kafka broker and S3 server")
+    dev.add_argument("action", choices=["up", "down", "status"])
+    dev.add_argument("--json", action="store_true", help="machine-readable connection details")
+    dev.add_argument("--purge", action="store_true", help="with down: delete topics' and bucket's data too")
+    dev.set_defaults(func=_dev)
+
+    w = sub.add_parser("worker", help="streaming workers (faust); all stages unless --stage")
+    w.add_argument("--stage", choices=["ingest", "transcribe", "classify", "route"], action="append",
+                   help="run only this stage (repeatable)")
+    w.set_defaults(func=_worker)
+
+    sm = sub.add_parser("submit", help="upload voicemail audio to the bucket and announce it")
+    sm.add_argument("files", nargs="+")
+    sm.add_argument("--caller-id")
+    sm.add_argument("--mailbox")
+    sm.set_defaults(func=_submit)
+
+    c = sub.add_parser("classify", help='JSON lines {"id","text"} on stdin -> triage JSON lines on stdout')
+    c.set_defaults(func=_classify)
+
+    pr = sub.add_parser("process", help="transcribe, classify and route audio files in-process (no Kafka)")
+    pr.add_argument("files", nargs="+")
+    pr.set_defaults(func=_process)
+
+    t = sub.add_parser("tail", help="print tasks from the role topics")
+    t.add_argument("--role", action="append", help="role to follow (repeatable; default all)")
+    t.add_argument("--count", type=int, help="stop after this many tasks")
+    t.add_argument("--timeout", type=float, default=None, help="stop after this many idle seconds")
+    t.set_defaults(func=_tail)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    plog.configure(get_settings().log_level)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""One typed settings object, read from `VM_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+DEFAULT_PROMPT = (
+    "Voicemail to a medical practice. Chest pain, shortness of breath, trouble breathing, "
+    "stroke, slurred speech, bleeding, fever, rash, swelling, refill, prescription, pharmacy, "
+    "appointment, test results, date of birth, callback number."
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VM_", extra="ignore")
+
+    # Kafka
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    topic_partitions: int = Field(default=4, ge=1)
+    topic_replication: int = Field(default=1, ge=1)
+    # PHI travels on these topics: keep it short by default (3 days).
+    topic_retention_ms: int = Field(default=3 * 24 * 3600 * 1000, ge=60_000)
+
+    # S3-compatible object storage
+    s3_endpoint: str = "http://127.0.0.1:19000"
+    bucket: str = "voicemail"
+    region: str = "us-east-1"
+    aws_access_key_id: str = "local-identity"
+    aws_secret_access_key: SecretStr = SecretStr("local-credential")
+
+    # Ingest
+    reconcile_interval_s: float = Field(default=2.0, gt=0)
+    state_dir: Path = REPO_ROOT / ".stack" / "state"
+
+    # Transcription
+    whisper_model: str = "base"  # "base" = the PyPI-shipped model; or a CTranslate2 model folder
+    whisper_compute_type: Literal["int8", "int8_float32", "float32"] = "int8"
+    whisper_cpu_threads: int = Field(default=2, ge=1)
+    whisper_beam_size: int = Field(default=1, ge=1)
+    whisper_initial_prompt: str = DEFAULT_PROMPT
+    max_audio_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    max_audio_seconds: float = Field(default=300.0, gt=0)
+    transcribe_concurrency: int = Field(default=1, ge=1)
+
+    # Routing
+    timezone: str = "America/New_York"
+
+    # Local dev stack
+    stack_dir: Path = REPO_ROOT / ".stack"
+    jar_cache: Path = REPO_ROOT / ".stack" / "jars"
+
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @property
+    def kafka_port(self) -> int:
+        return int(self.kafka_bootstrap.rsplit(":", 1)[1])
+
+    @property
+    def s3_port(self) -> int:
+        port = urlparse(self.s3_endpoint).port
+        if port is None:
+            raise ValueError(f"VM_S3_ENDPOINT needs an explicit port: {self.s3_endpoint}")
+        return port
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,295 @@
+"""The local stack: one real Apache Kafka node (KRaft) and a real S3 server (S3Proxy), both from
+Maven Central jars run on the machine's `java`, bound to 127.0.0.1.
+
+`up` is idempotent: a server whose pid is alive and whose port answers is left alone.
+`down` stops only the processes `up` started (by pid file) and keeps data unless `purge`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from base64 import urlsafe_b64encode
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import ClientError
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from pipeline import topics
+from pipeline.config import REPO_ROOT, Settings
+from pipeline.logging import get_logger
+
+log = get_logger(__name__)
+POM = REPO_ROOT / "deploy" / "local" / "pom.xml"
+
+
+class StackError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str  # "kafka" | "s3proxy"
+    port: int
+
+    def pidfile(self, s: Settings) -> Path:
+        return s.stack_dir / f"{self.name}.pid"
+
+    def logfile(self, s: Settings) -> Path:
+        return s.stack_dir / "logs" / f"{self.name}.log"
+
+
+def _servers(s: Settings) -> tuple[Server, Server]:
+    return Server("kafka", s.kafka_port), Server("s3proxy", s.s3_port)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _pid(server: Server, s: Settings) -> int | None:
+    try:
+        pid = int(server.pidfile(s).read_text())
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+    try:  # reap it if it is our own child that already exited (a zombie still answers kill 0)
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return None
+    except ChildProcessError:
+        pass
+    return pid
+
+
+def fetch_jars(s: Settings, profile: str) -> Path:
+    """Copy a server's jars from Maven Central (via the local ~/.m2) once into the jar cache."""
+    dest = s.jar_cache / profile
+    done = dest / ".complete"
+    if done.exists():
+        return dest
+    if shutil.which("mvn") is None:
+        raise StackError("mvn not found: install Maven (apt-get install maven)")
+    log.info("stack.fetch_jars", profile=profile)
+    subprocess.run(
+        ["mvn", "-q", "-B", "-f", str(POM), f"-P{profile}", "dependency:copy-dependencies",
+         f"-DoutputDirectory={dest}"],
+        check=True,
+    )
+    done.touch()
+    return dest
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise StackError("java not found: install OpenJDK 17 (apt-get install openjdk-17-jre-headless)")
+    return java
+
+
+def _spawn(server: Server, s: Settings, argv: list[str]) -> None:
+    server.logfile(s).parent.mkdir(parents=True, exist_ok=True)
+    with server.logfile(s).open("ab") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)  # survives the CLI; `down` ends it by pid
+    server.pidfile(s).write_text(str(proc.pid))
+
+
+def _await(server: Server, s: Settings, ready, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _pid(server, s) is None:
+            tail = server.logfile(s).read_text(errors="replace")[-2000:]
+            raise StackError(f"{server.name} exited during start; log {server.logfile(s)}:\n{tail}")
+        try:
+            if ready():
+                return
+        except Exception:  # noqa: BLE001 - not ready yet, whatever the client says
+            pass
+        time.sleep(0.5)
+    raise StackError(f"{server.name} not ready after {timeout:.0f}s; see {server.logfile(s)}")
+
+
+def _kafka_config(s: Settings, data: Path) -> Path:
+    controller_port = s.kafka_port + 1
+    conf = s.stack_dir / "kafka" / "server.properties"
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    conf.write_text("\n".join([
+        "process.roles=broker,controller",
+        "node.id=1",
+        f"controller.quorum.voters=1@127.0.0.1:{controller_port}",
+        f"listeners=PLAINTEXT://127.0.0.1:{s.kafka_port},CONTROLLER://127.0.0.1:{controller_port}",
+        f"advertised.listeners=PLAINTEXT://127.0.0.1:{s.kafka_port}",
+        "controller.listener.names=CONTROLLER",
+        "inter.broker.listener.name=PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        f"log.dirs={data}",
+        "num.partitions=1",
+        "offsets.topic.replication.factor=1",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "share.coordinator.state.topic.replication.factor=1",
+        "share.coordinator.state.topic.min.isr=1",
+        "group.initial.rebalance.delay.ms=0",
+        "auto.create.topics.enable=false",
+        "",
+    ]))
+    log4j = conf.parent / "log4j2.properties"
+    log4j.write_text("\n".join([
+        "appender.out.type=Console",
+        "appender.out.name=OUT",
+        "appender.out.layout.type=PatternLayout",
+        "appender.out.layout.pattern=[%d] %p %m (%c)%n",
+        "rootLogger.level=WARN",
+        "rootLogger.appenderRef.out.ref=OUT",
+        "logger.server.name=kafka.server.KafkaRaftServer",
+        "logger.server.level=INFO",
+        "",
+    ]))
+    return conf
+
+
+def _start_kafka(s: Settings) -> None:
+    server = _servers(s)[0]
+    if _pid(server, s) and _port_open(server.port):
+        log.info("stack.already_up", server="kafka", port=server.port)
+        return
+    if _port_open(server.port):
+        raise StackError(f"port {server.port} is taken by another process; set VM_KAFKA_BOOTSTRAP")
+    jars = fetch_jars(s, "kafka")
+    data = s.stack_dir / "kafka" / "data"
+    conf = _kafka_config(s, data)
+    classpath = f"{jars}/*"
+    java = [_java(), "-Xms256m", "-Xmx768m", f"-Dlog4j2.configurationFile={conf.parent / 'log4j2.properties'}",
+            "-cp", classpath]
+    if not (data / "meta.properties").exists():
+        cluster_id = urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        subprocess.run([*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(conf)],
+                       check=True, capture_output=True)
+    _spawn(server, s, [*java, "kafka.Kafka", str(conf)])
+
+    def ready() -> bool:
+        if not _port_open(server.port):
+            return False
+        admin = KafkaAdminClient(bootstrap_servers=s.kafka_bootstrap, request_timeout_ms=3000)
+        try:
+            return bool(admin.describe_cluster()["brokers"])
+        finally:
+            admin.close()
+
+    _await(server, s, ready)
+    log.info("stack.started", server="kafka", port=server.port)
+
+
+def s3_client(s: Settings):
+    return boto3.client(
+        "s3", endpoint_url=s.s3_endpoint, region_name=s.region,
+        aws_access_key_id=s.aws_access_key_id,
+        aws_secret_access_key=s.aws_secret_access_key.get_secret_value(),
+    )
+
+
+def _start_s3proxy(s: Settings) -> None:
+    server = _servers(s)[1]
+    if _pid(server, s) and _port_open(server.port):
+        log.info("stack.already_up", server="s3proxy", port=server.port)
+        return
+    if _port_open(server.port):
+        raise StackError(f"port {server.port} is taken by another process; set VM_S3_ENDPOINT")
+    jars = fetch_jars(s, "s3proxy")
+    data = s.stack_dir / "s3" / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    conf = s.stack_dir / "s3" / "s3proxy.properties"
+    conf.write_text("\n".join([
+        f"s3proxy.endpoint=http://127.0.0.1:{server.port}",
+        "s3proxy.authorization=aws-v2-or-v4",
+        f"s3proxy.identity={s.aws_access_key_id}",
+        f"s3proxy.credential={s.aws_secret_access_key.get_secret_value()}",
+        "jclouds.provider=filesystem",
+        f"jclouds.filesystem.basedir={data}",
+        "",
+    ]))
+    conf.chmod(0o600)
+    _spawn(server, s, [_java(), "-Xmx256m", "-cp", f"{jars}/*", "org.gaul.s3proxy.Main",
+                       "--properties", str(conf)])
+    _await(server, s, lambda: s3_client(s).list_buckets() is not None)
+    log.info("stack.started", server="s3proxy", port=server.port)
+
+
+def ensure_bucket(s: Settings) -> None:
+    client = s3_client(s)
+    try:
+        client.head_bucket(Bucket=s.bucket)
+    except ClientError:
+        client.create_bucket(Bucket=s.bucket)
+
+
+def ensure_topics(s: Settings) -> list[str]:
+    """Create the pipeline's topics (idempotent); returns the names created now."""
+    admin = KafkaAdminClient(bootstrap_servers=s.kafka_bootstrap, client_id="pipeline-admin")
+    try:
+        existing = set(admin.list_topics())
+        config = {"retention.ms": str(s.topic_retention_ms)}
+        new = [NewTopic(name, num_partitions=s.topic_partitions, replication_factor=s.topic_replication,
+                        topic_configs=config)
+               for name in topics.ALL if name not in existing]
+        if new:
+            try:
+                admin.create_topics(new)
+            except TopicAlreadyExistsError:
+                pass  # a concurrent `up` won the race
+        return [t.name for t in new]
+    finally:
+        admin.close()
+
+
+def up(s: Settings) -> dict:
+    s.stack_dir.mkdir(parents=True, exist_ok=True)
+    _start_kafka(s)
+    _start_s3proxy(s)
+    ensure_bucket(s)
+    created = ensure_topics(s)
+    log.info("stack.ready", topics_created=len(created))
+    return status(s)
+
+
+def down(s: Settings, purge: bool = False) -> None:
+    for server in _servers(s):
+        pid = _pid(server, s)
+        if pid is not None:
+            os.killpg(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            while _pid(server, s) is not None and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if _pid(server, s) is not None:
+                os.killpg(pid, signal.SIGKILL)
+            log.info("stack.stopped", server=server.name)
+        server.pidfile(s).unlink(missing_ok=True)
+    if purge:
+        for sub in ("kafka", "s3", "logs", "state"):
+            shutil.rmtree(s.stack_dir / sub, ignore_errors=True)
+
+
+def status(s: Settings) -> dict:
+    servers = {srv.name: {"pid": _pid(srv, s), "port": srv.port, "up": _pid(srv, s) is not None
+                          and _port_open(srv.port)} for srv in _servers(s)}
+    return {
+        "kafka_bootstrap": s.kafka_bootstrap,
+        "s3_endpoint": s.s3_endpoint,
+        "bucket": s.bucket,
+        "region": s.region,
+        "aws_access_key_id": s.aws_access_key_id,
+        "aws_secret_access_key": s.aws_secret_access_key.get_secret_value(),
+        "servers": servers,
+        "up": all(v["up"] for v in servers.values()),
+    }

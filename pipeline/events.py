@@ -1,0 +1,118 @@
+"""Event contracts: JSON Schemas under `schemas/`, deterministic ids, UTC times, (de)serialization."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from pipeline.config import REPO_ROOT
+
+SCHEMA_DIR = REPO_ROOT / "schemas"
+SCHEMA_VERSION = 1
+# Fixed namespace: ids must stay the same across releases and machines.
+_ID_NAMESPACE = uuid.UUID("6f1c2a7e-4b1d-5c8e-9a0f-3d2e1b4c5a60")
+
+# Topic -> schema file stem.
+SCHEMA_FOR = {
+    "voicemail.received": "voicemail.received",
+    "voicemail.transcribed": "voicemail.transcribed",
+    "voicemail.triaged": "voicemail.triaged",
+    "voicemail.dlq": "dlq",
+    "alerts.emergency": "alert",
+    "task": "task",
+}
+
+
+class SchemaError(ValueError):
+    """An event does not match its contract. `reason` is a stable code for the DLQ."""
+
+    reason = "schema_invalid"
+
+    def __init__(self, schema: str, path: str, message: str) -> None:
+        # jsonschema's message quotes the offending value, which may be PHI: keep path + validator only.
+        super().__init__(f"{schema}: {message} at {path or '/'}")
+
+
+class MalformedEvent(ValueError):
+    reason = "malformed_json"
+
+
+@lru_cache(maxsize=1)
+def _registry() -> Registry:
+    resources = []
+    for path in SCHEMA_DIR.glob("*.schema.json"):
+        contents = json.loads(path.read_text())
+        resources.append((path.name, Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / f"{SCHEMA_FOR[name]}.schema.json").read_text())
+    return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker())
+
+
+def validate(name: str, event: dict[str, Any]) -> dict[str, Any]:
+    error = next(iter(_validator(name).iter_errors(event)), None)
+    if error is not None:
+        path = "/" + "/".join(str(p) for p in error.absolute_path)
+        raise SchemaError(name, path, f"fails '{error.validator}'")
+    return event
+
+
+def encode(name: str, event: dict[str, Any]) -> bytes:
+    return json.dumps(validate(name, event), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def decode(name: str, raw: bytes | str | None) -> dict[str, Any]:
+    try:
+        event = json.loads(raw) if raw is not None else None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedEvent(f"not JSON: {type(exc).__name__}") from None
+    if not isinstance(event, dict):
+        raise MalformedEvent("not a JSON object")
+    return validate(name, event)
+
+
+def voicemail_id(bucket: str, key: str, version: str) -> str:
+    """Same object (bucket, key, version id or ETag) -> same id, on every path and every redelivery."""
+    return "vm-" + uuid.uuid5(_ID_NAMESPACE, f"{bucket}\x00{key}\x00{version}").hex
+
+
+def task_id(vm_id: str) -> str:
+    return "task-" + uuid.uuid5(_ID_NAMESPACE, f"task\x00{vm_id}").hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(ts: datetime) -> str:
+    return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def dead_letter(*, stage: str, reason: str, error: str, topic: str, raw: bytes | None,
+                vm_id: str | None = None) -> dict[str, Any]:
+    raw = raw or b""
+    try:
+        original, encoding = raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        original, encoding = base64.b64encode(raw).decode(), "base64"
+    return validate("voicemail.dlq", {
+        "schema_version": SCHEMA_VERSION,
+        "voicemail_id": vm_id,
+        "stage": stage,
+        "reason": reason,
+        "error": error,
+        "topic": topic,
+        "original": original,
+        "original_encoding": encoding,
+        "failed_at": iso(utcnow()),
+    })

@@ -1,0 +1,47 @@
+"""structlog JSON logs that cannot carry PHI by accident.
+
+Log lines carry ids and reason codes only. Exceptions are rendered without frame locals,
+since a transcript in a local variable would otherwise reach the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+from structlog.tracebacks import ExceptionDictTransformer
+
+# Keys that could hold PHI; dropped if a caller passes them by mistake.
+_PHI_KEYS = frozenset(
+    {"text", "transcript", "patient_name", "caller_name", "dob", "callback_number", "caller_id", "segments"}
+)
+
+
+def drop_phi(_logger: object, _method: str, event_dict: dict) -> dict:
+    for key in _PHI_KEYS & event_dict.keys():
+        event_dict[key] = "[redacted]"
+    return event_dict
+
+
+def configure(level: str = "info") -> None:
+    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
+    for noisy in ("aiokafka", "kafka", "faust", "mode", "botocore", "urllib3", "faster_whisper"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            drop_phi,
+            structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False)),
+            structlog.processors.JSONRenderer(),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+
+
+def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    return structlog.get_logger(name)
