@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     max_audio_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     max_audio_seconds: float = Field(default=300.0, gt=0)
     transcribe_concurrency: int = Field(default=1, ge=1)
+    model_cache: Path = REPO_ROOT / ".stack" / "models"
 
     # Routing
     timezone: str = "America/New_York"

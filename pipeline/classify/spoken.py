@@ -1,0 +1,159 @@
+"""Spoken and written numbers as callers say them: phone numbers and dates of birth."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|[A-Za-z]+|\d+|[^\w\s]")
+DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+               "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+UNITS = {w: int(d) for w, d in DIGIT_WORDS.items() if w not in ("oh", "o")}
+# Spanish voicemails say their numbers in Spanish ("tres cero dos, cinco cinco cinco").
+DIGIT_WORDS.update({"cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6",
+                    "siete": "7", "ocho": "8", "nueve": "9"})
+TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+            "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+            "twentieth": 20, "thirtieth": 30}
+MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december"], 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+_SEPARATORS = {",", "-", ".", "(", ")", "/"}
+_SENTENCE_END = re.compile(r"[.?!](\s|$)")
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def phone_numbers(text: str) -> list[tuple[str, int, int]]:
+    """US numbers spoken digit by digit ("three oh two, five five five ...") or written (302-555-0147),
+    as (E.164, start, end), in order of appearance."""
+    found: list[tuple[str, int, int]] = []
+    run, start, end = "", -1, -1
+
+    def close() -> None:
+        digits = run[1:] if len(run) == 11 and run.startswith("1") else run
+        if len(digits) == 10 and digits[0] not in "01":
+            found.append(("+1" + digits, start, end))
+
+    for tok, s, e in tokens(text):
+        digit = DIGIT_WORDS.get(tok) if tok.isalpha() else (tok if tok.isdigit() else None)
+        if tok in ("oh", "o") and not run:
+            digit = None  # "oh, hi" is not a zero; a zero inside a number run is
+        if digit is not None:
+            if not run:
+                start = s
+            run, end = run + digit, e
+        elif tok in _SEPARATORS and run and not _SENTENCE_END.match(text, s):
+            continue
+        else:
+            close()
+            run = ""
+    close()
+    return found
+
+
+def _number(words: list[str], i: int) -> tuple[int | None, int]:
+    """A cardinal or ordinal 1..99 spoken as words or digits at words[i] -> (value, words used)."""
+    if i >= len(words):
+        return None, 0
+    w = words[i]
+    if w.isdigit():
+        return int(w), 1
+    if w.rstrip("stndrh").isdigit() and w[-2:] in ("st", "nd", "rd", "th"):
+        return int(w[:-2]), 1
+    if w in TENS:
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if nxt in UNITS:
+            return TENS[w] + UNITS[nxt], 2
+        if nxt in ORDINALS and ORDINALS[nxt] < 10:
+            return TENS[w] + ORDINALS[nxt], 2
+        return TENS[w], 1
+    for table in (ORDINALS, TEENS, UNITS):
+        if w in table:
+            return table[w], 1
+    if w in ("twentieth", "thirtieth"):
+        return ORDINALS[w], 1
+    return None, 0
+
+
+def _year(words: list[str], i: int) -> tuple[int | None, int]:
+    """1948 | 'nineteen forty eight' | 'nineteen oh five' | 'two thousand (and) five' | '48' -> (year, used)."""
+    if i >= len(words):
+        return None, 0
+    w = words[i]
+    if w.isdigit():
+        n = int(w)
+        if len(w) == 4:
+            return n, 1
+        if len(w) == 2:
+            return _century(n), 1
+        return None, 0
+    if w == "two" and i + 1 < len(words) and words[i + 1] == "thousand":
+        j = i + 2 + (i + 2 < len(words) and words[i + 2] == "and")
+        rest, used = _number(words, j)
+        return (2000 + (rest or 0)), (j - i) + used
+    if w in TEENS or w == "twenty":
+        century = TEENS.get(w, 20)
+        if i + 1 < len(words) and words[i + 1] in ("oh", "o"):
+            unit, used = _number(words, i + 2)
+            if unit is not None and unit < 10:
+                return century * 100 + unit, 2 + used
+        rest, used = _number(words, i + 1)
+        if rest is not None and rest >= 10:
+            return century * 100 + rest, 1 + used
+    n, used = _number(words, i)
+    if n is not None and used and n >= 10:
+        return _century(n), used  # "sixty one" said for 1961
+    return None, 0
+
+
+def _century(two_digits: int) -> int:
+    this_year = date.today().year % 100
+    return (2000 if two_digits <= this_year else 1900) + two_digits
+
+
+def parse_date(words: list[str]) -> date | None:
+    """The first date in a short run of words after a cue: 'June fourteenth nineteen forty eight',
+    'June 14, 1948', 'oh four, twelve, sixty one', '3/22/55', 'the 9th of June 1950'."""
+    ws = [w for w in words if w not in {",", ".", "-", "/", "the", "of", "is", "was", "on", ":"}]
+    for i, w in enumerate(ws):
+        if w in MONTHS:  # month day year
+            day, used = _number(ws, i + 1)
+            year, _ = _year(ws, i + 1 + used)
+            if day and year:
+                return _safe(year, MONTHS[w], day)
+        day, used = _number(ws, i)
+        if day and i + used < len(ws) and ws[i + used] in MONTHS:  # day month year
+            year, _ = _year(ws, i + used + 1)
+            if year:
+                return _safe(year, MONTHS[ws[i + used]], day)
+        # numeric month day year, spoken or written: "oh four twelve sixty one", "3 22 55"
+        j, month = i, None
+        if w in ("oh", "o") and i + 1 < len(ws) and ws[i + 1] in UNITS:
+            month, j = UNITS[ws[i + 1]], i + 2
+        else:
+            month, used = _number(ws, i)
+            j = i + used
+        if month and 1 <= month <= 12:
+            day, used = _number(ws, j)
+            if day and 1 <= day <= 31:
+                year, _ = _year(ws, j + used)
+                if year:
+                    return _safe(year, month, day)
+        break  # the date must start right after the cue
+    return None
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        d = date(year, month, day)
+    except ValueError:
+        return None
+    return d if date(1900, 1, 1) <= d <= date.today() else None

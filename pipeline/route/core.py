@@ -1,0 +1,100 @@
+"""Triage -> callback task: role, priority, due-by, and a FHIR R4 Task validated before it leaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fhir.resources.R4B.task import Task as FhirTask  # R4B's Task is R4's Task, element for element
+from pydantic import ValidationError
+
+from pipeline import events
+from pipeline.route.policy import RoutingPolicy
+
+SYSTEM = "urn:voicemail-pipeline"
+
+
+class InvalidTask(ValueError):
+    reason = "fhir_invalid"
+
+
+@dataclass(frozen=True)
+class CallbackTask:
+    task_id: str
+    role: str
+    topic: str
+    priority: str
+    due_by: datetime
+    resource: dict  # the FHIR Task
+    alert: dict | None  # for alerts.emergency, without transcript
+
+
+def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage: dict,
+               authored_on: datetime) -> CallbackTask:
+    vm_id = voicemail["voicemail_id"]
+    task_id = events.task_id(vm_id)
+    role = triage["role"]
+    urgency = triage["urgency"]
+    priority = policy.priority[urgency]
+    received_at = datetime.fromisoformat(voicemail["received_at"].replace("Z", "+00:00"))
+    due_by = policy.due_by(urgency, received_at)
+
+    patient = triage["patient_name"] or triage["caller_name"] or "Unknown caller"
+    if triage["dob"]:
+        patient += f" (DOB {triage['dob']})"
+    inputs = [
+        _input("transcript", valueString=transcript["text"]),
+        _input("audio", valueUrl=f"s3://{voicemail['bucket']}/{voicemail['key']}"),
+        _input("urgency", valueCode=urgency),
+        *(_input("intent", valueCode=i) for i in triage["intents"]),
+    ]
+    if triage["callback_number"]:
+        inputs.append(_input("callback-number", valueString=triage["callback_number"]))
+    if triage["evidence"]:
+        reasons = sorted({e["rule"] for e in triage["evidence"] if e["field"] == "urgency"})
+        if reasons:
+            inputs.append(_input("evidence", valueString="; ".join(reasons)))
+    resource = {
+        "resourceType": "Task",
+        "id": task_id,
+        "identifier": [
+            {"system": f"{SYSTEM}:task", "value": task_id},
+            {"system": f"{SYSTEM}:voicemail", "value": vm_id},
+        ],
+        "status": "requested",
+        "intent": "order",
+        "priority": priority,
+        "code": {"coding": [{"system": f"{SYSTEM}:task-code", "code": "callback", "display": "Return patient call"}]},
+        "description": f"Call back: {urgency}, {', '.join(triage['intents'])}",
+        "for": {"display": patient},
+        "authoredOn": events.iso(authored_on),
+        "performerType": [{"coding": [{"system": f"{SYSTEM}:role", "code": role,
+                                       "display": policy.roles[role].display}]}],
+        "restriction": {"period": {"start": voicemail["received_at"], "end": events.iso(due_by)}},
+        "input": inputs,
+    }
+    if voicemail.get("caller_id"):
+        resource["note"] = [{"text": f"Caller id {voicemail['caller_id']}"}]
+    validate_task(resource)
+    alert = None
+    if urgency == "emergency":
+        alert = events.validate("alerts.emergency", {
+            "schema_version": events.SCHEMA_VERSION, "voicemail_id": vm_id, "task_id": task_id, "role": role,
+            "priority": priority, "due_by": events.iso(due_by),
+            "reasons": sorted({e["rule"] for e in triage["evidence"] if e["field"] == "urgency"}),
+            "mailbox": voicemail.get("mailbox"),
+        })
+    return CallbackTask(task_id, role, policy.roles[role].topic, priority, due_by, resource, alert)
+
+
+def validate_task(resource: dict) -> None:
+    events.validate("task", resource)
+    try:
+        FhirTask.model_validate(resource)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
+        raise InvalidTask(f"FHIR Task invalid at {fields}") from None
+
+
+def _input(kind: str, **value: str) -> dict:
+    return {"type": {"coding": [{"system": f"{SYSTEM}:task-input", "code": kind}]}, **value}
