@@ -38,6 +38,7 @@ class Settings(BaseSettings):
 
     # Ingest
     reconcile_interval_s: float = Field(default=2.0, gt=0)
+    ingest_prefix: str = ""
     state_dir: Path = REPO_ROOT / ".stack" / "state"
 
     # Transcription
@@ -51,8 +52,8 @@ class Settings(BaseSettings):
     transcribe_concurrency: int = Field(default=1, ge=1)
     model_cache: Path = REPO_ROOT / ".stack" / "models"
 
-    # Routing
-    timezone: str = "America/New_York"
+    # Routing: None = the packaged default policy (pipeline/route/default_policy.yaml)
+    routing_policy: Path | None = None
 
     # Local dev stack
     stack_dir: Path = REPO_ROOT / ".stack"

@@ -19,13 +19,13 @@ from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 from botocore.exceptions import ClientError
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from pipeline import topics
 from pipeline.config import REPO_ROOT, Settings
+from pipeline.ingest.s3 import client as s3_client
 from pipeline.logging import get_logger
 
 log = get_logger(__name__)
@@ -191,14 +191,6 @@ def _start_kafka(s: Settings) -> None:
     log.info("stack.started", server="kafka", port=server.port)
 
 
-def s3_client(s: Settings):
-    return boto3.client(
-        "s3", endpoint_url=s.s3_endpoint, region_name=s.region,
-        aws_access_key_id=s.aws_access_key_id,
-        aws_secret_access_key=s.aws_secret_access_key.get_secret_value(),
-    )
-
-
 def _start_s3proxy(s: Settings) -> None:
     server = _servers(s)[1]
     if _pid(server, s) and _port_open(server.port):
@@ -220,7 +212,14 @@ def _start_s3proxy(s: Settings) -> None:
         "",
     ]))
     conf.chmod(0o600)
-    _spawn(server, s, [_java(), "-Xmx256m", "-cp", f"{jars}/*", "org.gaul.s3proxy.Main",
+    logback = s.stack_dir / "s3" / "logback.xml"
+    logback.write_text(
+        '<configuration><appender name="OUT" class="ch.qos.logback.core.ConsoleAppender"><encoder>'
+        "<pattern>%d %level %logger{20} %msg%n</pattern></encoder></appender>"
+        '<root level="WARN"><appender-ref ref="OUT"/></root></configuration>\n'
+    )
+    _spawn(server, s, [_java(), "-Xmx256m", f"-Dlogback.configurationFile={logback}", "-cp", f"{jars}/*",
+                       "org.gaul.s3proxy.Main",
                        "--properties", str(conf)])
     _await(server, s, lambda: s3_client(s).list_buckets() is not None)
     log.info("stack.started", server="s3proxy", port=server.port)

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
 from pipeline.config import REPO_ROOT
+from pipeline.errors import Rejected
 
 SCHEMA_DIR = REPO_ROOT / "schemas"
 SCHEMA_VERSION = 1
@@ -30,18 +31,6 @@ SCHEMA_FOR = {
 }
 
 
-class SchemaError(ValueError):
-    """An event does not match its contract. `reason` is a stable code for the DLQ."""
-
-    reason = "schema_invalid"
-
-    def __init__(self, schema: str, path: str, message: str) -> None:
-        # jsonschema's message quotes the offending value, which may be PHI: keep path + validator only.
-        super().__init__(f"{schema}: {message} at {path or '/'}")
-
-
-class MalformedEvent(ValueError):
-    reason = "malformed_json"
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +52,8 @@ def validate(name: str, event: dict[str, Any]) -> dict[str, Any]:
     error = next(iter(_validator(name).iter_errors(event)), None)
     if error is not None:
         path = "/" + "/".join(str(p) for p in error.absolute_path)
-        raise SchemaError(name, path, f"fails '{error.validator}'")
+        # jsonschema's own message quotes the offending value, which may be PHI: path + keyword only.
+        raise Rejected("schema_invalid", f"{name}: fails '{error.validator}' at {path}")
     return event
 
 
@@ -75,9 +65,9 @@ def decode(name: str, raw: bytes | str | None) -> dict[str, Any]:
     try:
         event = json.loads(raw) if raw is not None else None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedEvent(f"not JSON: {type(exc).__name__}") from None
+        raise Rejected("malformed_json", f"not JSON ({type(exc).__name__})") from None
     if not isinstance(event, dict):
-        raise MalformedEvent("not a JSON object")
+        raise Rejected("malformed_json", "not a JSON object")
     return validate(name, event)
 
 

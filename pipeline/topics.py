@@ -1,5 +1,6 @@
 """Topic names: the one place they are spelled."""
 
+S3_EVENTS = "voicemail.s3-events"  # bucket notifications (AWS S3 / MinIO JSON)
 RECEIVED = "voicemail.received"
 TRANSCRIBED = "voicemail.transcribed"
 TRIAGED = "voicemail.triaged"
@@ -14,4 +15,4 @@ def task_topic(role: str) -> str:
     return f"tasks.{role}"
 
 
-ALL = (RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED, *(task_topic(r) for r in ROLES))
+ALL = (S3_EVENTS, RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED, *(task_topic(r) for r in ROLES))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from pipeline import events
 from pipeline.classify import lexicon
 from pipeline.classify.spoken import parse_date, phone_numbers, tokens
 
@@ -245,3 +247,14 @@ def _language(doc: Doc) -> str:
     words = [t.lower_ for t in doc if t.is_alpha]
     spanish = sum(w in _SPANISH for w in words)
     return "es" if words and spanish / len(words) > 0.08 else "en"
+
+
+def triaged_event(transcribed: dict, triage: dict, now: datetime) -> dict:
+    return events.validate("voicemail.triaged", {
+        "schema_version": events.SCHEMA_VERSION,
+        "voicemail_id": transcribed["voicemail_id"],
+        "voicemail": transcribed["voicemail"],
+        "transcript": transcribed["transcript"],
+        "triage": triage,
+        "triaged_at": events.iso(now),
+    })

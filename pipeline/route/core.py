@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,13 +11,10 @@ from fhir.resources.R4B.task import Task as FhirTask  # R4B's Task is R4's Task,
 from pydantic import ValidationError
 
 from pipeline import events
+from pipeline.errors import Rejected
 from pipeline.route.policy import RoutingPolicy
 
 SYSTEM = "urn:voicemail-pipeline"
-
-
-class InvalidTask(ValueError):
-    reason = "fhir_invalid"
 
 
 @dataclass(frozen=True)
@@ -87,13 +86,19 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
     return CallbackTask(task_id, role, policy.roles[role].topic, priority, due_by, resource, alert)
 
 
+def triage_fingerprint(triage: dict) -> str:
+    """What the task says, without evidence offsets: equal fingerprints mean an identical task."""
+    essential = {k: v for k, v in triage.items() if k != "evidence"}
+    return hashlib.sha256(json.dumps(essential, sort_keys=True).encode()).hexdigest()[:32]
+
+
 def validate_task(resource: dict) -> None:
     events.validate("task", resource)
     try:
         FhirTask.model_validate(resource)
     except ValidationError as exc:
         fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
-        raise InvalidTask(f"FHIR Task invalid at {fields}") from None
+        raise Rejected("fhir_invalid", f"FHIR Task invalid at {fields}") from None
 
 
 def _input(kind: str, **value: str) -> dict:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 import av
 import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.audio import decode_audio
 
+from pipeline import events
 from pipeline.config import Settings
+from pipeline.errors import Rejected
 from pipeline.logging import get_logger
 from pipeline.transcribe import model as model_files
 
@@ -19,12 +22,8 @@ log = get_logger(__name__)
 SAMPLE_RATE = 16000
 
 
-class AudioRejected(ValueError):
-    """Audio the stage cannot or should not transcribe; `reason` is the DLQ reason code."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
+class AudioRejected(Rejected):
+    """Audio the stage cannot or should not transcribe."""
 
 
 @dataclass(frozen=True)
@@ -107,3 +106,13 @@ class Transcriber:
             "duration_s": round(info.duration, 2),
             "model": {"id": self.model_id, "compute_type": self.compute_type, "beam_size": self.beam_size},
         }
+
+
+def transcribed_event(received: dict, transcript: dict, now: datetime) -> dict:
+    return events.validate("voicemail.transcribed", {
+        "schema_version": events.SCHEMA_VERSION,
+        "voicemail_id": received["voicemail_id"],
+        "voicemail": received,
+        "transcript": transcript,
+        "transcribed_at": events.iso(now),
+    })

@@ -1,0 +1,27 @@
+"""Classify stage shell: voicemail.transcribed -> spaCy triage -> voicemail.triaged."""
+
+from __future__ import annotations
+
+import faust
+
+from pipeline import events, topics
+from pipeline.classify.core import Classifier, triaged_event
+from pipeline.config import Settings
+from pipeline.stream.app import Outcome, StageShell
+
+
+def register(app: faust.App, _s: Settings) -> None:
+    classifier = Classifier()  # once per worker process
+    shell = StageShell(app, "classify", topics.TRANSCRIBED)
+
+    async def step(raw: bytes) -> Outcome:
+        transcribed = events.decode(topics.TRANSCRIBED, raw)
+        transcript = transcribed["transcript"]
+        triage = classifier.classify(transcript["text"], language=transcript["language"])
+        out = triaged_event(transcribed, triage, events.utcnow())
+        return Outcome([(topics.TRIAGED, out["voicemail_id"], events.encode(topics.TRIAGED, out))])
+
+    @app.agent(shell.topic(topics.TRANSCRIBED), name="classify")
+    async def classify(stream: faust.StreamT) -> None:
+        async for raw in stream:
+            await shell.handle(raw, step)

@@ -1,0 +1,73 @@
+"""Ingest stage shell -> voicemail.received, from two sources:
+- bucket notifications (AWS S3 / MinIO event JSON) on the notifications topic;
+- the bucket reconciler on a timer, which catches objects whose notification was lost.
+
+Run one ingest worker per bucket: the reconciler's checkpoint is a local file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import faust
+from botocore.exceptions import ClientError
+
+from pipeline import events, topics
+from pipeline.config import Settings
+from pipeline.errors import Rejected
+from pipeline.ingest import notifications
+from pipeline.ingest import s3 as s3io
+from pipeline.ingest.core import received_event
+from pipeline.ingest.reconciler import Reconciler
+from pipeline.logging import get_logger
+from pipeline.stream.app import Outcome, Output, StageShell
+
+log = get_logger(__name__)
+
+
+def register(app: faust.App, s: Settings) -> None:
+    s3 = s3io.client(s)
+    reconciler = Reconciler(s3, s.bucket, s.state_dir / "reconciler" / f"{s.bucket}.json", prefix=s.ingest_prefix)
+    from_notifications = StageShell(app, "ingest", topics.S3_EVENTS)
+    from_bucket = StageShell(app, "ingest", f"s3://{s.bucket}/{s.ingest_prefix}")
+
+    def announce(raw: bytes) -> list[Output]:
+        out = []
+        for ann in notifications.parse(raw, s.bucket):
+            if not ann.key.startswith(s.ingest_prefix):
+                continue
+            try:
+                obj = s3io.head(s3, ann.bucket, ann.key)  # metadata is not in the notification
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+                    raise Rejected("object_missing", "announced object not found") from None
+                raise
+            event = received_event(obj, "notification", events.utcnow())
+            out.append((topics.RECEIVED, event["voicemail_id"], events.encode(topics.RECEIVED, event)))
+        return out
+
+    async def step(raw: bytes) -> Outcome:
+        return Outcome(await asyncio.get_running_loop().run_in_executor(None, announce, raw))
+
+    @app.agent(from_notifications.topic(topics.S3_EVENTS), name="notifications")
+    async def notified(stream: faust.StreamT) -> None:
+        async for raw in stream:
+            await from_notifications.handle(raw, step)
+
+    @app.timer(interval=s.reconcile_interval_s, name="reconcile")
+    async def reconcile() -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            done = await loop.run_in_executor(None, reconciler.scan, events.utcnow())
+        except Exception as exc:  # noqa: BLE001 - storage unreachable: the next pass tries again
+            log.warning("ingest.scan_failed", error=type(exc).__name__)
+            return
+        for obj, exc in done.rejected:
+            ref = json.dumps({"bucket": obj.bucket, "key": obj.key, "etag": obj.etag}).encode()
+            await from_bucket.dead_letter(ref, obj.voicemail_id, exc.reason, str(exc))
+        await from_bucket.publish([(topics.RECEIVED, e["voicemail_id"], events.encode(topics.RECEIVED, e))
+                                   for e in done.events])
+        reconciler.commit(done)  # only after the broker acked every event of the pass
+        if done.events:
+            log.info("ingest.announced", count=len(done.events), rejected=len(done.rejected))

@@ -1,0 +1,86 @@
+"""Stored object -> `voicemail.received` claim-check event. Pure: no S3, no Kafka."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipeline import events
+from pipeline.errors import Rejected
+
+# Object metadata an answering service sets (S3 returns it without the x-amz-meta- prefix).
+META_CALLER_ID = "caller-id"
+META_MAILBOX = "mailbox"
+META_RECEIVED_AT = "received-at"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+INTERNAL_PREFIX = ".pipeline/"
+
+
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    bucket: str
+    key: str
+    etag: str
+    size: int
+    last_modified: datetime
+    version_id: str | None = None
+    content_type: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def voicemail_id(self) -> str:
+        return events.voicemail_id(self.bucket, self.key, self.version_id or self.etag)
+
+
+def check_key(key: str) -> None:
+    if len(key) > 1024:
+        raise Rejected("key_rejected", "key longer than 1024 characters")
+    if _CONTROL.search(key):
+        raise Rejected("key_rejected", "key contains control characters")
+    if ".." in key.split("/"):
+        raise Rejected("key_rejected", "key contains a '..' segment")
+
+
+def received_event(obj: StoredObject, source: str, now: datetime) -> dict:
+    check_key(obj.key)
+    meta = {k.lower(): v.strip() for k, v in obj.metadata.items()}
+    missing = []
+    received_at = _parse_time(meta.get(META_RECEIVED_AT))
+    if received_at is None:
+        missing.append("received_at")
+        received_at = obj.last_modified  # when the object landed: the best proxy we have
+    caller_id = meta.get(META_CALLER_ID) or None
+    mailbox = meta.get(META_MAILBOX) or None
+    if caller_id is None:
+        missing.append("caller_id")
+    if mailbox is None:
+        missing.append("mailbox")
+    return events.validate("voicemail.received", {
+        "schema_version": events.SCHEMA_VERSION,
+        "voicemail_id": obj.voicemail_id,
+        "bucket": obj.bucket,
+        "key": obj.key,
+        "version_id": obj.version_id,
+        "etag": obj.etag.strip('"'),
+        "size": obj.size,
+        "content_type": obj.content_type,
+        "caller_id": caller_id,
+        "mailbox": mailbox,
+        "received_at": events.iso(received_at),
+        "metadata_missing": sorted(missing),
+        "source": source,
+        "emitted_at": events.iso(now),
+    })
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return ts if ts.tzinfo is not None else None  # a time without zone is ambiguous: treat as missing

@@ -1,0 +1,91 @@
+"""Bucket reconciler: lists the bucket and announces every object not announced before.
+
+Delivery: at-least-once. The checkpoint is written only after the caller has flushed the events
+of a pass, so a crash repeats a pass (downstream ids are deterministic) and never skips one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from pipeline import events
+from pipeline.errors import Rejected
+from pipeline.ingest import s3 as s3io
+from pipeline.ingest.core import INTERNAL_PREFIX, StoredObject, received_event
+
+# Objects may appear in a listing with a LastModified older than objects already seen
+# (clock skew, slow multipart uploads): look back this far past the watermark.
+GRACE = timedelta(minutes=15)
+
+
+@dataclass
+class Checkpoint:
+    watermark: datetime | None = None
+    seen: dict[str, str] = field(default_factory=dict)  # "key etag" -> last_modified (ISO)
+
+    @classmethod
+    def load(cls, path: Path) -> Checkpoint:
+        if not path.exists():
+            return cls()
+        raw = json.loads(path.read_text())
+        wm = raw.get("watermark")
+        return cls(datetime.fromisoformat(wm) if wm else None, dict(raw.get("seen", {})))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"watermark": self.watermark.isoformat() if self.watermark else None,
+                                   "seen": self.seen}))
+        os.replace(tmp, path)  # atomic: a crash leaves the old or the new checkpoint, never half
+
+
+@dataclass(frozen=True)
+class Pass:
+    events: list[dict]
+    rejected: list[tuple[StoredObject, Rejected]]
+    objects: list[StoredObject]
+
+
+class Reconciler:
+    def __init__(self, s3, bucket: str, checkpoint_path: Path, prefix: str = "") -> None:
+        self.s3, self.bucket, self.prefix, self.path = s3, bucket, prefix, checkpoint_path
+        self.checkpoint = Checkpoint.load(checkpoint_path)
+
+    def scan(self, now: datetime) -> Pass:
+        """One listing; HEAD (for metadata) only objects not seen yet."""
+        horizon = self.checkpoint.watermark - GRACE if self.checkpoint.watermark else None
+        out, rejected, objects = [], [], []
+        for item in s3io.list_objects(self.s3, self.bucket, self.prefix):
+            if item["Key"].startswith(INTERNAL_PREFIX) or (horizon and item["LastModified"] < horizon):
+                continue
+            if _seen_key(item["Key"], item["ETag"]) in self.checkpoint.seen:
+                continue
+            obj = s3io.head(self.s3, self.bucket, item["Key"])
+            objects.append(obj)
+            try:
+                out.append(received_event(obj, "reconciler", now))
+            except Rejected as exc:
+                rejected.append((obj, exc))
+        return Pass(out, rejected, objects)
+
+    def commit(self, done: Pass) -> None:
+        """Record a pass as announced; call only after its events (and dead letters) are flushed."""
+        cp = self.checkpoint
+        for obj in done.objects:
+            cp.seen[_seen_key(obj.key, obj.etag)] = obj.last_modified.isoformat()
+            if cp.watermark is None or obj.last_modified > cp.watermark:
+                cp.watermark = obj.last_modified
+        if cp.watermark is not None:
+            horizon = cp.watermark - GRACE
+            cp.seen = {k: v for k, v in cp.seen.items() if datetime.fromisoformat(v) >= horizon}
+        if done.objects:
+            cp.save(self.path)
+
+
+def _seen_key(key: str, etag: str) -> str:
+    # Listings carry no version id, so key + ETag identifies what was announced.
+    return key + " " + etag.strip('"')

@@ -1,0 +1,107 @@
+"""The thin Kafka shell around the pure stage cores: one faust app (= one consumer group) per stage.
+
+Delivery guarantee: at-least-once. An agent returns from a message only after its outputs are
+acknowledged by the broker (acks=all), so the offset faust commits afterwards never runs ahead of
+what was produced. faust acks a message even when the agent raises, so no exception may leave an
+agent: a failing message becomes a dead letter on `voicemail.dlq`, and the agent moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import faust
+
+from pipeline import events, topics
+from pipeline.config import Settings
+from pipeline.errors import Rejected
+from pipeline.logging import get_logger
+
+log = get_logger(__name__)
+Output = tuple[str, str, bytes]  # topic, key, value
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outputs: list[Output]
+    on_acked: Callable[[], None] | None = None  # state to record once the broker has the outputs
+
+
+Step = Callable[[bytes], Awaitable[Outcome]]
+
+
+def make_app(stage: str, s: Settings) -> faust.App:
+    s.state_dir.mkdir(parents=True, exist_ok=True)
+    return faust.App(
+        f"voicemail-{stage}",
+        broker=f"kafka://{s.kafka_bootstrap}",
+        key_serializer="raw",
+        value_serializer="raw",  # we decode and validate ourselves, so bad bytes become dead letters
+        store="memory://",  # tables rebuild from their changelog topics on start
+        datadir=str(s.state_dir / f"faust-{stage}"),
+        web_enabled=False,
+        topic_disable_leader=True,
+        topic_partitions=s.topic_partitions,
+        topic_replication_factor=s.topic_replication,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+    )
+
+
+class StageShell:
+    def __init__(self, app: faust.App, stage: str, source: str) -> None:
+        self.app, self.stage, self.source = app, stage, source
+        self._topics: dict[str, faust.TopicT] = {}
+
+    def topic(self, name: str) -> faust.TopicT:
+        if name not in self._topics:
+            self._topics[name] = self.app.topic(name, key_type=bytes, value_type=bytes)
+        return self._topics[name]
+
+    async def publish(self, outputs: list[Output]) -> None:
+        """Send and wait for the broker's ack. Retries without end: dropping output would lose a voicemail,
+        and blocking here holds the offset, so a stuck broker shows up as lag, not as loss."""
+        delay = 0.5
+        while True:
+            try:
+                futures = [await self.topic(t).send(key=k.encode(), value=v) for t, k, v in outputs]
+                await asyncio.gather(*futures)
+                return
+            except Exception as exc:  # noqa: BLE001 - any send failure is retried the same way
+                log.warning("stage.publish_retry", stage=self.stage, error=type(exc).__name__, delay_s=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    async def handle(self, raw: bytes | None, step: Step) -> None:
+        """Run `step`, publish its outputs, then record its state; any failure becomes a dead letter."""
+        vm_id = _voicemail_id(raw)
+        try:
+            outcome = await step(raw)
+        except Rejected as exc:
+            await self.dead_letter(raw, vm_id, exc.reason, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - never let an exception escape: faust would ack and lose it
+            log.error("stage.unexpected_error", stage=self.stage, voicemail_id=vm_id, error=type(exc).__name__)
+            await self.dead_letter(raw, vm_id, "unexpected_error", type(exc).__name__)
+            return
+        await self.publish(outcome.outputs)
+        if outcome.on_acked is not None:
+            outcome.on_acked()
+        log.info("stage.done", stage=self.stage, voicemail_id=vm_id, outputs=[t for t, _, _ in outcome.outputs])
+
+    async def dead_letter(self, raw: bytes | None, vm_id: str | None, reason: str, error: str) -> None:
+        record = events.dead_letter(stage=self.stage, reason=reason, error=error, topic=self.source, raw=raw,
+                                    vm_id=vm_id)
+        log.warning("stage.dead_letter", stage=self.stage, voicemail_id=vm_id, reason=reason)
+        await self.publish([(topics.DLQ, vm_id or "unknown", events.encode(topics.DLQ, record))])
+
+
+def _voicemail_id(raw: bytes | None) -> str | None:
+    try:
+        vm_id = json.loads(raw)["voicemail_id"]
+    except Exception:  # noqa: BLE001 - best effort, only to label the dead letter
+        return None
+    return vm_id if isinstance(vm_id, str) and len(vm_id) < 64 else None

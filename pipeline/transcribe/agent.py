@@ -1,0 +1,47 @@
+"""Transcribe stage shell: voicemail.received -> fetch object -> Whisper (in a thread) -> voicemail.transcribed."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import faust
+
+from pipeline import events, topics
+from pipeline.config import Settings
+from pipeline.ingest import s3 as s3io
+from pipeline.logging import get_logger
+from pipeline.stream.app import Outcome, StageShell
+from pipeline.transcribe.core import Transcriber, transcribed_event
+
+log = get_logger(__name__)
+
+
+def register(app: faust.App, s: Settings) -> None:
+    transcriber = Transcriber(s)  # once per worker process
+    s3 = s3io.client(s)
+    # Inference runs in threads so heartbeats and rebalances go on during long audio.
+    pool = ThreadPoolExecutor(max_workers=s.transcribe_concurrency, thread_name_prefix="whisper")
+    shell = StageShell(app, "transcribe", topics.RECEIVED)
+    # voicemail_id -> model id that transcribed it: a redelivered or re-announced voicemail is not
+    # transcribed again (the costly part); a new model does transcribe it again.
+    done = app.Table("transcribed", default=None, key_type=str, value_type=str)
+
+    async def step(raw: bytes) -> Outcome:
+        received = events.decode(topics.RECEIVED, raw)
+        vm_id = received["voicemail_id"]
+        if done.get(vm_id) == transcriber.model_id:
+            log.info("transcribe.duplicate_skipped", voicemail_id=vm_id)
+            return Outcome([])
+        loop = asyncio.get_running_loop()
+        data = await loop.run_in_executor(pool, s3io.fetch, s3, received["bucket"], received["key"],
+                                          received["etag"], s.max_audio_bytes)
+        transcript = await loop.run_in_executor(pool, transcriber.transcribe, data)
+        out = transcribed_event(received, transcript, events.utcnow())
+        return Outcome([(topics.TRANSCRIBED, vm_id, events.encode(topics.TRANSCRIBED, out))],
+                       on_acked=lambda: done.__setitem__(vm_id, transcriber.model_id))
+
+    @app.agent(shell.topic(topics.RECEIVED), name="transcribe", concurrency=s.transcribe_concurrency)
+    async def transcribe(stream: faust.StreamT) -> None:
+        async for raw in stream:
+            await shell.handle(raw, step)
