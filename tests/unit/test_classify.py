@@ -1,0 +1,87 @@
+import pytest
+
+from pipeline.classify.core import Classifier
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier()
+
+
+def test_red_flag_is_emergency_for_a_clinician(classifier: Classifier) -> None:
+    t = classifier.classify("Hi this is Ann Lee. My husband can't breathe and his lips are turning blue.")
+    assert t["urgency"] == "emergency"
+    assert t["role"] == "clinician"
+    assert t["intents"][0] == "symptom_report"
+    flags = [e for e in t["evidence"] if e["field"] == "urgency"]
+    assert flags and all(e["rule"].startswith("red_flag:") for e in flags)
+
+
+def test_negated_red_flag_does_not_trigger(classifier: Classifier) -> None:
+    t = classifier.classify("This is Sam Ford, no chest pain or anything, I just need a refill on my lisinopril.")
+    assert t["urgency"] == "routine"
+    assert t["intents"] == ["medication_refill"]
+    assert t["role"] == "nurse"
+    assert t["medications"] == ["lisinopril"]
+
+
+def test_past_episode_is_history_not_emergency(classifier: Classifier) -> None:
+    t = classifier.classify("I was in the emergency room last week for chest pain and it checked out fine. "
+                            "I need to make a follow up appointment.")
+    assert t["urgency"] == "routine"
+    assert "appointment" in t["intents"]
+
+
+def test_red_flag_wins_over_routine_content(classifier: Classifier) -> None:
+    t = classifier.classify("I need to reschedule my appointment, also my face is drooping and my words are slurred.")
+    assert t["urgency"] == "emergency"
+
+
+def test_infant_fever_is_emergency(classifier: Classifier) -> None:
+    t = classifier.classify("My son is six weeks old and he has a fever of a hundred point five.")
+    assert t["urgency"] == "emergency"
+    assert any(e["rule"] == "red_flag:infant_fever" for e in t["evidence"])
+
+
+def test_out_of_critical_medication_is_urgent(classifier: Classifier) -> None:
+    t = classifier.classify("She ran out of her insulin this morning and needs a new prescription today.")
+    assert t["urgency"] == "urgent"
+    assert "medication_refill" in t["intents"]
+
+
+def test_billing_goes_to_billing(classifier: Classifier) -> None:
+    t = classifier.classify("Hi this is Joe Park, I got a statement saying I owe money but my insurance covers it.")
+    assert (t["urgency"], t["role"], t["intents"]) == ("informational", "billing", ["billing_insurance"])
+
+
+def test_caregiver_names_patient_and_caller_apart(classifier: Classifier) -> None:
+    t = classifier.classify("Hello, I'm calling about my father, Walter Grant. He's been vomiting all night. "
+                            "I'm his daughter, Nora. Call me at six one oh, five five five, zero one nine nine.")
+    assert t["caller_relationship"] == "caregiver"
+    assert t["patient_name"] == "Walter Grant"
+    assert t["caller_name"] == "Nora"
+    assert t["callback_number"] == "+16105550199"
+
+
+def test_preferred_callback_number_wins(classifier: Classifier) -> None:
+    t = classifier.classify("Call me at home, two one five, five five five, zero one one one, or my cell, "
+                            "two one five, five five five, zero one two two, the cell is better.")
+    assert t["callback_number"] == "+12155550122"
+
+
+def test_dob_from_spoken_date(classifier: Classifier) -> None:
+    t = classifier.classify("This is Mary Cole, date of birth July fourth, nineteen sixty two, returning your call.")
+    assert t["dob"] == "1962-07-04"
+    assert t["intents"] == ["returning_call"]
+    assert t["role"] == "front_desk"
+
+
+def test_nothing_recognizable_is_other(classifier: Classifier) -> None:
+    t = classifier.classify("Thanks so much to everyone, you were all wonderful.")
+    assert t["intents"] == ["other"]
+    assert t["urgency"] == "informational"
+
+
+def test_spanish_is_detected(classifier: Classifier) -> None:
+    t = classifier.classify("Hola, habla Carmen. Necesito una cita para mi esposo. Gracias.")
+    assert t["language"] == "es"

@@ -1,0 +1,77 @@
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from pipeline.errors import Rejected
+from pipeline.ingest import notifications
+from pipeline.ingest.core import StoredObject, received_event
+from pipeline.ingest.submit import sniff
+
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+
+
+def obj(key: str = "inbox/a.wav", **meta: str) -> StoredObject:
+    return StoredObject("voicemail", key, '"abc123"', 1000, datetime(2026, 11, 26, 14, 0, tzinfo=UTC), metadata=meta)
+
+
+def test_metadata_becomes_event_fields() -> None:
+    e = received_event(obj(**{"caller-id": "+12155550100", "mailbox": "main", "received-at": "2026-11-26T13:59:00Z"}),
+                       "reconciler", NOW)
+    assert (e["caller_id"], e["mailbox"], e["received_at"]) == ("+12155550100", "main", "2026-11-26T13:59:00Z")
+    assert e["metadata_missing"] == []
+    assert e["etag"] == "abc123"
+
+
+def test_missing_metadata_is_tolerated_and_marked() -> None:
+    e = received_event(obj(**{"received-at": "yesterday"}), "reconciler", NOW)
+    assert e["received_at"] == "2026-11-26T14:00:00Z"  # falls back to when the object landed
+    assert e["metadata_missing"] == ["caller_id", "mailbox", "received_at"]
+
+
+@pytest.mark.parametrize("key", ["a/../b.wav", "a\x00b.wav", "x" * 1025])
+def test_hostile_keys_are_rejected(key: str) -> None:
+    with pytest.raises(Rejected) as err:
+        received_event(obj(key), "reconciler", NOW)
+    assert err.value.reason == "key_rejected"
+
+
+def aws_record(event: str, bucket: str, key: str) -> dict:
+    return {"eventVersion": "2.1", "eventSource": "aws:s3", "eventName": event,
+            "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": 10, "eTag": "abc"}}}
+
+
+def test_aws_notification_created_objects_only_keys_decoded() -> None:
+    doc = {"Records": [aws_record("ObjectCreated:Put", "voicemail", "inbox/my+message%281%29.wav"),
+                       aws_record("ObjectRemoved:Delete", "voicemail", "inbox/old.wav"),
+                       aws_record("ObjectCreated:Put", "other-bucket", "x.wav")]}
+    found = notifications.parse(json.dumps(doc).encode(), "voicemail")
+    assert [(a.bucket, a.key, a.etag) for a in found] == [("voicemail", "inbox/my message(1).wav", "abc")]
+
+
+def test_minio_notification_format() -> None:
+    doc = {"EventName": "s3:ObjectCreated:Put", "Key": "voicemail/inbox/a.wav",
+           "Records": [aws_record("s3:ObjectCreated:Put", "voicemail", "inbox/a.wav")]}
+    assert [a.key for a in notifications.parse(json.dumps(doc).encode(), "voicemail")] == ["inbox/a.wav"]
+
+
+def test_test_event_is_ignored_and_garbage_rejected() -> None:
+    assert notifications.parse(b'{"Service":"Amazon S3","Event":"s3:TestEvent"}', "voicemail") == []
+    for raw, reason in [(b"nope", "malformed_json"), (b'{"Records": [{"x": 1}]}', "malformed_notification")]:
+        with pytest.raises(Rejected) as err:
+            notifications.parse(raw, "voicemail")
+        assert err.value.reason == reason
+
+
+@pytest.mark.parametrize(("head", "ctype"), [
+    (b"RIFF\x00\x00\x00\x00WAVEfmt ", "audio/wav"), (b"OggS\x00\x02", "audio/ogg"), (b"fLaC\x00", "audio/flac"),
+    (b"ID3\x04\x00", "audio/mpeg"), (b"\xff\xfb\x90\x00", "audio/mpeg"), (b"\x00\x00\x00\x20ftypM4A ", "audio/mp4"),
+])
+def test_sniff_audio(head: bytes, ctype: str) -> None:
+    assert sniff(head) == ctype
+
+
+def test_sniff_rejects_non_audio() -> None:
+    with pytest.raises(Rejected) as err:
+        sniff(b"%PDF-1.7\n")
+    assert err.value.reason == "not_audio"

@@ -1,0 +1,79 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fhir.resources.R4B.task import Task
+
+from pipeline.errors import Rejected
+from pipeline.route.core import build_task, triage_fingerprint, validate_task
+from pipeline.route.policy import DEFAULT_POLICY, PolicyError, load_policy
+
+POLICY = load_policy()
+VM = {"voicemail_id": "vm-" + "1" * 32, "bucket": "voicemail", "key": "inbox/a.wav",
+      "received_at": "2026-11-26T15:00:00Z", "caller_id": "+12155550100", "mailbox": "main"}
+TRANSCRIPT = {"text": "words"}
+
+
+def triage(urgency: str, role: str, **extra: object) -> dict:
+    return {"urgency": urgency, "intents": ["symptom_report"], "role": role, "callback_number": "+12155550100",
+            "patient_name": "Pat Doe", "caller_name": "Pat Doe", "dob": "1950-01-02", "medications": [],
+            "caller_relationship": "self", "language": "en",
+            "evidence": [{"field": "urgency", "value": urgency, "start": 0, "end": 5, "rule": "red_flag:chest_pain"}],
+            **extra}
+
+
+@pytest.mark.parametrize(("urgency", "role", "priority", "due"), [
+    ("emergency", "clinician", "stat", "2026-11-26T15:15:00Z"),
+    ("urgent", "nurse", "urgent", "2026-11-26T16:00:00Z"),
+    ("routine", "front_desk", "routine", "2026-11-26T19:00:00Z"),
+])
+def test_priority_and_due_by(urgency: str, role: str, priority: str, due: str) -> None:
+    task = build_task(POLICY, VM, TRANSCRIPT, triage(urgency, role), datetime(2026, 11, 26, 15, 1, tzinfo=UTC))
+    assert task.topic == f"tasks.{role}"
+    assert task.resource["priority"] == priority
+    assert task.resource["restriction"]["period"]["end"] == due
+    Task.model_validate(task.resource)  # a real FHIR R4 Task
+
+
+def test_informational_waits_for_the_next_business_day() -> None:
+    friday_evening = {**VM, "received_at": "2026-11-27T23:30:00Z"}
+    task = build_task(POLICY, friday_evening, TRANSCRIPT, triage("informational", "billing"), datetime.now(UTC))
+    assert task.resource["restriction"]["period"]["end"] == "2026-11-30T22:00:00Z"  # Monday 17:00 New York
+
+
+def test_only_emergencies_alert_and_without_transcript() -> None:
+    now = datetime.now(UTC)
+    emergency = build_task(POLICY, VM, TRANSCRIPT, triage("emergency", "clinician"), now)
+    assert emergency.alert is not None and emergency.alert["reasons"] == ["red_flag:chest_pain"]
+    assert "words" not in str(emergency.alert) and "Pat" not in str(emergency.alert)
+    assert build_task(POLICY, VM, TRANSCRIPT, triage("urgent", "nurse"), now).alert is None
+
+
+def test_same_voicemail_same_task_id() -> None:
+    now = datetime.now(UTC)
+    a = build_task(POLICY, VM, TRANSCRIPT, triage("urgent", "nurse"), now)
+    b = build_task(POLICY, VM, TRANSCRIPT, triage("emergency", "clinician"), now)
+    assert a.task_id == b.task_id == a.resource["identifier"][0]["value"]
+
+
+def test_fingerprint_ignores_evidence_offsets_only() -> None:
+    t = triage("urgent", "nurse")
+    moved = {**t, "evidence": []}
+    assert triage_fingerprint(t) == triage_fingerprint(moved)
+    assert triage_fingerprint(t) != triage_fingerprint({**t, "urgency": "emergency"})
+
+
+def test_invalid_fhir_is_rejected() -> None:
+    task = build_task(POLICY, VM, TRANSCRIPT, triage("urgent", "nurse"), datetime.now(UTC)).resource
+    with pytest.raises(Rejected) as err:
+        validate_task({**task, "authoredOn": "not a date"})
+    assert err.value.reason == "fhir_invalid"
+
+
+def test_policy_errors_are_clear(tmp_path: Path) -> None:
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(DEFAULT_POLICY.read_text().replace("urgent: 1h", "urgent: soon")
+                   .replace("America/New_York", "Mars/Base"))
+    with pytest.raises(PolicyError) as err:
+        load_policy(bad)
+    assert "soon" in str(err.value) and "Mars/Base" in str(err.value)

@@ -1,0 +1,42 @@
+from datetime import date
+
+import pytest
+
+from pipeline.classify.spoken import parse_date, phone_numbers, tokens
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("call me at two one five, five five five, zero one three two", ["+12155550132"]),
+    ("My number is 302-555-0119.", ["+13025550119"]),
+    ("(610) 555-0177 or 215.555.0132!", ["+16105550177", "+12155550132"]),
+    ("one eight five six, five five five, zero one zero four", ["+18565550104"]),
+    ("tres cero dos, cinco cinco cinco, cero uno dos siete", ["+13025550127"]),
+    ("Please call 215-555-0132. Oh, and thanks", ["+12155550132"]),  # "Oh" after a sentence is not a zero
+    ("I owe two hundred and forty dollars", []),
+    ("five five five, zero one", []),  # too short to be a number
+])
+def test_phone_numbers(text: str, expected: list[str]) -> None:
+    assert [n for n, _, _ in phone_numbers(text)] == expected
+
+
+def test_phone_number_span_points_at_the_words() -> None:
+    text = "reach me at three oh two, five five five, zero one four seven please"
+    (_, start, end), = phone_numbers(text)
+    assert text[start:end] == "three oh two, five five five, zero one four seven"
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("June fourteenth nineteen forty eight", date(1948, 6, 14)),
+    ("June 14, 1948", date(1948, 6, 14)),
+    ("oh four, twelve, sixty one", date(1961, 4, 12)),
+    ("three, twenty two, fifty five", date(1955, 3, 22)),
+    ("November second, nineteen seventy", date(1970, 11, 2)),
+    ("August thirtieth, nineteen eighty nine", date(1989, 8, 30)),
+    ("the 9th of June 1950", date(1950, 6, 9)),
+    ("3/22/55", date(1955, 3, 22)),
+    ("January first, two thousand and five", date(2005, 1, 1)),
+    ("February thirtieth, nineteen fifty", None),  # no such day
+    ("next Tuesday", None),
+])
+def test_parse_date(said: str, expected: date | None) -> None:
+    assert parse_date([t for t, _, _ in tokens(said)]) == expected
