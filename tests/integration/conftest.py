@@ -1,0 +1,85 @@
+"""One real stack per test session: a Kafka broker and S3Proxy on their own ports and folders
+(so a running `make demo` stack is left alone), plus `python -m pipeline worker` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from kafka import KafkaConsumer
+
+from pipeline import devstack, topics
+from pipeline.config import Settings
+from pipeline.ingest import s3 as s3io
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="session")
+def stack_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("stack")
+    return {
+        "VM_KAFKA_BOOTSTRAP": "127.0.0.1:29092",
+        "VM_S3_ENDPOINT": "http://127.0.0.1:29000",
+        "VM_STACK_DIR": str(root),
+        "VM_STATE_DIR": str(root / "state"),
+        "VM_RECONCILE_INTERVAL_S": "1",
+    }
+
+
+@pytest.fixture(scope="session")
+def stack(stack_env: dict[str, str]) -> Iterator[Settings]:
+    s = Settings(**{k.removeprefix("VM_").lower(): v for k, v in stack_env.items()})
+    devstack.up(s)
+    yield s
+    devstack.down(s, purge=True)
+
+
+@pytest.fixture(scope="session")
+def worker_log(stack: Settings, stack_env: dict[str, str]) -> Iterator[Path]:
+    log = stack.stack_dir / "worker.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "worker"], cwd=REPO, stdout=out,
+                                stderr=subprocess.STDOUT, env={**os.environ, **stack_env})
+    yield log
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def s3(stack: Settings):
+    """A plain boto3 client, as an answering service would use."""
+    return s3io.client(stack)
+
+
+def collect(s: Settings, names: list[str], want: Callable[[dict], bool], count: int, timeout: float,
+            settle: float = 5.0) -> list[tuple[str, dict]]:
+    """Read `names` from the beginning with a plain kafka-python consumer until `count` wanted
+    messages arrived, then keep reading `settle` seconds more so duplicates would show."""
+    consumer = KafkaConsumer(*names, bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False, group_id=None)
+    got: list[tuple[str, dict]] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            for records in consumer.poll(timeout_ms=500).values():
+                for record in records:
+                    value = json.loads(record.value)
+                    if want(value):
+                        got.append((record.topic, value))
+            if len(got) >= count:
+                deadline = min(deadline, time.monotonic() + settle)
+    finally:
+        consumer.close()
+    return got
+
+
+TASK_TOPICS = [topics.task_topic(r) for r in topics.ROLES]
