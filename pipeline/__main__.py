@@ -7,6 +7,7 @@ import json
 import sys
 
 from pipeline import logging as plog
+from pipeline import topics
 from pipeline.config import get_settings
 
 
@@ -57,7 +58,13 @@ def _process(args: argparse.Namespace) -> int:
 def _tail(args: argparse.Namespace) -> int:
     from pipeline.route.tail import tail
 
-    return tail(get_settings(), roles=args.role, count=args.count, timeout_s=args.timeout)
+    return tail(get_settings(), roles=args.role, count=args.count, timeout_s=args.timeout, as_json=args.json)
+
+
+def _demo(_args: argparse.Namespace) -> int:
+    from pipeline.demo import demo
+
+    return demo(get_settings())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,10 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     pr.set_defaults(func=_process)
 
     t = sub.add_parser("tail", help="print tasks from the role topics")
-    t.add_argument("--role", action="append", help="role to follow (repeatable; default all)")
+    t.add_argument("--role", action="append", choices=topics.ROLES, help="role to follow (repeatable; default all)")
     t.add_argument("--count", type=int, help="stop after this many tasks")
     t.add_argument("--timeout", type=float, default=None, help="stop after this many idle seconds")
+    t.add_argument("--json", action="store_true", help="print whole FHIR Tasks as JSON lines")
     t.set_defaults(func=_tail)
+
+    d = sub.add_parser("demo", help="stack + workers + sample voicemails -> tasks per role")
+    d.set_defaults(func=_demo)
     return p
 
 

@@ -85,7 +85,7 @@ def utcnow() -> datetime:
 
 
 def iso(ts: datetime) -> str:
-    return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return ts.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def dead_letter(*, stage: str, reason: str, error: str, topic: str, raw: bytes | None,

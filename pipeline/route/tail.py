@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from typing import IO
 
 from kafka import KafkaConsumer
@@ -12,22 +13,31 @@ from pipeline import topics
 from pipeline.config import Settings
 
 
-def tail(s: Settings, roles: list[str] | None = None, count: int | None = None, timeout_s: float | None = None,
-         out: IO[str] = sys.stdout) -> int:
-    wanted = [topics.task_topic(r) for r in (roles or topics.ROLES)]
-    consumer = KafkaConsumer(*wanted, bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
+def read_tasks(s: Settings, roles: list[str] | None = None, idle_timeout_s: float | None = None
+               ) -> Iterator[tuple[str, dict]]:
+    """(topic, FHIR Task) from the role topics, oldest first; ends after `idle_timeout_s` without one."""
+    consumer = KafkaConsumer(*(topics.task_topic(r) for r in (roles or topics.ROLES)),
+                             bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
                              enable_auto_commit=False,
-                             consumer_timeout_ms=int(timeout_s * 1000) if timeout_s else float("inf"))
-    seen = 0
+                             consumer_timeout_ms=int(idle_timeout_s * 1000) if idle_timeout_s else float("inf"))
     try:
         for msg in consumer:
-            task = json.loads(msg.value)
-            print(json.dumps({"topic": msg.topic, "task_id": task["id"], "priority": task["priority"],
-                              "due_by": task["restriction"]["period"]["end"], "for": task["for"]["display"],
-                              "description": task["description"]}), file=out, flush=True)
-            seen += 1
-            if count is not None and seen >= count:
-                break
+            yield msg.topic, json.loads(msg.value)
     finally:
         consumer.close()
+
+
+def summary(topic: str, task: dict) -> str:
+    due = task["restriction"]["period"]["end"]
+    return f"{topic:18} {task['priority']:8} due {due:25} {task['for']['display']:32} {task['description']}"
+
+
+def tail(s: Settings, roles: list[str] | None = None, count: int | None = None, timeout_s: float | None = None,
+         as_json: bool = False, out: IO[str] = sys.stdout) -> int:
+    seen = 0
+    for topic, task in read_tasks(s, roles, timeout_s):
+        print(json.dumps({"topic": topic, "task": task}) if as_json else summary(topic, task), file=out, flush=True)
+        seen += 1
+        if count is not None and seen >= count:
+            break
     return 0 if count is None or seen >= count else 1
