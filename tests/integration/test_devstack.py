@@ -1,0 +1,52 @@
+"""`dev up | status` against the real processes the session fixture started."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
+
+from pipeline import devstack, topics
+from pipeline.config import Settings
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
+
+
+def dev(stack_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline", "dev", *args], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, **stack_env}, timeout=180, check=False)
+
+
+def test_status_json_tells_any_client_how_to_connect(stack: Settings, stack_env: dict[str, str]) -> None:
+    result = dev(stack_env, "status", "--json")
+    assert result.returncode == 0
+    state = json.loads(result.stdout)
+    assert state["kafka_bootstrap"] == "127.0.0.1:29092"
+    assert state["s3_endpoint"] == "http://127.0.0.1:29000"
+    assert {"bucket", "region", "aws_access_key_id", "aws_secret_access_key"} <= state.keys()
+    assert state["up"] is True
+
+
+def test_up_again_changes_nothing(stack: Settings, stack_env: dict[str, str]) -> None:
+    before = devstack.status(stack)["servers"]
+    result = dev(stack_env, "up")
+    assert result.returncode == 0, result.stderr
+    assert devstack.status(stack)["servers"] == before  # same pids: nothing restarted
+    assert devstack.ensure_topics(stack) == []  # every topic already there
+
+
+def test_topics_have_configured_partitions_and_retention(stack: Settings) -> None:
+    admin = KafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
+    try:
+        described = {t["name"]: t for t in admin.describe_topics(list(topics.ALL))}
+        assert {name: len(described[name]["partitions"]) for name in topics.ALL} == dict.fromkeys(
+            topics.ALL, stack.topic_partitions)
+        config = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topics.RECEIVED)])
+        assert config["topic"][topics.RECEIVED]["retention.ms"]["value"] == str(stack.topic_retention_ms)
+    finally:
+        admin.close()
