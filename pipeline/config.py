@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     whisper_cpu_threads: int = Field(default=2, ge=1)
     whisper_beam_size: int = Field(default=1, ge=1)
     whisper_initial_prompt: str = DEFAULT_PROMPT
+    whisper_hotwords: str = ""  # extra words of this practice: drug names, doctors, local places
+    review_min_language_probability: float = Field(default=0.7, ge=0, le=1)
+    review_min_avg_logprob: float = Field(default=-0.8, le=0)
     max_audio_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     max_audio_seconds: float = Field(default=300.0, gt=0)
     transcribe_concurrency: int = Field(default=1, ge=1)

@@ -48,7 +48,8 @@ def process_files(s: Settings, files: list[str], out: IO[str]) -> int:
             print(json.dumps({"file": name, "error": "unreadable", "detail": exc.strerror or type(exc).__name__}),
                   file=out, flush=True)
             continue
-        line = {"file": name, "transcript": transcript["text"], **{k: triage[k] for k in LABEL_KEYS},
+        line = {"file": name, "transcript": transcript["text"], "needs_review": transcript["needs_review"],
+                **{k: triage[k] for k in LABEL_KEYS},
                 "task": task.resource}
         print(json.dumps(line, ensure_ascii=False), file=out, flush=True)
     return 1 if failed else 0

@@ -14,6 +14,7 @@ from typing import IO
 from kafka import KafkaProducer
 
 from pipeline import events, topics
+from pipeline.audio import AudioLimits, check_bytes, sniff
 from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.ingest import s3 as s3io
@@ -22,32 +23,11 @@ from pipeline.logging import get_logger
 
 log = get_logger(__name__)
 
-# Magic bytes -> content type: the extension is a claim, the bytes are the truth.
-_SIGNATURES = [
-    (b"RIFF", 0, b"WAVE", 8, "audio/wav"),
-    (b"OggS", 0, None, 0, "audio/ogg"),
-    (b"fLaC", 0, None, 0, "audio/flac"),
-    (b"ID3", 0, None, 0, "audio/mpeg"),
-    (b"ftyp", 4, None, 0, "audio/mp4"),
-]
-
-
-def sniff(head: bytes) -> str:
-    for magic, at, magic2, at2, ctype in _SIGNATURES:
-        if head[at:at + len(magic)] == magic and (magic2 is None or head[at2:at2 + len(magic2)] == magic2):
-            return ctype
-    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:  # MPEG audio frame sync
-        return "audio/mpeg"
-    raise Rejected("not_audio", "file does not start like WAV, MP3, OGG, FLAC or M4A")
-
-
 def upload(s3, s: Settings, path: Path, caller_id: str | None, mailbox: str | None) -> dict:
     data = path.read_bytes()
-    if not data:
-        raise Rejected("audio_empty", "file is empty")
-    if len(data) > s.max_audio_bytes:
-        raise Rejected("audio_too_large", f"{len(data)} bytes > {s.max_audio_bytes}")
-    ctype = sniff(data[:16])
+    # The checks the transcribe stage makes before decoding: refuse here what it would dead-letter.
+    check_bytes(data, AudioLimits(s.max_audio_bytes, s.max_audio_seconds))
+    ctype = sniff(data[:16]) or "application/octet-stream"
     # Content-addressed key: submitting the same recording twice names the same object.
     key = f"incoming/{hashlib.sha256(data).hexdigest()[:32]}{path.suffix.lower()}"
     now = events.utcnow()

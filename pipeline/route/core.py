@@ -72,8 +72,15 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
         "restriction": {"period": {"start": voicemail["received_at"], "end": events.iso(due_by)}},
         "input": inputs,
     }
+    notes = []
+    if transcript.get("needs_review"):
+        # Low transcription confidence: the reviewer must listen, not trust the words.
+        inputs.append(_input("needs-review", valueBoolean=True))
+        notes.append(f"Listen to the audio: transcript flagged ({', '.join(transcript['review_reasons'])})")
     if voicemail.get("caller_id"):
-        resource["note"] = [{"text": f"Caller id {voicemail['caller_id']}"}]
+        notes.append(f"Caller id {voicemail['caller_id']}")
+    if notes:
+        resource["note"] = [{"text": n} for n in notes]
     validate_task(resource)
     alert = None
     if urgency == "emergency":
@@ -101,5 +108,5 @@ def validate_task(resource: dict) -> None:
         raise Rejected("fhir_invalid", f"FHIR Task invalid at {fields}") from None
 
 
-def _input(kind: str, **value: str) -> dict:
+def _input(kind: str, **value: object) -> dict:
     return {"type": {"coding": [{"system": f"{SYSTEM}:task-input", "code": kind}]}, **value}

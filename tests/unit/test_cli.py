@@ -39,6 +39,6 @@ def test_process_files_and_report_bad_ones(tmp_path, sample_labels: dict[str, di
     assert first["callback_number"] == sample_labels["sample02"]["callback_number"]
     assert first["task"]["resourceType"] == "Task" and first["task"]["priority"] == "urgent"
     assert "incision" in first["transcript"].lower()
-    assert second == {"file": str(junk), "error": "audio_corrupt", "detail": "audio_corrupt: InvalidDataError"}
+    assert second == {"file": str(junk), "error": "not_audio", "detail": "not_audio: bytes match no audio format"}
     # PHI stays out of the logs on stderr.
     assert "incision" not in result.stderr.lower() and "Lopez" not in result.stderr

@@ -6,7 +6,6 @@ import pytest
 from pipeline.errors import Rejected
 from pipeline.ingest import notifications
 from pipeline.ingest.core import StoredObject, received_event
-from pipeline.ingest.submit import sniff
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
@@ -61,17 +60,3 @@ def test_test_event_is_ignored_and_garbage_rejected() -> None:
         with pytest.raises(Rejected) as err:
             notifications.parse(raw, "voicemail")
         assert err.value.reason == reason
-
-
-@pytest.mark.parametrize(("head", "ctype"), [
-    (b"RIFF\x00\x00\x00\x00WAVEfmt ", "audio/wav"), (b"OggS\x00\x02", "audio/ogg"), (b"fLaC\x00", "audio/flac"),
-    (b"ID3\x04\x00", "audio/mpeg"), (b"\xff\xfb\x90\x00", "audio/mpeg"), (b"\x00\x00\x00\x20ftypM4A ", "audio/mp4"),
-])
-def test_sniff_audio(head: bytes, ctype: str) -> None:
-    assert sniff(head) == ctype
-
-
-def test_sniff_rejects_non_audio() -> None:
-    with pytest.raises(Rejected) as err:
-        sniff(b"%PDF-1.7\n")
-    assert err.value.reason == "not_audio"

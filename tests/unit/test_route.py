@@ -63,6 +63,15 @@ def test_fingerprint_ignores_evidence_offsets_only() -> None:
     assert triage_fingerprint(t) != triage_fingerprint({**t, "urgency": "emergency"})
 
 
+def test_low_confidence_transcript_asks_for_a_listen() -> None:
+    shaky = {"text": "words", "needs_review": True, "review_reasons": ["low_confidence"]}
+    task = build_task(POLICY, VM, shaky, triage("urgent", "nurse"), datetime.now(UTC)).resource
+    Task.model_validate(task)
+    assert {"type": {"coding": [{"system": "urn:voicemail-pipeline:task-input", "code": "needs-review"}]},
+            "valueBoolean": True} in task["input"]
+    assert any("low_confidence" in n["text"] for n in task["note"])
+
+
 def test_invalid_fhir_is_rejected() -> None:
     task = build_task(POLICY, VM, TRANSCRIPT, triage("urgent", "nurse"), datetime.now(UTC)).resource
     with pytest.raises(Rejected) as err:
