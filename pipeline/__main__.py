@@ -61,6 +61,12 @@ def _tail(args: argparse.Namespace) -> int:
     return tail(get_settings(), roles=args.role, count=args.count, timeout_s=args.timeout, as_json=args.json)
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from pipeline.bench import bench_transcribe
+
+    return bench_transcribe(get_settings(), args.files, args.refs, sys.stdout)
+
+
 def _demo(_args: argparse.Namespace) -> int:
     from pipeline.demo import demo
 
@@ -101,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--timeout", type=float, default=None, help="stop after this many idle seconds")
     t.add_argument("--json", action="store_true", help="print whole FHIR Tasks as JSON lines")
     t.set_defaults(func=_tail)
+
+    b = sub.add_parser("bench", help="benchmarks that print figures")
+    bsub = b.add_subparsers(dest="what", required=True)
+    bt = bsub.add_parser("transcribe", help="plain faster-whisper loop vs the transcribe stage on the same files")
+    bt.add_argument("files", nargs="+")
+    bt.add_argument("--refs", help="LABELS.md JSONL whose ids match the file names, for WER")
+    bt.set_defaults(func=_bench)
 
     d = sub.add_parser("demo", help="stack + workers + sample voicemails -> tasks per role")
     d.set_defaults(func=_demo)

@@ -12,11 +12,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-DEFAULT_PROMPT = (
-    "Voicemail to a medical practice. Chest pain, shortness of breath, trouble breathing, "
-    "stroke, slurred speech, bleeding, fever, rash, swelling, refill, prescription, pharmacy, "
-    "appointment, test results, date of birth, callback number."
-)
+# Decoding prompts per detected language: they bias Whisper toward clinical words it otherwise
+# mishears on phone audio ("chest pain" as "Jess Payne"). The drug names are among the most
+# prescribed in the US. A prompt in the wrong language hurts, so each language gets its own.
+DEFAULT_PROMPTS = {
+    "en": "Voicemail to a medical practice. Chest pain, shortness of breath, trouble breathing, stroke, slurred "
+          "speech, bleeding, fever, rash, swelling, refill, prescription, pharmacy, appointment, test results, "
+          "date of birth, callback number. Lisinopril, atorvastatin, levothyroxine, Synthroid, metformin, "
+          "amlodipine, metoprolol, omeprazole, losartan, albuterol, gabapentin, hydrochlorothiazide, sertraline, "
+          "insulin, Eliquis, warfarin, prednisone.",
+    "es": "Mensaje de voz para un consultorio médico. Dolor de pecho, dificultad para respirar, fiebre, tos, "
+          "sangrado, cita, receta, farmacia, resultados, fecha de nacimiento, número de teléfono.",
+}
 
 
 class Settings(BaseSettings):
@@ -46,7 +53,7 @@ class Settings(BaseSettings):
     whisper_compute_type: Literal["int8", "int8_float32", "float32"] = "int8"
     whisper_cpu_threads: int = Field(default=2, ge=1)
     whisper_beam_size: int = Field(default=1, ge=1)
-    whisper_initial_prompt: str = DEFAULT_PROMPT
+    whisper_prompts: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PROMPTS))  # JSON in the env
     whisper_hotwords: str = ""  # extra words of this practice: drug names, doctors, local places
     review_min_language_probability: float = Field(default=0.7, ge=0, le=1)
     review_min_avg_logprob: float = Field(default=-0.8, le=0)

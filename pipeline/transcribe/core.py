@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,13 +54,13 @@ class Transcriber:
         path, self.model_id = model_files.resolve(settings.whisper_model, settings.model_cache)
         self.compute_type = settings.whisper_compute_type
         self.beam_size = settings.whisper_beam_size
-        self.initial_prompt = settings.whisper_initial_prompt or None
+        self.prompts = {lang: p for lang, p in settings.whisper_prompts.items() if p}
         self.hotwords = settings.whisper_hotwords or None
         self.limits = AudioLimits(settings.max_audio_bytes, settings.max_audio_seconds)
         self.review = ReviewThresholds(settings.review_min_language_probability, settings.review_min_avg_logprob)
         self.model = WhisperModel(str(path), device="cpu", compute_type=self.compute_type,
                                   cpu_threads=settings.whisper_cpu_threads)
-        vocabulary = f"{self.initial_prompt}|{self.hotwords}".encode()
+        vocabulary = json.dumps([self.prompts, self.hotwords], sort_keys=True).encode()
         self.model_info = {"id": self.model_id, "compute_type": self.compute_type, "beam_size": self.beam_size,
                            "vad": True, "vocabulary_sha256": hashlib.sha256(vocabulary).hexdigest()[:16]}
         self.load_seconds = round(time.monotonic() - started, 2)
@@ -68,9 +69,11 @@ class Transcriber:
     def transcribe(self, data: bytes) -> dict:
         """Audio bytes -> the `transcript` object of voicemail.transcribed. Raises AudioRejected."""
         audio = load_audio(data, self.limits)
+        # Language first (on speech only), so the prompt can be in the caller's language.
+        language, language_probability, _ = self.model.detect_language(audio, vad_filter=True)
         segments, info = self.model.transcribe(
-            audio, beam_size=self.beam_size, vad_filter=True, initial_prompt=self.initial_prompt,
-            hotwords=self.hotwords, condition_on_previous_text=False,
+            audio, language=language, beam_size=self.beam_size, vad_filter=True,
+            initial_prompt=self.prompts.get(language), hotwords=self.hotwords, condition_on_previous_text=False,
         )
         kept, dropped = [], 0
         # `segments` is lazy: decoding errors surface here, inside the caller's error handling.
@@ -83,12 +86,12 @@ class Transcriber:
                          "compression_ratio": round(s.compression_ratio, 3)})
         if not kept:
             raise AudioRejected("no_speech", "no speech found" + (f" ({dropped} segments dropped)" if dropped else ""))
-        reasons = review_reasons(info.language_probability, kept, dropped, self.review)
+        reasons = review_reasons(language_probability, kept, dropped, self.review)
         return {
             "text": " ".join(s["text"] for s in kept),
             "segments": kept,
-            "language": info.language,
-            "language_probability": round(info.language_probability, 4),
+            "language": language,
+            "language_probability": round(language_probability, 4),
             "duration_s": round(info.duration, 2),
             "speech_s": round(info.duration_after_vad, 2),
             "needs_review": bool(reasons),

@@ -1,0 +1,119 @@
+"""`python -m pipeline bench transcribe FILES... [--refs SET.jsonl]`.
+
+In one run, the same files through two arms, each in its own process so peak RSS is its own:
+- plain: faster-whisper with the library's defaults (same model files): WhisperModel(path).transcribe(file);
+- stage: the transcribe stage as the workers run it (checks, VAD, clinical prompt, configured settings).
+Prints real-time factor, voicemails/min, the speed ratio plain/stage, peak RSS and, where a script
+exists for a file (LABELS.md set with "id" = file stem), WER.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import re
+import resource
+import time
+from pathlib import Path
+from typing import IO
+
+from pipeline.config import Settings
+
+
+def _plain(files: list[str], s: Settings, out: mp.Queue) -> None:
+    from faster_whisper import WhisperModel
+
+    from pipeline.transcribe.model import resolve
+
+    path, _ = resolve(s.whisper_model, s.model_cache)
+    model = WhisperModel(str(path))  # library defaults: compute type, threads
+    texts = {}
+
+    def run(name: str) -> str:
+        segments, _ = model.transcribe(name)  # library defaults: beam 5, no VAD, no prompt
+        return " ".join(seg.text.strip() for seg in segments)
+
+    run(files[0])  # warm-up, not timed (same for both arms)
+    started = time.perf_counter()
+    for name in files:
+        texts[name] = run(name)
+    out.put({"seconds": time.perf_counter() - started, "texts": texts, "rejected": {},
+             "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def _stage(files: list[str], s: Settings, out: mp.Queue) -> None:
+    from pipeline.errors import Rejected
+    from pipeline.transcribe.core import Transcriber
+
+    transcriber = Transcriber(s)
+    texts, rejected = {}, {}
+    datas = {name: Path(name).read_bytes() for name in files}
+    try:
+        transcriber.transcribe(datas[files[0]])  # warm-up
+    except Rejected:
+        pass
+    started = time.perf_counter()
+    for name in files:
+        try:
+            texts[name] = transcriber.transcribe(datas[name])["text"]
+        except Rejected as exc:
+            rejected[name] = exc.reason
+    out.put({"seconds": time.perf_counter() - started, "texts": texts, "rejected": rejected,
+             "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def _in_process(target, files: list[str], s: Settings) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(files, s, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def normalize(text: str) -> str:
+    """Whisper's English normalizer, plus: phone digits written 215-555-0132 read as one number,
+    ordinals as numbers, so "fourteenth" and "14" compare equal once both are digits."""
+    from whisper_normalizer.english import EnglishTextNormalizer
+
+    text = re.sub(r"(?<=\d)[-.](?=\d)", "", text)
+    text = EnglishTextNormalizer()(text)
+    return re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", text)
+
+
+def wer(refs: dict[str, str], texts: dict[str, str]) -> tuple[float | None, int]:
+    import jiwer
+
+    pairs = [(normalize(refs[k]), normalize(v)) for k, v in texts.items() if k in refs]
+    if not pairs:
+        return None, 0
+    return jiwer.wer([r for r, _ in pairs], [h for _, h in pairs]), len(pairs)
+
+
+def bench_transcribe(s: Settings, files: list[str], refs_path: str | None, out: IO[str]) -> int:
+    from faster_whisper.audio import decode_audio
+
+    audio_s = sum(decode_audio(f).size / 16000 for f in files)
+    refs = {}
+    if refs_path:
+        for line in Path(refs_path).read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                refs[row["id"]] = row["text"]
+    arms = {"plain": _in_process(_plain, files, s), "stage": _in_process(_stage, files, s)}
+    print(f"{len(files)} files, {audio_s:.1f} s of audio; model {s.whisper_model}; "
+          f"stage: {s.whisper_compute_type}, beam {s.whisper_beam_size}, {s.whisper_cpu_threads} threads, VAD, prompt",
+          file=out)
+    print(f"{'arm':6} {'seconds':>8} {'RTF':>6} {'vm/min':>7} {'peak RSS MiB':>13} {'WER':>6} {'rejected':>9}", file=out)
+    for name, arm in arms.items():
+        by_id = {Path(f).stem: t for f, t in arm["texts"].items()}
+        score, scored = wer(refs, by_id)
+        print(f"{name:6} {arm['seconds']:8.1f} {arm['seconds'] / audio_s:6.3f} {len(files) / arm['seconds'] * 60:7.1f} "
+              f"{arm['rss_mib']:13.0f} {'-' if score is None else f'{score:.3f}':>6} {len(arm['rejected']):9d}",
+              file=out)
+        for f, reason in arm["rejected"].items():
+            print(f"       rejected {Path(f).name}: {reason}", file=out)
+    print(f"speed ratio plain/stage: {arms['plain']['seconds'] / arms['stage']['seconds']:.2f}"
+          + (f" (WER over {scored} scripted files)" if refs else ""), file=out)
+    return 0
