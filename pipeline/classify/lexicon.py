@@ -75,23 +75,9 @@ INTENTS = {
 # A caller speaking for someone else who is not family or a carer: pharmacy, clinic, vendor.
 THIRD_PARTY = ["pharmacy calling", "calling from the pharmacy", "calling from", "this is the pharmacy",
                "from the office of", "clinic calling", "on behalf of"]
-NEGATIONS = {"no", "not", "without", "denies", "never", "n't", "nothing", "none", "nor"}
 HISTORY = ["last week", "last month", "last year", "last saturday", "last sunday", "last monday", "last tuesday",
            "last wednesday", "last thursday", "last friday", "years ago", "was in the emergency room",
            "was in the er", "checked out fine", "fine now", "better now"]
 
-MEDICATIONS = [
-    "lisinopril", "metformin", "atorvastatin", "simvastatin", "rosuvastatin", "pravastatin", "amlodipine",
-    "losartan", "valsartan", "hydrochlorothiazide", "furosemide", "metoprolol", "carvedilol", "atenolol",
-    "propranolol", "warfarin", "coumadin", "eliquis", "apixaban", "xarelto", "rivaroxaban", "clopidogrel",
-    "plavix", "aspirin", "insulin", "lantus", "humalog", "novolog", "ozempic", "semaglutide", "jardiance",
-    "glipizide", "levothyroxine", "synthroid", "omeprazole", "pantoprazole", "famotidine", "sertraline",
-    "zoloft", "fluoxetine", "prozac", "escitalopram", "lexapro", "citalopram", "bupropion", "wellbutrin",
-    "trazodone", "gabapentin", "pregabalin", "lyrica", "tramadol", "oxycodone", "hydrocodone", "ibuprofen",
-    "tylenol", "acetaminophen", "naproxen", "prednisone", "albuterol", "montelukast", "singulair", "fluticasone",
-    "amoxicillin", "augmentin", "azithromycin", "doxycycline", "cephalexin", "ciprofloxacin", "keppra",
-    "levetiracetam", "lamotrigine", "alprazolam", "xanax", "lorazepam", "clonazepam", "zolpidem", "ambien",
-    "adderall", "methylphenidate", "ritalin", "tamsulosin", "finasteride", "allopurinol", "methotrexate",
-    "spironolactone", "potassium chloride", "vitamin d", "epipen", "tacrolimus", "lipitor", "crestor",
-    "norvasc", "glucophage", "zocor", "nexium", "prilosec",
-]
+# Words the drug lexicon knows that callers use in other senses.
+NOT_DRUGS = {"potassium", "sodium", "calcium", "iron", "oxygen", "water", "alcohol", "caffeine", "magnesium"}

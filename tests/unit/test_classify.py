@@ -85,3 +85,31 @@ def test_nothing_recognizable_is_other(classifier: Classifier) -> None:
 def test_spanish_is_detected(classifier: Classifier) -> None:
     t = classifier.classify("Hola, habla Carmen. Necesito una cita para mi esposo. Gracias.")
     assert t["language"] == "es"
+
+
+def test_transcription_near_miss_still_flags(classifier: Classifier) -> None:
+    t = classifier.classify("My mom is having trouble breathin and she is really confused.")
+    assert t["urgency"] == "emergency"
+
+
+def test_denies_is_negation(classifier: Classifier) -> None:
+    t = classifier.classify("He denies chest pain and trouble breathing, he just needs his lab results.")
+    assert t["urgency"] == "routine"
+    assert t["intents"] == ["test_results"]
+
+
+def test_drug_lexicon_maps_brand_to_generic(classifier: Classifier) -> None:
+    t = classifier.classify("I'm on Eliquis and Zoloft, and my potassium was fine. Can I take ibuprofen?")
+    assert t["medications"] == ["eliquis", "zoloft", "ibuprofen"]
+    assert t["medications_generic"] == ["apixaban", "sertraline", "ibuprofen"]
+    assert "medication_question" in t["intents"]
+
+
+@pytest.mark.parametrize(("text", "window"), [
+    ("Please call me back after five, I'm at work until then.", "after five"),
+    ("You can reach me between two and four pm.", "between two and four pm"),
+    ("Call me in the morning if you can.", "in the morning"),
+    ("I need to reschedule Thursday's appointment.", None),
+])
+def test_callback_window(classifier: Classifier, text: str, window: str | None) -> None:
+    assert classifier.classify(text)["callback_window"] == window
