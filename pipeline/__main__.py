@@ -62,9 +62,23 @@ def _tail(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from pipeline.bench import bench_transcribe
+    from pipeline import bench
 
-    return bench_transcribe(get_settings(), args.files, args.refs, sys.stdout)
+    if args.what == "classify":
+        return bench.bench_classify(args.set, args.repeat, sys.stdout)
+    return bench.bench_transcribe(get_settings(), args.files, args.refs, sys.stdout)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import evaluate
+
+    return evaluate(get_settings(), args.set, args.audio, args.json)
+
+
+def _train(_args: argparse.Namespace) -> int:
+    from pipeline.classify.training.train import main
+
+    return main()
 
 
 def _demo(_args: argparse.Namespace) -> int:
@@ -114,6 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("files", nargs="+")
     bt.add_argument("--refs", help="LABELS.md JSONL whose ids match the file names, for WER")
     bt.set_defaults(func=_bench)
+    bc = bsub.add_parser("classify", help="transcripts/s through the triage core on one core")
+    bc.add_argument("set", help="JSON lines with a \"text\" field")
+    bc.add_argument("--repeat", type=int, default=20)
+    bc.set_defaults(func=_bench)
+
+    ev = sub.add_parser("eval", help="per-field triage metrics on a LABELS.md set (transcripts or audio)")
+    ev.add_argument("set")
+    ev.add_argument("--audio", help="folder with <id>.<ext> audio: transcribe first, then classify")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=_eval)
+
+    tr = sub.add_parser("train-intents", help="regenerate the intent training corpus and retrain the model")
+    tr.set_defaults(func=_train)
 
     d = sub.add_parser("demo", help="stack + workers + sample voicemails -> tasks per role")
     d.set_defaults(func=_demo)

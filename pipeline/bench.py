@@ -117,3 +117,27 @@ def bench_transcribe(s: Settings, files: list[str], refs_path: str | None, out: 
     print(f"speed ratio plain/stage: {arms['plain']['seconds'] / arms['stage']['seconds']:.2f}"
           + (f" (WER over {scored} scripted files)" if refs else ""), file=out)
     return 0
+
+
+def bench_classify(set_path: str, repeat: int, out: IO[str]) -> int:
+    """Transcripts per second through the triage core, pinned to one core."""
+    import os
+
+    from pipeline.classify.core import Classifier
+
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    texts = [json.loads(line)["text"] for line in Path(set_path).read_text().splitlines() if line.strip()]
+    started = time.perf_counter()
+    classifier = Classifier()
+    load_s = time.perf_counter() - started
+    for text in texts:  # warm-up
+        classifier.classify(text)
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for text in texts:
+            classifier.classify(text)
+    elapsed = time.perf_counter() - started
+    n = repeat * len(texts)
+    print(f"{n} transcripts on 1 core: {n / elapsed:.0f} transcripts/s, {elapsed / n * 1000:.2f} ms each; "
+          f"pipeline load {load_s:.2f} s", file=out)
+    return 0

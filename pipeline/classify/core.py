@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime
 
 import spacy
@@ -27,6 +28,9 @@ from pipeline import events
 from pipeline.classify import lexicon
 from pipeline.classify.spoken import parse_date, phone_numbers, tokens
 
+INTENT_MODEL = Path(__file__).with_name("intent_model")
+LEARNED_EXTRA = 0.9  # add an intent the rules missed only when the model is this sure
+LEARNED_ALONE = 0.5  # when no rule fired
 CLINICAL_INTENTS = ("symptom_report", "medication_refill", "medication_question", "test_results", "referral")
 _NAME = r"((?:Mister |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
 # Cues are case-insensitive, names are not: transcripts capitalize names.
@@ -99,7 +103,11 @@ class Classifier:
         }
         for label, phrases in groups.items():
             self.matcher.add(label, [nlp.make_doc(p) for p in phrases])
-        self.model_id = "rules-v2"
+        # The learned part: a bag-of-words intent classifier trained on our own corpus
+        # (`python -m pipeline train-intents`). Rules lead; it adds intents it is sure of and
+        # names the intent when no rule fires.
+        self.intent_model = spacy.load(INTENT_MODEL)
+        self.model_id = f"rules-v2+intents-{self.intent_model.meta['version']}"
 
     def classify(self, text: str, language: str | None = None) -> dict:
         doc = self.nlp(text)
@@ -111,7 +119,7 @@ class Classifier:
         meds, generics = _medications(doc, found)
 
         urgency = self._urgency(doc, current, found)
-        intents = self._intents(current, urgency, found)
+        intents = self._intents(current, urgency, found, self.intent_model(text).cats)
         relationship = _relationship(text, current, found)
         caller = _first_name(doc, _CALLER_CUES, found, "caller_name")
         patient = caller if relationship == "self" else _first_name(doc, _PATIENT_CUES, found, "patient_name")
@@ -155,7 +163,8 @@ class Classifier:
             return "routine"
         return "informational"
 
-    def _intents(self, current: list[tuple[str, Span]], urgency: str, found: _Found) -> list[str]:
+    def _intents(self, current: list[tuple[str, Span]], urgency: str, found: _Found,
+                 learned: dict[str, float]) -> list[str]:
         first_seen: dict[str, int] = {}
         for label, span in sorted(current, key=lambda m: m[1].start_char):
             if label.startswith("INTENT:"):
@@ -168,6 +177,11 @@ class Classifier:
                 first_seen[name] = span.start_char
                 found.add("intents", name, span.start_char, span.end_char, "phrase:" + span.text.lower())
         intents = sorted(first_seen, key=first_seen.__getitem__)
+        threshold = LEARNED_ALONE if not intents else LEARNED_EXTRA
+        for name, p in sorted(learned.items(), key=lambda kv: -kv[1]):
+            if p >= threshold and name not in intents and name != "other":
+                intents.append(name)
+                found.add("intents", name, 0, 0, f"learned:p={p:.2f}")
         if urgency in ("emergency", "urgent") and "symptom_report" in intents:
             # The clinical problem is what the callback is about: it leads.
             intents.remove("symptom_report")

@@ -60,8 +60,11 @@ INTENTS = {
                             "stop taking"],
     "test_results": ["results", "result", "blood work", "bloodwork", "lab work", "labs", "biopsy", "x-ray", "x ray",
                      "mri", "ct scan", "cat scan", "mammogram", "ultrasound", "potassium", "cholesterol"],
-    "appointment": ["appointment", "reschedule", "cancel", "schedule", "book", "running late", "come in",
-                    "check-up", "checkup", "physical", "follow up", "cita", "visit with"],
+    # Asking for, moving or cancelling a visit; merely mentioning one ("before my appointment next
+    # month") is not the intent.
+    "appointment": ["an appointment", "appointment for", "appointment on", "appointment at", "appointment with",
+                    "reschedule", "cancel", "schedule", "book", "running late", "come in", "get in to see",
+                    "check-up", "checkup", "a physical", "follow up", "cita", "visit with", "see the doctor"],
     "billing_insurance": ["bill", "billing", "billed", "statement", "copay", "co-pay", "charge", "charged",
                           "insurance", "payment", "balance", "invoice", "coverage", "covered", "owe", "deductible",
                           "insurance card"],

@@ -113,3 +113,15 @@ def test_drug_lexicon_maps_brand_to_generic(classifier: Classifier) -> None:
 ])
 def test_callback_window(classifier: Classifier, text: str, window: str | None) -> None:
     assert classifier.classify(text)["callback_window"] == window
+
+
+def test_learned_model_names_the_intent_when_no_rule_fires(classifier: Classifier) -> None:
+    t = classifier.classify("hi my claim got denied and i dont know why, can somebody explain it to me")
+    assert "billing_insurance" in t["intents"]
+    assert any(e["rule"].startswith("learned:") for e in t["evidence"])
+
+
+def test_mentioning_an_appointment_is_not_asking_for_one(classifier: Classifier) -> None:
+    t = classifier.classify("I got a new insurance card and want to update it before my appointment next month.")
+    assert t["intents"] == ["billing_insurance"]
+    assert t["role"] == "billing"

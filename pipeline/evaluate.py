@@ -1,0 +1,128 @@
+"""`python -m pipeline eval SET.jsonl [--audio DIR] [--json]`: per-field metrics on a LABELS.md set,
+on its transcripts or through its audio (transcribe, then classify), the way the workers do."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import IO
+
+from pipeline.config import Settings
+
+URGENCIES = ["emergency", "urgent", "routine", "informational"]  # most to least urgent
+ENTITY_FIELDS = ["callback_number", "dob", "patient_name", "caller_name", "medications", "caller_relationship",
+                 "language"]
+
+
+def load_set(path: str) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def _same(field: str, gold: object, pred: object) -> bool:
+    if field == "medications":
+        return sorted(m.lower() for m in gold or []) == sorted(m.lower() for m in pred or [])
+    if isinstance(gold, str) and isinstance(pred, str):
+        return gold.casefold() == pred.casefold()
+    return gold == pred
+
+
+def score(rows: list[dict], preds: dict[str, dict]) -> dict:
+    """Metrics over the rows that have a prediction; `missing` lists rows without one."""
+    scored = [r for r in rows if r["id"] in preds]
+    n = len(scored)
+    confusion = {g: dict.fromkeys(URGENCIES, 0) for g in URGENCIES}
+    under, under_emergency = [], []
+    tp = fp = fn = 0
+    role_ok = urgency_ok = 0
+    entity_ok = Counter()
+    for row in scored:
+        pred = preds[row["id"]]
+        confusion[row["urgency"]][pred["urgency"]] += 1
+        urgency_ok += row["urgency"] == pred["urgency"]
+        if URGENCIES.index(pred["urgency"]) > URGENCIES.index(row["urgency"]):
+            under.append(row["id"])
+            if row["urgency"] == "emergency":
+                under_emergency.append(row["id"])
+        gold_i, pred_i = set(row["intents"]), set(pred["intents"])
+        tp, fp, fn = tp + len(gold_i & pred_i), fp + len(pred_i - gold_i), fn + len(gold_i - pred_i)
+        role_ok += row["role"] == pred["role"]
+        for field in ENTITY_FIELDS:
+            entity_ok[field] += _same(field, row.get(field), pred.get(field))
+    emergencies = sum(confusion["emergency"].values())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "n": n,
+        "missing": sorted(r["id"] for r in rows if r["id"] not in preds),
+        "emergency_recall": confusion["emergency"]["emergency"] / emergencies if emergencies else None,
+        "under_triaged": under,
+        "under_triaged_emergencies": under_emergency,
+        "urgency_accuracy": urgency_ok / n if n else None,
+        "urgency_confusion": confusion,
+        "intent_micro_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "role_accuracy": role_ok / n if n else None,
+        "entity_exact_match": {f: entity_ok[f] / n for f in ENTITY_FIELDS} if n else {},
+    }
+
+
+def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[str, dict], dict[str, str]]:
+    from pipeline.classify.core import Classifier
+    from pipeline.errors import Rejected
+
+    classifier = Classifier()
+    preds, rejected = {}, {}
+    if audio_dir is None:
+        for row in rows:
+            preds[row["id"]] = classifier.classify(row["text"], language=row.get("language"))
+        return preds, rejected
+    from pipeline.transcribe.core import Transcriber
+
+    transcriber = Transcriber(s)
+    for row in rows:
+        files = sorted(Path(audio_dir).glob(f"{row['id']}.*"))
+        if not files:
+            rejected[row["id"]] = "no_audio_file"
+            continue
+        try:
+            transcript = transcriber.transcribe(files[0].read_bytes())
+        except Rejected as exc:
+            rejected[row["id"]] = exc.reason
+            continue
+        preds[row["id"]] = classifier.classify(transcript["text"], language=transcript["language"])
+    return preds, rejected
+
+
+def report(metrics: dict, out: IO[str]) -> None:
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{v:.3f}"
+
+    print(f"voicemails scored: {metrics['n']}" + (f"  missing: {', '.join(metrics['missing'])}"
+                                                  if metrics["missing"] else ""), file=out)
+    print(f"emergency recall:          {pct(metrics['emergency_recall'])}", file=out)
+    print(f"under-triaged:             {len(metrics['under_triaged'])} {metrics['under_triaged'] or ''}", file=out)
+    print(f"under-triaged emergencies: {len(metrics['under_triaged_emergencies'])}", file=out)
+    print(f"urgency accuracy:          {pct(metrics['urgency_accuracy'])}", file=out)
+    print(f"intent micro-F1:           {pct(metrics['intent_micro_f1'])}", file=out)
+    print(f"role accuracy:             {pct(metrics['role_accuracy'])}", file=out)
+    for field, value in metrics["entity_exact_match"].items():
+        print(f"{field + ':':26} {pct(value)}", file=out)
+    print("urgency confusion (rows gold, columns predicted):", file=out)
+    print(" " * 15 + "".join(f"{u[:9]:>10}" for u in URGENCIES), file=out)
+    for gold, row in metrics["urgency_confusion"].items():
+        print(f"{gold:15}" + "".join(f"{row[p]:10d}" for p in URGENCIES), file=out)
+
+
+def evaluate(s: Settings, set_path: str, audio_dir: str | None, as_json: bool, out: IO[str] = sys.stdout) -> int:
+    rows = load_set(set_path)
+    preds, rejected = predict(s, rows, audio_dir)
+    metrics = score(rows, preds)
+    metrics["rejected"] = rejected
+    if as_json:
+        print(json.dumps(metrics, indent=2), file=out)
+    else:
+        report(metrics, out)
+        for vid, reason in rejected.items():
+            print(f"not transcribed: {vid} ({reason})", file=out)
+    return 0
