@@ -101,7 +101,8 @@ def report(metrics: dict, out: IO[str]) -> None:
     print(f"voicemails scored: {metrics['n']}" + (f"  missing: {', '.join(metrics['missing'])}"
                                                   if metrics["missing"] else ""), file=out)
     print(f"emergency recall:          {pct(metrics['emergency_recall'])}", file=out)
-    print(f"under-triaged:             {len(metrics['under_triaged'])} {metrics['under_triaged'] or ''}", file=out)
+    print(f"under-triaged:             {len(metrics['under_triaged'])}"
+          + (f" {', '.join(metrics['under_triaged'])}" if metrics["under_triaged"] else ""), file=out)
     print(f"under-triaged emergencies: {len(metrics['under_triaged_emergencies'])}", file=out)
     print(f"urgency accuracy:          {pct(metrics['urgency_accuracy'])}", file=out)
     print(f"intent micro-F1:           {pct(metrics['intent_micro_f1'])}", file=out)

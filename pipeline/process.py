@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from pipeline import events
-from pipeline.classify.cli import LABEL_KEYS
+from pipeline.classify.cli import EXTRA_KEYS, LABEL_KEYS
 from pipeline.classify.core import Classifier
 from pipeline.config import Settings
 from pipeline.errors import Rejected
@@ -49,7 +49,7 @@ def process_files(s: Settings, files: list[str], out: IO[str]) -> int:
                   file=out, flush=True)
             continue
         line = {"file": name, "transcript": transcript["text"], "needs_review": transcript["needs_review"],
-                **{k: triage[k] for k in LABEL_KEYS},
+                **{k: triage[k] for k in (*LABEL_KEYS, *EXTRA_KEYS)},
                 "task": task.resource}
         print(json.dumps(line, ensure_ascii=False), file=out, flush=True)
     return 1 if failed else 0

@@ -9,6 +9,7 @@ from pipeline.classify.core import Classifier
 
 LABEL_KEYS = ("urgency", "intents", "role", "callback_number", "patient_name", "caller_name", "dob", "medications",
               "caller_relationship", "language")
+EXTRA_KEYS = ("medications_generic", "callback_window", "evidence")
 
 
 def classify_lines(src: IO[str], out: IO[str]) -> int:
@@ -26,6 +27,6 @@ def classify_lines(src: IO[str], out: IO[str]) -> int:
             print(json.dumps({"line": lineno, "error": "bad_input", "detail": str(exc)[:200]}), file=out, flush=True)
             continue
         triage = classifier.classify(row["text"], language=row.get("language"))
-        result = {"id": row.get("id"), **{k: triage[k] for k in LABEL_KEYS}, "evidence": triage["evidence"]}
+        result = {"id": row.get("id"), **{k: triage[k] for k in (*LABEL_KEYS, *EXTRA_KEYS)}}
         print(json.dumps(result, ensure_ascii=False), file=out, flush=True)
     return 1 if failed else 0
