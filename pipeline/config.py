@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # Ingest
     reconcile_interval_s: float = Field(default=2.0, gt=0)
     ingest_prefix: str = ""
+    ingest_suffixes: list[str] = []  # e.g. [".wav", ".mp3"] (JSON in the env); empty: every key
+    s3_sse: Literal["AES256", "aws:kms"] | None = None  # server-side encryption `submit` requests
     state_dir: Path = REPO_ROOT / ".stack" / "state"
 
     # Transcription

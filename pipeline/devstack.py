@@ -238,10 +238,11 @@ def ensure_topics(s: Settings) -> list[str]:
     admin = KafkaAdminClient(bootstrap_servers=s.kafka_bootstrap, client_id="pipeline-admin")
     try:
         existing = set(admin.list_topics())
-        config = {"retention.ms": str(s.topic_retention_ms)}
+        configs = {name: {"retention.ms": str(s.topic_retention_ms)} for name in topics.ALL}
+        configs.update({name: {"cleanup.policy": "compact"} for name in topics.CHANGELOGS})
         new = [NewTopic(name, num_partitions=s.topic_partitions, replication_factor=s.topic_replication,
                         topic_configs=config)
-               for name in topics.ALL if name not in existing]
+               for name, config in configs.items() if name not in existing]
         if new:
             try:
                 admin.create_topics(new)

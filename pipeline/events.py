@@ -22,6 +22,7 @@ _ID_NAMESPACE = uuid.UUID("6f1c2a7e-4b1d-5c8e-9a0f-3d2e1b4c5a60")
 
 # Topic -> schema file stem.
 SCHEMA_FOR = {
+    "voicemail.ingest": "voicemail.received",
     "voicemail.received": "voicemail.received",
     "voicemail.transcribed": "voicemail.transcribed",
     "voicemail.triaged": "voicemail.triaged",

@@ -1,7 +1,11 @@
-"""Ingest stage shell -> voicemail.received, from two sources:
-- bucket notifications (AWS S3 / MinIO event JSON) on the notifications topic;
-- the bucket reconciler on a timer, which catches objects whose notification was lost.
+"""Ingest stage shell. Three paths announce objects, and every object enters once:
 
+- bucket notifications (AWS S3 / MinIO event JSON) on `voicemail.s3-events`;
+- the bucket reconciler on a timer, for objects whose notification was lost;
+- `python -m pipeline submit`.
+
+Each path publishes a candidate to `voicemail.ingest` keyed by voicemail id; the gate agent keeps a
+changelog-backed table of ids already passed on and forwards only the first to `voicemail.received`.
 Run one ingest worker per bucket: the reconciler's checkpoint is a local file.
 """
 
@@ -18,7 +22,7 @@ from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.ingest import notifications
 from pipeline.ingest import s3 as s3io
-from pipeline.ingest.core import received_event
+from pipeline.ingest.core import received_event, wanted
 from pipeline.ingest.reconciler import Reconciler
 from pipeline.logging import get_logger
 from pipeline.stream.app import Outcome, Output, StageShell
@@ -28,14 +32,17 @@ log = get_logger(__name__)
 
 def register(app: faust.App, s: Settings) -> None:
     s3 = s3io.client(s)
-    reconciler = Reconciler(s3, s.bucket, s.state_dir / "reconciler" / f"{s.bucket}.json", prefix=s.ingest_prefix)
+    reconciler = Reconciler(s3, s.bucket, s.state_dir / "reconciler" / f"{s.bucket}.json", prefix=s.ingest_prefix,
+                            suffixes=s.ingest_suffixes)
     from_notifications = StageShell(app, "ingest", topics.S3_EVENTS)
     from_bucket = StageShell(app, "ingest", f"s3://{s.bucket}/{s.ingest_prefix}")
+    gate = StageShell(app, "ingest", topics.INGEST)
+    passed = app.Table("passed", default=None, key_type=str, value_type=str)  # voicemail_id -> source
 
     def announce(raw: bytes) -> list[Output]:
         out = []
         for ann in notifications.parse(raw, s.bucket):
-            if not ann.key.startswith(s.ingest_prefix):
+            if not wanted(ann.key, s.ingest_prefix, s.ingest_suffixes):
                 continue
             try:
                 obj = s3io.head(s3, ann.bucket, ann.key)  # metadata is not in the notification
@@ -44,16 +51,31 @@ def register(app: faust.App, s: Settings) -> None:
                     raise Rejected("object_missing", "announced object not found") from None
                 raise
             event = received_event(obj, "notification", events.utcnow())
-            out.append((topics.RECEIVED, event["voicemail_id"], events.encode(topics.RECEIVED, event)))
+            out.append((topics.INGEST, event["voicemail_id"], events.encode(topics.INGEST, event)))
         return out
 
-    async def step(raw: bytes) -> Outcome:
+    async def from_notification(raw: bytes) -> Outcome:
         return Outcome(await asyncio.get_running_loop().run_in_executor(None, announce, raw))
+
+    async def once(raw: bytes) -> Outcome:
+        event = events.decode(topics.INGEST, raw)
+        vm_id = event["voicemail_id"]
+        if passed.get(vm_id) is not None:
+            log.info("ingest.duplicate_skipped", voicemail_id=vm_id, source=event["source"],
+                     first_source=passed[vm_id])
+            return Outcome([])
+        return Outcome([(topics.RECEIVED, vm_id, events.encode(topics.RECEIVED, event))],
+                       on_acked=lambda: passed.__setitem__(vm_id, event["source"]))
 
     @app.agent(from_notifications.topic(topics.S3_EVENTS), name="notifications")
     async def notified(stream: faust.StreamT) -> None:
         async for raw in stream:
-            await from_notifications.handle(raw, step)
+            await from_notifications.handle(raw, from_notification)
+
+    @app.agent(gate.topic(topics.INGEST), name="once")
+    async def gate_agent(stream: faust.StreamT) -> None:
+        async for raw in stream:
+            await gate.handle(raw, once)
 
     @app.timer(interval=s.reconcile_interval_s, name="reconcile")
     async def reconcile() -> None:
@@ -66,7 +88,7 @@ def register(app: faust.App, s: Settings) -> None:
         for obj, exc in done.rejected:
             ref = json.dumps({"bucket": obj.bucket, "key": obj.key, "etag": obj.etag}).encode()
             await from_bucket.dead_letter(ref, obj.voicemail_id, exc.reason, str(exc))
-        await from_bucket.publish([(topics.RECEIVED, e["voicemail_id"], events.encode(topics.RECEIVED, e))
+        await from_bucket.publish([(topics.INGEST, e["voicemail_id"], events.encode(topics.INGEST, e))
                                    for e in done.events])
         reconciler.commit(done)  # only after the broker acked every event of the pass
         if done.events:

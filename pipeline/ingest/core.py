@@ -35,6 +35,13 @@ class StoredObject:
         return events.voicemail_id(self.bucket, self.key, self.version_id or self.etag)
 
 
+def wanted(key: str, prefix: str, suffixes: list[str]) -> bool:
+    """Keys this deployment ingests: under the prefix, with one of the suffixes (if any are set)."""
+    if key.startswith(INTERNAL_PREFIX) or not key.startswith(prefix):
+        return False
+    return not suffixes or key.lower().endswith(tuple(x.lower() for x in suffixes))
+
+
 def check_key(key: str) -> None:
     if len(key) > 1024:
         raise Rejected("key_rejected", "key longer than 1024 characters")

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline import events
 from pipeline.errors import Rejected
 from pipeline.ingest import s3 as s3io
-from pipeline.ingest.core import INTERNAL_PREFIX, StoredObject, received_event
+from pipeline.ingest.core import StoredObject, received_event, wanted
 
 # Objects may appear in a listing with a LastModified older than objects already seen
 # (clock skew, slow multipart uploads): look back this far past the watermark.
@@ -51,8 +51,10 @@ class Pass:
 
 
 class Reconciler:
-    def __init__(self, s3, bucket: str, checkpoint_path: Path, prefix: str = "") -> None:
+    def __init__(self, s3, bucket: str, checkpoint_path: Path, prefix: str = "",
+                 suffixes: list[str] | None = None) -> None:
         self.s3, self.bucket, self.prefix, self.path = s3, bucket, prefix, checkpoint_path
+        self.suffixes = suffixes or []
         self.checkpoint = Checkpoint.load(checkpoint_path)
 
     def scan(self, now: datetime) -> Pass:
@@ -60,7 +62,7 @@ class Reconciler:
         horizon = self.checkpoint.watermark - GRACE if self.checkpoint.watermark else None
         out, rejected, objects = [], [], []
         for item in s3io.list_objects(self.s3, self.bucket, self.prefix):
-            if item["Key"].startswith(INTERNAL_PREFIX) or (horizon and item["LastModified"] < horizon):
+            if not wanted(item["Key"], self.prefix, self.suffixes) or (horizon and item["LastModified"] < horizon):
                 continue
             if _seen_key(item["Key"], item["ETag"]) in self.checkpoint.seen:
                 continue

@@ -6,11 +6,14 @@ Uploads each file with its metadata, then announces it on `voicemail.received`.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sys
 from pathlib import Path
 from typing import IO
 
+from boto3.s3.transfer import TransferConfig
+from botocore.exceptions import ClientError
 from kafka import KafkaProducer
 
 from pipeline import events, topics
@@ -22,6 +25,7 @@ from pipeline.ingest.core import META_CALLER_ID, META_MAILBOX, META_RECEIVED_AT,
 from pipeline.logging import get_logger
 
 log = get_logger(__name__)
+_TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024)
 
 def upload(s3, s: Settings, path: Path, caller_id: str | None, mailbox: str | None) -> dict:
     data = path.read_bytes()
@@ -29,14 +33,18 @@ def upload(s3, s: Settings, path: Path, caller_id: str | None, mailbox: str | No
     check_bytes(data, AudioLimits(s.max_audio_bytes, s.max_audio_seconds))
     ctype = sniff(data[:16]) or "application/octet-stream"
     # Content-addressed key: submitting the same recording twice names the same object.
-    key = f"incoming/{hashlib.sha256(data).hexdigest()[:32]}{path.suffix.lower()}"
+    key = f"{s.ingest_prefix}submitted/{hashlib.sha256(data).hexdigest()[:32]}{path.suffix.lower()}"
     now = events.utcnow()
     metadata = {META_RECEIVED_AT: events.iso(now)}
     if caller_id:
         metadata[META_CALLER_ID] = caller_id
     if mailbox:
         metadata[META_MAILBOX] = mailbox
-    s3.put_object(Bucket=s.bucket, Key=key, Body=data, ContentType=ctype, Metadata=metadata)
+    extra = {"ContentType": ctype, "Metadata": metadata}
+    if s.s3_sse:
+        extra["ServerSideEncryption"] = s.s3_sse
+    # upload_fileobj switches to a multipart upload above the threshold.
+    s3.upload_fileobj(io.BytesIO(data), s.bucket, key, ExtraArgs=extra, Config=_TRANSFER)
     return received_event(s3io.head(s3, s.bucket, key), "submit", now)
 
 
@@ -46,18 +54,21 @@ def submit_files(s: Settings, files: list[str], caller_id: str | None = None, ma
     producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all", retries=5)
     failed = 0
     try:
-        for name in files:
+        for n, name in enumerate(files, 1):
             try:
                 event = upload(s3, s, Path(name), caller_id, mailbox)
-            except (Rejected, OSError) as exc:
+            except (Rejected, OSError, ClientError) as exc:
                 failed += 1
-                reason = getattr(exc, "reason", "unreadable")
-                print(json.dumps({"file": name, "error": reason, "detail": str(exc)}), file=out)
+                if isinstance(exc, ClientError):
+                    reason, detail = "s3_error", exc.response.get("Error", {}).get("Message", "")
+                else:
+                    reason, detail = getattr(exc, "reason", "unreadable"), str(exc)
+                print(json.dumps({"file": name, "error": reason, "detail": detail}), file=out)
                 continue
-            producer.send(topics.RECEIVED, key=event["voicemail_id"].encode(),
-                          value=events.encode(topics.RECEIVED, event))
+            producer.send(topics.INGEST, key=event["voicemail_id"].encode(),
+                          value=events.encode(topics.INGEST, event))
             producer.flush()
-            log.info("submit.sent", voicemail_id=event["voicemail_id"])
+            log.info("submit.sent", voicemail_id=event["voicemail_id"], n=n, of=len(files))
             print(json.dumps({"file": name, "voicemail_id": event["voicemail_id"], "key": event["key"]}), file=out)
     finally:
         producer.close()

@@ -9,6 +9,7 @@ import faust
 
 from pipeline import events, topics
 from pipeline.config import Settings
+from pipeline.errors import Rejected
 from pipeline.ingest import s3 as s3io
 from pipeline.logging import get_logger
 from pipeline.stream.app import Outcome, StageShell
@@ -30,6 +31,8 @@ def register(app: faust.App, s: Settings) -> None:
     async def step(raw: bytes) -> Outcome:
         received = events.decode(topics.RECEIVED, raw)
         vm_id = received["voicemail_id"]
+        if received["size"] > s.max_audio_bytes:  # refused before any download
+            raise Rejected("audio_too_large", f"{received['size']} bytes > {s.max_audio_bytes}")
         if done.get(vm_id) == transcriber.model_id:
             log.info("transcribe.duplicate_skipped", voicemail_id=vm_id)
             return Outcome([])

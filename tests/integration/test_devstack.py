@@ -43,9 +43,10 @@ def test_up_again_changes_nothing(stack: Settings, stack_env: dict[str, str]) ->
 def test_topics_have_configured_partitions_and_retention(stack: Settings) -> None:
     admin = KafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
     try:
-        described = {t["name"]: t for t in admin.describe_topics(list(topics.ALL))}
-        assert {name: len(described[name]["partitions"]) for name in topics.ALL} == dict.fromkeys(
-            topics.ALL, stack.topic_partitions)
+        names = [*topics.ALL, *topics.CHANGELOGS]
+        described = {t["name"]: t for t in admin.describe_topics(names)}
+        assert {name: len(described[name]["partitions"]) for name in names} == dict.fromkeys(
+            names, stack.topic_partitions)
         config = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topics.RECEIVED)])
         assert config["topic"][topics.RECEIVED]["retention.ms"]["value"] == str(stack.topic_retention_ms)
     finally:

@@ -7,16 +7,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 
 import pytest
 from fhir.resources.R4B.task import Task
-from kafka import KafkaProducer
 
 from pipeline import events, topics
 from pipeline.config import Settings
-from tests.conftest import REPO, SAMPLES
+from tests.conftest import SAMPLES
 from tests.integration.conftest import TASK_TOPICS, collect
 
 pytestmark = pytest.mark.integration
@@ -92,21 +90,6 @@ def test_bad_audio_is_dead_lettered_and_the_next_one_still_flows(stack: Settings
     tasks = collect(stack, TASK_TOPICS, task_for({good}), count=1, timeout=120)
     assert [topic for topic, _ in tasks] == [topics.task_topic(sample_labels["sample06"]["role"])]
 
-
-def test_submit_notification_and_reconciler_make_one_task(stack: Settings, stack_env: dict, worker_log) -> None:
-    path = SAMPLES / "audio" / "sample04.wav"
-    result = subprocess.run([sys.executable, "-m", "pipeline", "submit", str(path), "--mailbox", "east"],
-                            cwd=REPO, env={**os.environ, **stack_env}, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    submitted = json.loads(result.stdout)
-    # The bucket also announces the object (AWS S3 notification format), and the reconciler lists it.
-    notice = {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-                           "s3": {"bucket": {"name": stack.bucket}, "object": {"key": submitted["key"]}}}]}
-    producer = KafkaProducer(bootstrap_servers=stack.kafka_bootstrap)
-    producer.send(topics.S3_EVENTS, json.dumps(notice).encode()).get(timeout=30)
-    producer.close()
-    tasks = collect(stack, TASK_TOPICS, task_for({submitted["voicemail_id"]}), count=1, timeout=180, settle=10)
-    assert len(tasks) == 1
 
 
 def test_no_phi_in_worker_logs(delivered: dict, worker_log, sample_labels: dict) -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.errors import Rejected
 from pipeline.ingest import notifications
-from pipeline.ingest.core import StoredObject, received_event
+from pipeline.ingest.core import StoredObject, received_event, wanted
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
@@ -60,3 +60,14 @@ def test_test_event_is_ignored_and_garbage_rejected() -> None:
         with pytest.raises(Rejected) as err:
             notifications.parse(raw, "voicemail")
         assert err.value.reason == reason
+
+
+@pytest.mark.parametrize(("key", "prefix", "suffixes", "expected"), [
+    ("inbox/a.wav", "", [], True),
+    ("inbox/a.WAV", "inbox/", [".wav"], True),
+    ("inbox/a.txt", "inbox/", [".wav", ".mp3"], False),
+    ("other/a.wav", "inbox/", [], False),
+    (".pipeline/state.json", "", [], False),
+])
+def test_prefix_and_suffix_filter(key: str, prefix: str, suffixes: list[str], expected: bool) -> None:
+    assert wanted(key, prefix, suffixes) is expected

@@ -1,0 +1,73 @@
+"""Ingest against the real S3 server and broker: every path, and every object exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from kafka import KafkaProducer
+
+from pipeline import events, topics
+from pipeline.config import Settings
+from tests.conftest import REPO, SAMPLES
+from tests.integration.conftest import TASK_TOPICS, collect
+
+pytestmark = pytest.mark.integration
+
+
+def notify(s: Settings, doc: dict | bytes) -> None:
+    producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap)
+    producer.send(topics.S3_EVENTS, doc if isinstance(doc, bytes) else json.dumps(doc).encode()).get(timeout=30)
+    producer.close()
+
+
+def record(bucket: str, key: str, event: str = "ObjectCreated:Put") -> dict:
+    return {"eventVersion": "2.1", "eventSource": "aws:s3", "eventName": event,
+            "s3": {"bucket": {"name": bucket}, "object": {"key": key}}}
+
+
+def test_every_path_at_once_yields_one_received_event_and_one_task(stack: Settings, stack_env: dict,
+                                                                  worker_log) -> None:
+    path = SAMPLES / "audio" / "sample03.wav"
+    result = subprocess.run([sys.executable, "-m", "pipeline", "submit", str(path), "--mailbox", "east"],
+                            cwd=REPO, env={**os.environ, **stack_env}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    submitted = json.loads(result.stdout)
+    vm_id = submitted["voicemail_id"]
+    # The bucket announces the object too, in both formats and twice, and the reconciler lists it.
+    notify(stack, {"Records": [record(stack.bucket, submitted["key"])]})
+    notify(stack, {"EventName": "s3:ObjectCreated:Put", "Key": f"{stack.bucket}/{submitted['key']}",
+                   "Records": [record(stack.bucket, submitted["key"], "s3:ObjectCreated:Put")]})
+    notify(stack, {"Records": [record(stack.bucket, submitted["key"])]})
+    candidates = collect(stack, [topics.INGEST], lambda e: e["voicemail_id"] == vm_id, count=4, timeout=60)
+    assert {e["source"] for _, e in candidates} >= {"submit", "notification"}
+    received = collect(stack, [topics.RECEIVED], lambda e: e["voicemail_id"] == vm_id, count=1, timeout=60,
+                       settle=8)
+    assert len(received) == 1
+    assert received[0][1]["mailbox"] == "east" and received[0][1]["metadata_missing"] == ["caller_id"]
+    tasks = collect(stack, TASK_TOPICS, lambda t: t["id"] == events.task_id(vm_id), count=1, timeout=120, settle=5)
+    assert len(tasks) == 1
+
+
+def test_object_without_notification_is_found_by_the_reconciler(stack: Settings, s3, worker_log) -> None:
+    key = f"lost-notification/{uuid.uuid4().hex}.wav"
+    s3.put_object(Bucket=stack.bucket, Key=key, Body=(SAMPLES / "audio" / "sample05.wav").read_bytes())
+    etag = s3.head_object(Bucket=stack.bucket, Key=key)["ETag"].strip('"')
+    vm_id = events.voicemail_id(stack.bucket, key, etag)
+    received = collect(stack, [topics.RECEIVED], lambda e: e["voicemail_id"] == vm_id, count=1, timeout=60, settle=3)
+    assert [e["source"] for _, e in received] == ["reconciler"]
+    assert sorted(received[0][1]["metadata_missing"]) == ["caller_id", "mailbox", "received_at"]
+
+
+def test_bad_notifications_are_dead_lettered(stack: Settings, worker_log) -> None:
+    missing_key = f"never-uploaded/{uuid.uuid4().hex}.wav"
+    notify(stack, {"Records": [record(stack.bucket, missing_key)]})
+    notify(stack, b"{this is not json " + uuid.uuid4().hex.encode())
+    notify(stack, {"Records": [{"eventName": "ObjectCreated:Put", "marker": missing_key}]})
+    dead = collect(stack, [topics.DLQ], lambda d: d["stage"] == "ingest" and (
+        missing_key in d["original"] or "this is not json" in d["original"]), count=3, timeout=60, settle=2)
+    assert sorted(d["reason"] for _, d in dead) == ["malformed_json", "malformed_notification", "object_missing"]
