@@ -32,11 +32,10 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
                authored_on: datetime) -> CallbackTask:
     vm_id = voicemail["voicemail_id"]
     task_id = events.task_id(vm_id)
-    role = triage["role"]
     urgency = triage["urgency"]
-    priority = policy.priority[urgency]
     received_at = datetime.fromisoformat(voicemail["received_at"].replace("Z", "+00:00"))
-    due_by = policy.due_by(urgency, received_at)
+    decision = policy.decide(triage, voicemail.get("mailbox"), received_at)
+    role, priority, due_by = decision.role, decision.priority, decision.due_by
 
     patient = triage["patient_name"] or triage["caller_name"] or "Unknown caller"
     if triage["dob"]:
@@ -73,6 +72,8 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
         "input": inputs,
     }
     notes = []
+    if decision.rules:
+        notes.append("Routing: " + ", ".join(decision.rules))
     if transcript.get("needs_review"):
         # Low transcription confidence: the reviewer must listen, not trust the words.
         inputs.append(_input("needs-review", valueBoolean=True))
@@ -90,7 +91,7 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
             "reasons": sorted({e["rule"] for e in triage["evidence"] if e["field"] == "urgency"}),
             "mailbox": voicemail.get("mailbox"),
         })
-    return CallbackTask(task_id, role, policy.roles[role].topic, priority, due_by, resource, alert)
+    return CallbackTask(task_id, role, decision.topic, priority, due_by, resource, alert)
 
 
 def triage_fingerprint(triage: dict) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 DEFAULT_POLICY = Path(__file__).with_name("default_policy.yaml")
 Urgency = Literal["emergency", "urgent", "routine", "informational"]
@@ -34,13 +35,43 @@ class Role(BaseModel):
     display: str
 
 
+RoleName = Literal["clinician", "nurse", "front_desk", "billing"]
+Intent = Literal["symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
+                 "billing_insurance", "records_forms", "referral", "returning_call", "other"]
+
+
+class MailboxOverride(BaseModel):
+    """What one site of a multi-site practice changes; anything left out comes from the practice."""
+
+    model_config = ConfigDict(extra="forbid")
+    timezone: str | None = None
+    business_hours: BusinessHours | None = None
+    targets: dict[Urgency, str] | None = None
+    after_hours: dict[Urgency, RoleName] | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    role: str
+    topic: str
+    priority: str
+    due_by: datetime
+    after_hours: bool
+    rules: list[str]  # which policy rules decided, for the Task's note and for audit
+
+
 class RoutingPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     timezone: str
     business_hours: BusinessHours
     targets: dict[Urgency, str]
+    # Urgencies whose target counts business time only (a routine call left at 16:30 is due next morning).
+    business_clock: list[Urgency] = []
     priority: dict[Urgency, Literal["routine", "urgent", "asap", "stat"]]
-    roles: dict[Literal["clinician", "nurse", "front_desk", "billing"], Role]
+    roles: dict[RoleName, Role]
+    after_hours: dict[Urgency, RoleName] = {}  # who takes this urgency outside business hours
+    intent_roles: dict[Intent, RoleName] = {}  # role by primary intent, for routine and informational only
+    mailboxes: dict[str, MailboxOverride] = {}
 
     @field_validator("timezone")
     @classmethod
@@ -62,12 +93,64 @@ class RoutingPolicy(BaseModel):
                 raise ValueError(f"{urgency}: {target!r} is not like 15m, 1h, 2d or next_business_day")
         return v
 
+    @model_validator(mode="after")
+    def _mailboxes_valid(self) -> RoutingPolicy:
+        for name in self.mailboxes:
+            self.for_mailbox(name)  # each override must make a valid policy on its own
+        return self
+
+    def for_mailbox(self, mailbox: str | None) -> RoutingPolicy:
+        override = self.mailboxes.get(mailbox or "")
+        if override is None:
+            return self
+        changes = override.model_dump(exclude_none=True)
+        if "targets" in changes:
+            changes["targets"] = {**self.targets, **changes["targets"]}
+        merged = {**self.model_dump(), **changes, "mailboxes": {}}
+        return RoutingPolicy.model_validate(merged)
+
+    def decide(self, triage: dict, mailbox: str | None, received_at: datetime) -> Decision:
+        policy = self.for_mailbox(mailbox)
+        rules = [f"mailbox:{mailbox}"] if mailbox in self.mailboxes else []
+        urgency, role = triage["urgency"], triage["role"]
+        if urgency in ("routine", "informational") and triage["intents"][0] in policy.intent_roles:
+            role = policy.intent_roles[triage["intents"][0]]
+            rules.append(f"intent_role:{triage['intents'][0]}")
+        after_hours = not policy.is_open(received_at)
+        if after_hours and urgency in policy.after_hours:
+            role = policy.after_hours[urgency]
+            rules.append(f"after_hours:{urgency}")
+        return Decision(role, policy.roles[role].topic, policy.priority[urgency],
+                        policy.due_by(urgency, received_at), after_hours, rules)
+
     def due_by(self, urgency: str, received_at: datetime) -> datetime:
         target = self.targets[urgency]
         if target == "next_business_day":
             return self._next_business_close(received_at)
         amount, unit = _DURATION.match(target).groups()
-        return received_at + timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: int(amount)})
+        delta = timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: int(amount)})
+        if urgency in self.business_clock:
+            return self._add_business_time(received_at, delta)
+        return received_at + delta
+
+    def is_open(self, at: datetime) -> bool:
+        local = at.astimezone(ZoneInfo(self.timezone))
+        hours = self.business_hours
+        return _DAYS[local.weekday()] in hours.days and hours.open <= local.time() < hours.close
+
+    def _add_business_time(self, start: datetime, delta: timedelta) -> datetime:
+        tz = ZoneInfo(self.timezone)
+        local = start.astimezone(tz)
+        for _ in range(366):
+            day_open = datetime.combine(local.date(), self.business_hours.open, tzinfo=tz)
+            day_close = datetime.combine(local.date(), self.business_hours.close, tzinfo=tz)
+            if _DAYS[local.weekday()] in self.business_hours.days and local < day_close:
+                local = max(local, day_open)
+                if local + delta <= day_close:
+                    return local + delta
+                delta -= day_close - local
+            local = datetime.combine(local.date() + timedelta(days=1), self.business_hours.open, tzinfo=tz)
+        raise PolicyError("business hours never open")
 
     def _next_business_close(self, received_at: datetime) -> datetime:
         tz = ZoneInfo(self.timezone)

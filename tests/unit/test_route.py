@@ -86,3 +86,47 @@ def test_policy_errors_are_clear(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as err:
         load_policy(bad)
     assert "soon" in str(err.value) and "Mars/Base" in str(err.value)
+
+
+def decide(urgency: str, role: str, received: str, mailbox: str | None = None, intents: list[str] | None = None):
+    t = {**triage(urgency, role), "intents": intents or ["symptom_report"]}
+    return POLICY.decide(t, mailbox, datetime.fromisoformat(received))
+
+
+def test_urgent_after_hours_goes_to_the_on_call_clinician() -> None:
+    day = decide("urgent", "nurse", "2026-11-24T15:00:00+00:00")  # Tuesday 10:00 New York
+    night = decide("urgent", "nurse", "2026-11-25T03:00:00+00:00")  # Tuesday 22:00 New York
+    assert (day.role, day.after_hours) == ("nurse", False)
+    assert (night.role, night.topic, night.after_hours) == ("clinician", "tasks.clinician", True)
+    assert night.due_by.isoformat() == "2026-11-25T04:00:00+00:00"  # urgent runs on the wall clock
+    assert night.rules == ["after_hours:urgent"]
+
+
+def test_routine_target_counts_business_hours() -> None:
+    late = decide("routine", "nurse", "2026-11-24T21:30:00+00:00", intents=["medication_refill"])  # Tue 16:30
+    assert late.due_by.isoformat() == "2026-11-25T11:30:00-05:00"  # 30 min Tuesday + 3h30 from 08:00 Wednesday
+    weekend = decide("routine", "nurse", "2026-11-28T15:00:00+00:00", intents=["medication_refill"])  # Saturday
+    assert weekend.due_by.isoformat() == "2026-11-30T12:00:00-05:00"  # Monday 08:00 + 4h
+
+
+def test_mailbox_override_uses_its_own_time_zone() -> None:
+    # 22:30 in New York is 19:30 in Los Angeles: after hours in both; but 16:30 LA is open in LA only.
+    at = "2026-11-24T00:30:00+00:00"  # Monday 19:30 New York, 16:30 Los Angeles
+    assert decide("urgent", "nurse", at).role == "clinician"
+    west = decide("urgent", "nurse", at, mailbox="west")
+    assert (west.role, west.after_hours, west.rules) == ("nurse", False, ["mailbox:west"])
+
+
+def test_intent_role_applies_to_routine_work_only() -> None:
+    assert decide("informational", "front_desk", "2026-11-24T15:00:00+00:00",
+                  intents=["billing_insurance"]).role == "billing"
+    assert decide("emergency", "clinician", "2026-11-24T15:00:00+00:00",
+                  intents=["billing_insurance"]).role == "clinician"
+
+
+def test_bad_mailbox_override_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(DEFAULT_POLICY.read_text().replace("timezone: America/Los_Angeles", "timezone: Nowhere/City"))
+    with pytest.raises(PolicyError) as err:
+        load_policy(bad)
+    assert "Nowhere/City" in str(err.value)
