@@ -58,7 +58,14 @@ def _process(args: argparse.Namespace) -> int:
 def _tail(args: argparse.Namespace) -> int:
     from pipeline.route.tail import tail
 
-    return tail(get_settings(), roles=args.role, count=args.count, timeout_s=args.timeout, as_json=args.json)
+    return tail(get_settings(), roles=args.role, count=args.count, timeout_s=args.timeout, as_json=args.json,
+                ack=args.ack)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from pipeline.route.stats import stats
+
+    return stats(get_settings(), as_json=args.json)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -98,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     dev.set_defaults(func=_dev)
 
     w = sub.add_parser("worker", help="streaming workers (faust); all stages unless --stage")
-    w.add_argument("--stage", choices=["ingest", "transcribe", "classify", "route"], action="append",
+    w.add_argument("--stage", choices=["ingest", "transcribe", "classify", "route", "sla"], action="append",
                    help="run only this stage (repeatable)")
     w.set_defaults(func=_worker)
 
@@ -120,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--count", type=int, help="stop after this many tasks")
     t.add_argument("--timeout", type=float, default=None, help="stop after this many idle seconds")
     t.add_argument("--json", action="store_true", help="print whole FHIR Tasks as JSON lines")
+    t.add_argument("--ack", action="store_true", help="acknowledge each task on tasks.status (status accepted)")
     t.set_defaults(func=_tail)
 
     b = sub.add_parser("bench", help="benchmarks that print figures")
@@ -141,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     tr = sub.add_parser("train-intents", help="regenerate the intent training corpus and retrain the model")
     tr.set_defaults(func=_train)
+
+    st = sub.add_parser("stats", help="return-call scorecard from the topics")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=_stats)
 
     d = sub.add_parser("demo", help="stack + workers + sample voicemails -> tasks per role")
     d.set_defaults(func=_demo)

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
 
     # Routing: None = the packaged default policy (pipeline/route/default_policy.yaml)
     routing_policy: Path | None = None
+    # SLA monitor: check every N s; escalate once at the deadline, then again every M s, up to K levels
+    sla_check_interval_s: float = Field(default=30.0, gt=0)
+    sla_escalate_every_s: float = Field(default=900.0, gt=0)
+    sla_max_level: int = Field(default=3, ge=1)
 
     # Local dev stack
     stack_dir: Path = REPO_ROOT / ".stack"

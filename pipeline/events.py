@@ -29,6 +29,8 @@ SCHEMA_FOR = {
     "voicemail.dlq": "dlq",
     "alerts.emergency": "alert",
     "task": "task",
+    "tasks.status": "status",
+    "tasks.escalated": "escalation",
 }
 
 
@@ -83,6 +85,10 @@ def task_id(vm_id: str) -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def iso(ts: datetime) -> str:

@@ -19,6 +19,6 @@ def task_topic(role: str) -> str:
 # Changelogs of the stages' dedupe tables ("<faust app id>-<table>-changelog"). Provisioned with the
 # other topics: if faust creates them itself at start, a table can see 0 partitions and its agent crash.
 CHANGELOGS = ("voicemail-ingest-passed-changelog", "voicemail-transcribe-transcribed-changelog",
-              "voicemail-route-emitted-changelog")
+              "voicemail-route-emitted-changelog", "voicemail-sla-sla-changelog")
 
 ALL = (S3_EVENTS, INGEST, RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED, *(task_topic(r) for r in ROLES))

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Iterator
 from typing import IO
 
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, KafkaProducer
 
-from pipeline import topics
+from pipeline import events, topics
 from pipeline.config import Settings
 
 
@@ -33,11 +33,20 @@ def summary(topic: str, task: dict) -> str:
 
 
 def tail(s: Settings, roles: list[str] | None = None, count: int | None = None, timeout_s: float | None = None,
-         as_json: bool = False, out: IO[str] = sys.stdout) -> int:
+         as_json: bool = False, ack: bool = False, out: IO[str] = sys.stdout) -> int:
+    """Print tasks; with `ack`, acknowledge each on tasks.status as an EHR would (FHIR status "accepted")."""
+    producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all") if ack else None
     seen = 0
     for topic, task in read_tasks(s, roles, timeout_s):
         print(json.dumps({"topic": topic, "task": task}) if as_json else summary(topic, task), file=out, flush=True)
+        if producer is not None:
+            status = {"resourceType": "Task", "id": task["id"], "status": "accepted",
+                      "lastModified": events.iso(events.utcnow())}
+            producer.send(topics.TASK_STATUS, key=task["id"].encode(),
+                          value=events.encode(topics.TASK_STATUS, status)).get(timeout=30)
         seen += 1
         if count is not None and seen >= count:
             break
+    if producer is not None:
+        producer.close()
     return 0 if count is None or seen >= count else 1

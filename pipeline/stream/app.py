@@ -48,6 +48,7 @@ def make_app(stage: str, s: Settings) -> faust.App:
         topic_replication_factor=s.topic_replication,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        table_standby_replicas=0,  # a standby copy would let two workers act on the same table rows
     )
 
 

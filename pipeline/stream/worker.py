@@ -19,7 +19,8 @@ from pipeline.logging import get_logger
 from pipeline.stream.app import make_app
 
 log = get_logger(__name__)
-STAGES = ("ingest", "transcribe", "classify", "route")
+STAGES = ("ingest", "transcribe", "classify", "route", "sla")
+_MODULES = {"sla": "pipeline.route.sla_agent"}
 
 
 def run(stages: list[str] | None) -> int:
@@ -32,7 +33,7 @@ def run(stages: list[str] | None) -> int:
 def _run_stage(stage: str) -> int:
     s = get_settings()
     app = make_app(stage, s)
-    importlib.import_module(f"pipeline.{stage}.agent").register(app, s)
+    importlib.import_module(_MODULES.get(stage, f"pipeline.{stage}.agent")).register(app, s)
     log.info("worker.start", stage=stage)
     worker = faust.Worker(app, loglevel="WARNING", quiet=True, redirect_stdouts=False, override_logging=False)
     worker.execute_from_commandline()  # exits the process when the worker stops

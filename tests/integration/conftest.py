@@ -29,6 +29,8 @@ def stack_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "VM_STACK_DIR": str(root),
         "VM_STATE_DIR": str(root / "state"),
         "VM_RECONCILE_INTERVAL_S": "1",
+        "VM_SLA_CHECK_INTERVAL_S": "1",
+        "VM_SLA_ESCALATE_EVERY_S": "3600",  # one level within a test
     }
 
 

@@ -1,0 +1,51 @@
+"""`python -m pipeline stats`: the return-call scorecard, computed from what is on the topics."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO
+
+from kafka import KafkaConsumer
+
+from pipeline import events, topics
+from pipeline.config import Settings
+from pipeline.route.sla import scorecard
+
+
+def read_all(s: Settings, names: list[str], idle_s: float = 3.0) -> list[tuple[str, dict]]:
+    consumer = KafkaConsumer(*names, bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False, group_id=None, consumer_timeout_ms=int(idle_s * 1000))
+    out = []
+    try:
+        for msg in consumer:
+            try:
+                out.append((msg.topic, json.loads(msg.value)))
+            except ValueError:
+                continue  # not ours to judge here: the SLA monitor dead-letters it
+    finally:
+        consumer.close()
+    return out
+
+
+def stats(s: Settings, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
+    role_topics = [topics.task_topic(r) for r in topics.ROLES]
+    seen = read_all(s, [*role_topics, topics.TASK_STATUS, topics.ESCALATED])
+    latest: dict[str, tuple[str, dict]] = {}
+    for topic, doc in seen:
+        if topic in role_topics:
+            latest[doc["id"]] = (topic, doc)  # a re-triaged task counts once, where it is now
+    card = scorecard(list(latest.values()), [d for t, d in seen if t == topics.TASK_STATUS],
+                     [d for t, d in seen if t == topics.ESCALATED], events.utcnow())
+    if as_json:
+        print(json.dumps(card, indent=2), file=out)
+        return 0
+    print(f"tasks: {card['tasks']}   deadline breaches: {card['deadline_breaches']}   "
+          f"open past due: {card['open_past_due']}   escalations: {card['escalations']}", file=out)
+    print("by role:     " + ", ".join(f"{k} {v}" for k, v in sorted(card["by_role"].items())), file=out)
+    print("by priority: " + ", ".join(f"{k} {v}" for k, v in sorted(card["by_priority"].items())), file=out)
+    for name in ("time_to_acknowledge_min", "time_to_complete_min"):
+        m = card[name]
+        print(f"{name.replace('_', ' ').replace(' min', '')}: n {m['n']}, median {m['median']} min, "
+              f"p90 {m['p90']} min", file=out)
+    return 0
