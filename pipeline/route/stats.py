@@ -33,8 +33,11 @@ def stats(s: Settings, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
     seen = read_all(s, [*role_topics, topics.TASK_STATUS, topics.ESCALATED])
     latest: dict[str, tuple[str, dict]] = {}
     for topic, doc in seen:
-        if topic in role_topics:
-            latest[doc["id"]] = (topic, doc)  # a re-triaged task counts once, where it is now
+        # A re-triaged task counts once, as its latest version (topics interleave, so go by authoredOn).
+        if topic not in role_topics:
+            continue
+        if doc["id"] not in latest or doc["authoredOn"] >= latest[doc["id"]][1]["authoredOn"]:
+            latest[doc["id"]] = (topic, doc)
     card = scorecard(list(latest.values()), [d for t, d in seen if t == topics.TASK_STATUS],
                      [d for t, d in seen if t == topics.ESCALATED], events.utcnow())
     if as_json:

@@ -54,7 +54,10 @@ def test_escalation_once_without_status_never_with_it(stack: Settings, stack_env
                                      env={**os.environ, **stack_env}, capture_output=True, text=True, timeout=120,
                                      check=True).stdout)
     on_topics = collect(stack, TASK_TOPICS, lambda t: True, count=10_000, timeout=5, settle=0)
-    latest = {t["id"]: topic for topic, t in on_topics}
+    newest: dict[str, tuple[str, str]] = {}  # task id -> (authoredOn, topic) of its latest version
+    for topic, t in on_topics:
+        newest[t["id"]] = max(newest.get(t["id"], ("", "")), (t["authoredOn"], topic))
+    latest = {task_id: topic for task_id, (_, topic) in newest.items()}
     assert card["tasks"] == len(latest)
     assert card["by_role"] == {role.removeprefix("tasks."): n for role, n in Counter(latest.values()).items()}
     assert card["escalations"] >= 1 and card["time_to_acknowledge_min"]["n"] >= 1
