@@ -7,7 +7,6 @@ Maven Central jars run on the machine's `java`, bound to 127.0.0.1.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal

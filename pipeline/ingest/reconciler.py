@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from pipeline import events
 from pipeline.errors import Rejected
 from pipeline.ingest import s3 as s3io
 from pipeline.ingest.core import StoredObject, received_event, wanted

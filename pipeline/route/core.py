@@ -33,7 +33,7 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
     vm_id = voicemail["voicemail_id"]
     task_id = events.task_id(vm_id)
     urgency = triage["urgency"]
-    received_at = datetime.fromisoformat(voicemail["received_at"].replace("Z", "+00:00"))
+    received_at = events.parse_time(voicemail["received_at"])
     decision = policy.decide(triage, voicemail.get("mailbox"), received_at)
     role, priority, due_by = decision.role, decision.priority, decision.due_by
 

@@ -8,14 +8,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from pipeline.events import parse_time as parse
+
 # FHIR Task statuses that mean somebody has taken the callback on.
 ACKNOWLEDGED = frozenset({"accepted", "in-progress", "on-hold", "completed", "rejected", "cancelled", "failed",
                           "entered-in-error"})
 FINISHED = frozenset({"completed", "cancelled", "rejected", "failed", "entered-in-error"})
-
-
-def parse(ts: str) -> datetime:
-    return datetime.fromisoformat(ts.replace("Z", "+00:00"))
 
 
 def escalation_level(due_by: datetime, now: datetime, every: timedelta, max_level: int) -> int:

@@ -14,7 +14,7 @@ from pipeline import events, topics
 from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.logging import get_logger
-from pipeline.route.sla import ACKNOWLEDGED, escalation_level, parse
+from pipeline.route.sla import ACKNOWLEDGED, escalation_level
 from pipeline.stream.app import StageShell
 
 log = get_logger(__name__)
@@ -70,7 +70,7 @@ def register(app: faust.App, s: Settings) -> None:
             st = get(task_id)
             if "due" not in st or st.get("status") in ACKNOWLEDGED:
                 continue
-            level = escalation_level(parse(st["due"]), now, every, s.sla_max_level)
+            level = escalation_level(events.parse_time(st["due"]), now, every, s.sla_max_level)
             for lvl in range(st.get("level", 0) + 1, level + 1):
                 if (task_id, lvl) not in sent:
                     due_now.append((task_id, lvl, st))
