@@ -88,6 +88,12 @@ def _train(_args: argparse.Namespace) -> int:
     return main()
 
 
+def _replay(args: argparse.Namespace) -> int:
+    from pipeline.replay import replay
+
+    return replay(get_settings(), args.reason, args.stage, args.voicemail_id, args.dry_run)
+
+
 def _demo(_args: argparse.Namespace) -> int:
     from pipeline.demo import demo
 
@@ -153,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="return-call scorecard from the topics")
     st.add_argument("--json", action="store_true")
     st.set_defaults(func=_stats)
+
+    rp = sub.add_parser("replay-dlq", help="re-submit chosen dead letters to where they failed")
+    rp.add_argument("--reason", help="only records with this reason code, e.g. object_missing")
+    rp.add_argument("--stage", choices=["ingest", "transcribe", "classify", "route", "sla"])
+    rp.add_argument("--voicemail-id")
+    rp.add_argument("--dry-run", action="store_true", help="list what would be replayed")
+    rp.set_defaults(func=_replay)
 
     d = sub.add_parser("demo", help="stack + workers + sample voicemails -> tasks per role")
     d.set_defaults(func=_demo)

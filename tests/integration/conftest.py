@@ -29,6 +29,7 @@ def stack_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "VM_STACK_DIR": str(root),
         "VM_STATE_DIR": str(root / "state"),
         "VM_RECONCILE_INTERVAL_S": "1",
+        "VM_INGEST_SUFFIXES": '[".wav"]',  # test_replay_dlq relies on keys ingest ignores
         "VM_SLA_CHECK_INTERVAL_S": "1",
         "VM_SLA_ESCALATE_EVERY_S": "3600",  # one level within a test
     }
@@ -36,7 +37,9 @@ def stack_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def stack(stack_env: dict[str, str]) -> Iterator[Settings]:
-    s = Settings(**{k.removeprefix("VM_").lower(): v for k, v in stack_env.items()})
+    # As the workers read them from the environment, where lists are JSON.
+    s = Settings(**{k.removeprefix("VM_").lower(): json.loads(v) if v.startswith("[") else v
+                    for k, v in stack_env.items()})
     devstack.up(s)
     yield s
     devstack.down(s, purge=True)

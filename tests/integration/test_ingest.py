@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ from kafka import KafkaProducer
 
 from pipeline import events, topics
 from pipeline.config import Settings
+from pipeline.ingest.core import StoredObject, received_event
 from tests.conftest import REPO, SAMPLES
 from tests.integration.conftest import TASK_TOPICS, collect
 
@@ -71,3 +73,27 @@ def test_bad_notifications_are_dead_lettered(stack: Settings, worker_log) -> Non
     dead = collect(stack, [topics.DLQ], lambda d: d["stage"] == "ingest" and (
         missing_key in d["original"] or "this is not json" in d["original"]), count=3, timeout=60, settle=2)
     assert sorted(d["reason"] for _, d in dead) == ["malformed_json", "malformed_notification", "object_missing"]
+
+
+
+def test_replay_dlq_resubmits_once_the_cause_is_fixed(stack: Settings, stack_env: dict, s3, worker_log) -> None:
+    # A claim check for an object that is not there yet (".vm" keys are outside the ingest suffixes, so
+    # only the replay can bring it back): the transcribe stage dead-letters it as object_missing.
+    body = (SAMPLES / "audio" / "sample04.wav").read_bytes()
+    key = f"late-upload/{uuid.uuid4().hex}.vm"
+    obj = StoredObject(stack.bucket, key, hashlib.md5(body).hexdigest(), len(body), events.utcnow())  # noqa: S324
+    event = received_event(obj, "submit", events.utcnow())
+    producer = KafkaProducer(bootstrap_servers=stack.kafka_bootstrap)
+    producer.send(topics.RECEIVED, key=obj.voicemail_id.encode(), value=events.encode(topics.RECEIVED, event)).get(30)
+    producer.close()
+    dead = collect(stack, [topics.DLQ], lambda d: d["voicemail_id"] == obj.voicemail_id, count=1, timeout=60,
+                   settle=0)
+    assert (dead[0][1]["stage"], dead[0][1]["reason"]) == ("transcribe", "object_missing")
+    s3.put_object(Bucket=stack.bucket, Key=key, Body=body)
+    result = subprocess.run([sys.executable, "-m", "pipeline", "replay-dlq", "--voicemail-id", obj.voicemail_id],
+                            cwd=REPO, env={**os.environ, **stack_env}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["to"] for line in result.stdout.splitlines()] == [topics.RECEIVED]
+    tasks = collect(stack, TASK_TOPICS, lambda t: t["id"] == events.task_id(obj.voicemail_id), count=1,
+                    timeout=120, settle=3)
+    assert len(tasks) == 1
