@@ -87,7 +87,7 @@ def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        ts = events.parse_time(value)
     except ValueError:
         return None
     return ts if ts.tzinfo is not None else None  # a time without zone is ambiguous: treat as missing

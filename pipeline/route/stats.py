@@ -6,25 +6,19 @@ import json
 import sys
 from typing import IO
 
-from kafka import KafkaConsumer
-
 from pipeline import events, topics
 from pipeline.config import Settings
 from pipeline.route.sla import scorecard
+from pipeline.route.tail import read_topics
 
 
 def read_all(s: Settings, names: list[str], idle_s: float = 3.0) -> list[tuple[str, dict]]:
-    consumer = KafkaConsumer(*names, bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
-                             enable_auto_commit=False, group_id=None, consumer_timeout_ms=int(idle_s * 1000))
     out = []
-    try:
-        for msg in consumer:
-            try:
-                out.append((msg.topic, json.loads(msg.value)))
-            except ValueError:
-                continue  # not ours to judge here: the SLA monitor dead-letters it
-    finally:
-        consumer.close()
+    for topic, raw in read_topics(s, names, idle_s):
+        try:
+            out.append((topic, json.loads(raw)))
+        except ValueError:
+            continue  # not ours to judge here: the SLA monitor dead-letters it
     return out
 
 

@@ -13,18 +13,24 @@ from pipeline import events, topics
 from pipeline.config import Settings
 
 
-def read_tasks(s: Settings, roles: list[str] | None = None, idle_timeout_s: float | None = None
-               ) -> Iterator[tuple[str, dict]]:
-    """(topic, FHIR Task) from the role topics, oldest first; ends after `idle_timeout_s` without one."""
-    consumer = KafkaConsumer(*(topics.task_topic(r) for r in (roles or topics.ROLES)),
-                             bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
-                             enable_auto_commit=False,
+def read_topics(s: Settings, names: list[str], idle_timeout_s: float | None = None) -> Iterator[tuple[str, bytes]]:
+    """(topic, raw value) from the beginning of `names`, without a consumer group; ends after
+    `idle_timeout_s` without a message (never when None)."""
+    consumer = KafkaConsumer(*names, bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False, group_id=None,
                              consumer_timeout_ms=int(idle_timeout_s * 1000) if idle_timeout_s else float("inf"))
     try:
         for msg in consumer:
-            yield msg.topic, json.loads(msg.value)
+            yield msg.topic, msg.value
     finally:
         consumer.close()
+
+
+def read_tasks(s: Settings, roles: list[str] | None = None, idle_timeout_s: float | None = None
+               ) -> Iterator[tuple[str, dict]]:
+    """(topic, FHIR Task) from the role topics, oldest first."""
+    for topic, raw in read_topics(s, [topics.task_topic(r) for r in (roles or topics.ROLES)], idle_timeout_s):
+        yield topic, json.loads(raw)
 
 
 def summary(topic: str, task: dict) -> str:
