@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +31,13 @@ class Settings(BaseSettings):
 
     # Kafka
     kafka_bootstrap: str = "127.0.0.1:19092"
+    # Transport security: SASL_SSL with SCRAM for any shared cluster. The CA file verifies the brokers'
+    # certificates (None = the system's trust store); hostnames are always checked.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None
     topic_partitions: int = Field(default=4, ge=1)
     topic_replication: int = Field(default=1, ge=1)
     # PHI travels on these topics: keep it short by default (3 days).
@@ -42,6 +49,9 @@ class Settings(BaseSettings):
     region: str = "us-east-1"
     aws_access_key_id: str = "local-identity"
     aws_secret_access_key: SecretStr = SecretStr("local-credential")
+    s3_ca_bundle: Path | None = None  # CA for an https:// endpoint with a private CA (None = system trust)
+    # Audio is PHI: `dev up` / `topics` put an expiry rule on the bucket (S3 lifecycle) for this many days.
+    audio_retention_days: int = Field(default=7, ge=1)
 
     # Ingest
     reconcile_interval_s: float = Field(default=2.0, gt=0)
@@ -75,7 +85,17 @@ class Settings(BaseSettings):
     stack_dir: Path = REPO_ROOT / ".stack"
     jar_cache: Path = REPO_ROOT / ".stack" / "jars"
 
+    # Each worker serves /metrics, /healthz and /readyz here; `worker` with several stages uses
+    # consecutive ports (stage order). 0 = off.
+    http_port: int = Field(default=9400, ge=0, le=65535)
+
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @model_validator(mode="after")
+    def _sasl_needs_credentials(self) -> Settings:
+        if self.kafka_security_protocol.startswith("SASL") and not (self.kafka_sasl_username and self.kafka_sasl_password):
+            raise ValueError("VM_KAFKA_SECURITY_PROTOCOL=SASL_* needs VM_KAFKA_SASL_USERNAME and VM_KAFKA_SASL_PASSWORD")
+        return self
 
     @property
     def kafka_port(self) -> int:

@@ -8,6 +8,7 @@ Maven Central jars run on the machine's `java`, bound to 127.0.0.1.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -17,6 +18,7 @@ import uuid
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from botocore.exceptions import ClientError
 from kafka.admin import KafkaAdminClient, NewTopic
@@ -26,6 +28,7 @@ from pipeline import topics
 from pipeline.config import REPO_ROOT, Settings
 from pipeline.ingest.s3 import client as s3_client
 from pipeline.logging import get_logger
+from pipeline.transport import kafka_kwargs
 
 log = get_logger(__name__)
 POM = REPO_ROOT / "deploy" / "local" / "pom.xml"
@@ -121,17 +124,20 @@ def _await(server: Server, s: Settings, ready, timeout: float = 90.0) -> None:
 
 def _kafka_config(s: Settings, data: Path) -> Path:
     controller_port = s.kafka_port + 1
+    proto = s.kafka_security_protocol
     conf = s.stack_dir / "kafka" / "server.properties"
     conf.parent.mkdir(parents=True, exist_ok=True)
+    conf.touch(mode=0o600)
     conf.write_text("\n".join([
         "process.roles=broker,controller",
         "node.id=1",
         f"controller.quorum.voters=1@127.0.0.1:{controller_port}",
-        f"listeners=PLAINTEXT://127.0.0.1:{s.kafka_port},CONTROLLER://127.0.0.1:{controller_port}",
-        f"advertised.listeners=PLAINTEXT://127.0.0.1:{s.kafka_port}",
+        f"listeners={proto}://127.0.0.1:{s.kafka_port},CONTROLLER://127.0.0.1:{controller_port}",
+        f"advertised.listeners={proto}://127.0.0.1:{s.kafka_port}",
         "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        f"inter.broker.listener.name={proto}",
+        f"listener.security.protocol.map={proto}:{proto},CONTROLLER:PLAINTEXT",
+        *_kafka_security(s),
         f"log.dirs={data}",
         "num.partitions=1",
         "offsets.topic.replication.factor=1",
@@ -158,6 +164,74 @@ def _kafka_config(s: Settings, data: Path) -> Path:
     return conf
 
 
+def _kafka_security(s: Settings) -> list[str]:
+    """server.properties lines for a SASL_SSL (SCRAM) listener, as a production cluster would have."""
+    if s.kafka_security_protocol == "PLAINTEXT":
+        return []
+    if s.kafka_security_protocol != "SASL_SSL" or not s.kafka_sasl_mechanism.startswith("SCRAM"):
+        raise StackError("the dev stack's broker speaks PLAINTEXT or SASL_SSL with SCRAM")
+    tls = tls_material(s)
+    mech = s.kafka_sasl_mechanism
+    return [
+        f"sasl.enabled.mechanisms={mech}",
+        f"sasl.mechanism.inter.broker.protocol={mech}",
+        f"listener.name.sasl_ssl.{mech.lower()}.sasl.jaas.config="
+        f"org.apache.kafka.common.security.scram.ScramLoginModule required "
+        f'username="{s.kafka_sasl_username}" password="{s.kafka_sasl_password.get_secret_value()}";',
+        f"ssl.keystore.location={tls / 'server.p12'}",
+        "ssl.keystore.type=PKCS12",
+        f"ssl.keystore.password={_store_password(tls)}",
+        f"ssl.key.password={_store_password(tls)}",
+        f"ssl.truststore.location={tls / 'server.p12'}",  # the broker's own client side (inter-broker)
+        "ssl.truststore.type=PKCS12",
+        f"ssl.truststore.password={_store_password(tls)}",
+    ]
+
+
+def _s3_endpoint(s: Settings, port: int) -> list[str]:
+    if urlparse(s.s3_endpoint).scheme != "https":
+        return [f"s3proxy.endpoint=http://127.0.0.1:{port}"]
+    tls = tls_material(s)
+    return [f"s3proxy.secure-endpoint=https://127.0.0.1:{port}", f"s3proxy.keystore-path={tls / 'server.p12'}",
+            f"s3proxy.keystore-password={_store_password(tls)}"]
+
+
+def _store_password(tls: Path) -> str:
+    return (tls / "store.pass").read_text().strip()
+
+
+def tls_material(s: Settings) -> Path:
+    """A throwaway local CA (`<stack_dir>/tls/ca.pem`, for VM_KAFKA_SSL_CAFILE and VM_S3_CA_BUNDLE) and a
+    server certificate for 127.0.0.1 and localhost that it signed, made once with the JDK's keytool."""
+    tls = s.stack_dir / "tls"
+    if (tls / "server.p12").exists():
+        return tls
+    keytool = shutil.which("keytool") or str(Path(os.path.realpath(_java())).with_name("keytool"))
+    tls.mkdir(parents=True, exist_ok=True, mode=0o700)
+    password = secrets.token_urlsafe(18)
+    (tls / "store.pass").write_text(password)
+    (tls / "store.pass").chmod(0o600)
+    ca, server = str(tls / "ca.p12"), str(tls / "server.p12")
+    common = ["-storetype", "PKCS12", "-storepass", password, "-keypass", password]
+
+    def kt(*args: str, stdin: bytes | None = None) -> bytes:
+        return subprocess.run([keytool, *args], input=stdin, check=True, capture_output=True).stdout
+
+    kt("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
+       "-dname", "CN=voicemail dev CA", "-ext", "bc:c", "-keystore", ca, *common)
+    ca_pem = kt("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, *common)
+    (tls / "ca.pem").write_bytes(ca_pem)
+    kt("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
+       "-dname", "CN=localhost", "-keystore", server, *common)
+    csr = kt("-certreq", "-alias", "server", "-keystore", server, *common)
+    signed = kt("-gencert", "-rfc", "-alias", "ca", "-keystore", ca, *common, "-validity", "30",
+                "-ext", "san=dns:localhost,ip:127.0.0.1", "-ext", "eku=serverAuth", stdin=csr)
+    kt("-importcert", "-noprompt", "-alias", "ca", "-keystore", server, *common, "-file", str(tls / "ca.pem"))
+    (tls / "server.pem").write_bytes(signed)
+    kt("-importcert", "-noprompt", "-alias", "server", "-keystore", server, *common, "-file", str(tls / "server.pem"))
+    return tls
+
+
 def _start_kafka(s: Settings) -> None:
     server = _servers(s)[0]
     if _pid(server, s) and _port_open(server.port):
@@ -173,14 +247,18 @@ def _start_kafka(s: Settings) -> None:
             "-cp", classpath]
     if not (data / "meta.properties").exists():
         cluster_id = urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-        subprocess.run([*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(conf)],
+        scram = []
+        if s.kafka_security_protocol == "SASL_SSL":  # the SCRAM user exists from the first start
+            scram = ["--add-scram", f"{s.kafka_sasl_mechanism}=[name={s.kafka_sasl_username},"
+                                    f"password={s.kafka_sasl_password.get_secret_value()}]"]
+        subprocess.run([*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(conf), *scram],
                        check=True, capture_output=True)
     _spawn(server, s, [*java, "kafka.Kafka", str(conf)])
 
     def ready() -> bool:
         if not _port_open(server.port):
             return False
-        admin = KafkaAdminClient(bootstrap_servers=s.kafka_bootstrap, request_timeout_ms=3000)
+        admin = KafkaAdminClient(**kafka_kwargs(s), request_timeout_ms=3000)
         try:
             return bool(admin.describe_cluster()["brokers"])
         finally:
@@ -202,7 +280,7 @@ def _start_s3proxy(s: Settings) -> None:
     data.mkdir(parents=True, exist_ok=True)
     conf = s.stack_dir / "s3" / "s3proxy.properties"
     conf.write_text("\n".join([
-        f"s3proxy.endpoint=http://127.0.0.1:{server.port}",
+        *_s3_endpoint(s, server.port),
         "s3proxy.authorization=aws-v2-or-v4",
         f"s3proxy.identity={s.aws_access_key_id}",
         f"s3proxy.credential={s.aws_secret_access_key.get_secret_value()}",
@@ -234,7 +312,7 @@ def ensure_bucket(s: Settings) -> None:
 
 def ensure_topics(s: Settings) -> list[str]:
     """Create the pipeline's topics (idempotent); returns the names created now."""
-    admin = KafkaAdminClient(bootstrap_servers=s.kafka_bootstrap, client_id="pipeline-admin")
+    admin = KafkaAdminClient(**kafka_kwargs(s), client_id="pipeline-admin")
     try:
         existing = set(admin.list_topics())
         configs = {name: {"retention.ms": str(s.topic_retention_ms)} for name in topics.ALL}

@@ -17,6 +17,7 @@ from kafka import KafkaProducer
 from pipeline import topics
 from pipeline.config import Settings
 from pipeline.route.stats import read_all
+from pipeline.transport import kafka_kwargs
 
 
 def original_bytes(record: dict) -> bytes:
@@ -40,7 +41,7 @@ def replay(s: Settings, reason: str | None, stage: str | None, voicemail_id: str
     chosen = [r for _, r in read_all(s, [topics.DLQ])
               if (reason is None or r.get("reason") == reason) and (stage is None or r.get("stage") == stage)
               and (voicemail_id is None or r.get("voicemail_id") == voicemail_id)]
-    producer = None if dry_run else KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all")
+    producer = None if dry_run else KafkaProducer(**kafka_kwargs(s), acks="all")
     try:
         for record in chosen:
             topic, value = replay_target(record)

@@ -18,6 +18,7 @@ def client(s: Settings):
         "s3", endpoint_url=s.s3_endpoint, region_name=s.region,
         aws_access_key_id=s.aws_access_key_id,
         aws_secret_access_key=s.aws_secret_access_key.get_secret_value(),
+        verify=str(s.s3_ca_bundle) if s.s3_ca_bundle else None,
         config=Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=30),
     )
 

@@ -23,6 +23,7 @@ from pipeline.errors import Rejected
 from pipeline.ingest import s3 as s3io
 from pipeline.ingest.core import META_CALLER_ID, META_MAILBOX, META_RECEIVED_AT, received_event
 from pipeline.logging import get_logger
+from pipeline.transport import kafka_kwargs
 
 log = get_logger(__name__)
 _TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024)
@@ -51,7 +52,7 @@ def upload(s3, s: Settings, path: Path, caller_id: str | None, mailbox: str | No
 def submit_files(s: Settings, files: list[str], caller_id: str | None = None, mailbox: str | None = None,
                  out: IO[str] = sys.stdout) -> int:
     s3 = s3io.client(s)
-    producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all", retries=5)
+    producer = KafkaProducer(**kafka_kwargs(s), acks="all", retries=5)
     failed = 0
     try:
         for n, name in enumerate(files, 1):

@@ -11,12 +11,13 @@ from kafka import KafkaConsumer, KafkaProducer
 
 from pipeline import events, topics
 from pipeline.config import Settings
+from pipeline.transport import kafka_kwargs
 
 
 def read_topics(s: Settings, names: list[str], idle_timeout_s: float | None = None) -> Iterator[tuple[str, bytes]]:
     """(topic, raw value) from the beginning of `names`, without a consumer group; ends after
     `idle_timeout_s` without a message (never when None)."""
-    consumer = KafkaConsumer(*names, bootstrap_servers=s.kafka_bootstrap, auto_offset_reset="earliest",
+    consumer = KafkaConsumer(*names, **kafka_kwargs(s), auto_offset_reset="earliest",
                              enable_auto_commit=False, group_id=None,
                              consumer_timeout_ms=int(idle_timeout_s * 1000) if idle_timeout_s else float("inf"))
     try:
@@ -41,7 +42,7 @@ def summary(topic: str, task: dict) -> str:
 def tail(s: Settings, roles: list[str] | None = None, count: int | None = None, timeout_s: float | None = None,
          as_json: bool = False, ack: bool = False, out: IO[str] = sys.stdout) -> int:
     """Print tasks; with `ack`, acknowledge each on tasks.status as an EHR would (FHIR status "accepted")."""
-    producer = KafkaProducer(bootstrap_servers=s.kafka_bootstrap, acks="all") if ack else None
+    producer = KafkaProducer(**kafka_kwargs(s), acks="all") if ack else None
     seen = 0
     for topic, task in read_tasks(s, roles, timeout_s):
         print(json.dumps({"topic": topic, "task": task}) if as_json else summary(topic, task), file=out, flush=True)

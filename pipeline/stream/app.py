@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from pipeline import events, topics
 from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.logging import get_logger
+from pipeline.stream.ops import DEAD_LETTERS, MESSAGES, PUBLISH_RETRIES, STAGE_SECONDS
+from pipeline.transport import faust_credentials
 
 log = get_logger(__name__)
 Output = tuple[str, str, bytes]  # topic, key, value
@@ -38,6 +41,7 @@ def make_app(stage: str, s: Settings) -> faust.App:
     return faust.App(
         f"voicemail-{stage}",
         broker=f"kafka://{s.kafka_bootstrap}",
+        broker_credentials=faust_credentials(s),
         key_serializer="raw",
         value_serializer="raw",  # we decode and validate ourselves, so bad bytes become dead letters
         store="memory://",  # tables rebuild from their changelog topics on start
@@ -73,31 +77,39 @@ class StageShell:
                 return
             except Exception as exc:  # noqa: BLE001 - any send failure is retried the same way
                 log.warning("stage.publish_retry", stage=self.stage, error=type(exc).__name__, delay_s=delay)
+                PUBLISH_RETRIES.labels(self.stage).inc()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
 
     async def handle(self, raw: bytes | None, step: Step) -> None:
         """Run `step`, publish its outputs, then record its state; any failure becomes a dead letter."""
         vm_id = _voicemail_id(raw)
+        started = time.perf_counter()
         try:
-            outcome = await step(raw)
-        except Rejected as exc:
-            await self.dead_letter(raw, vm_id, exc.reason, str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - never let an exception escape: faust would ack and lose it
-            log.error("stage.unexpected_error", stage=self.stage, voicemail_id=vm_id, error=type(exc).__name__)
-            await self.dead_letter(raw, vm_id, "unexpected_error", type(exc).__name__)
-            return
-        await self.publish(outcome.outputs)
-        if outcome.on_acked is not None:
-            outcome.on_acked()
-        log.info("stage.done", stage=self.stage, voicemail_id=vm_id, outputs=[t for t, _, _ in outcome.outputs])
+            try:
+                outcome = await step(raw)
+            except Rejected as exc:
+                await self.dead_letter(raw, vm_id, exc.reason, str(exc))
+                return
+            except Exception as exc:  # noqa: BLE001 - never let an exception escape: faust would ack and lose it
+                log.error("stage.unexpected_error", stage=self.stage, voicemail_id=vm_id, error=type(exc).__name__)
+                await self.dead_letter(raw, vm_id, "unexpected_error", type(exc).__name__)
+                return
+            await self.publish(outcome.outputs)
+            if outcome.on_acked is not None:
+                outcome.on_acked()
+            MESSAGES.labels(self.stage, "ok").inc()
+            log.info("stage.done", stage=self.stage, voicemail_id=vm_id, outputs=[t for t, _, _ in outcome.outputs])
+        finally:
+            STAGE_SECONDS.labels(self.stage).observe(time.perf_counter() - started)
 
     async def dead_letter(self, raw: bytes | None, vm_id: str | None, reason: str, error: str) -> None:
         record = events.dead_letter(stage=self.stage, reason=reason, error=error, topic=self.source, raw=raw,
                                     vm_id=vm_id)
         log.warning("stage.dead_letter", stage=self.stage, voicemail_id=vm_id, reason=reason)
         await self.publish([(topics.DLQ, vm_id or "unknown", events.encode(topics.DLQ, record))])
+        MESSAGES.labels(self.stage, "dead_letter").inc()
+        DEAD_LETTERS.labels(self.stage, reason).inc()
 
 
 def _voicemail_id(raw: bytes | None) -> str | None:

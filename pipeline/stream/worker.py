@@ -2,11 +2,13 @@
 
 One stage: a faust worker for that stage's app in this process. Several stages: one child process
 per stage (each its own consumer group, as in production), supervised; if one exits, all stop.
+Child i serves /metrics, /healthz and /readyz on VM_HTTP_PORT + i.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import faust
 from pipeline.config import get_settings
 from pipeline.logging import get_logger
 from pipeline.stream.app import make_app
+from pipeline.stream.ops import Ops
 
 log = get_logger(__name__)
 STAGES = ("ingest", "transcribe", "classify", "route", "sla")
@@ -34,14 +37,18 @@ def _run_stage(stage: str) -> int:
     s = get_settings()
     app = make_app(stage, s)
     importlib.import_module(_MODULES.get(stage, f"pipeline.{stage}.agent")).register(app, s)
-    log.info("worker.start", stage=stage)
+    Ops(app, stage, s.http_port)
+    log.info("worker.start", stage=stage, http_port=s.http_port)
     worker = faust.Worker(app, loglevel="WARNING", quiet=True, redirect_stdouts=False, override_logging=False)
     worker.execute_from_commandline()  # exits the process when the worker stops
     return 0
 
 
 def _supervise(stages: list[str]) -> int:
-    children = {st: subprocess.Popen([sys.executable, "-m", "pipeline", "worker", "--stage", st]) for st in stages}
+    base = get_settings().http_port
+    children = {st: subprocess.Popen([sys.executable, "-m", "pipeline", "worker", "--stage", st],
+                                     env={**os.environ, "VM_HTTP_PORT": str(base + i if base else 0)})
+                for i, st in enumerate(stages)}
     stopping = False
 
     def stop(signum: int, _frame: object) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import faust
@@ -13,13 +14,16 @@ from pipeline.errors import Rejected
 from pipeline.ingest import s3 as s3io
 from pipeline.logging import get_logger
 from pipeline.stream.app import Outcome, StageShell
+from pipeline.stream.ops import MODEL_LOAD_SECONDS
 from pipeline.transcribe.core import Transcriber, transcribed_event
 
 log = get_logger(__name__)
 
 
 def register(app: faust.App, s: Settings) -> None:
+    started = time.perf_counter()
     transcriber = Transcriber(s)  # once per worker process
+    MODEL_LOAD_SECONDS.labels(s.whisper_model).set(time.perf_counter() - started)
     s3 = s3io.client(s)
     # Inference runs in threads so heartbeats and rebalances go on during long audio.
     pool = ThreadPoolExecutor(max_workers=s.transcribe_concurrency, thread_name_prefix="whisper")
