@@ -15,8 +15,10 @@ META_MAILBOX = "mailbox"
 META_RECEIVED_AT = "received-at"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 INTERNAL_PREFIX = ".pipeline/"
-
-
+# Extensions of the formats PyAV decodes for us. A key without an extension is fine (the bytes are
+# sniffed later); a key that names another kind of file (.pdf, .txt) is refused, not guessed at.
+AUDIO_EXTENSIONS = frozenset({".wav", ".wave", ".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".flac",
+                              ".amr", ".webm", ".aif", ".aiff"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ def check_key(key: str) -> None:
         raise Rejected("key_rejected", "key contains control characters")
     if ".." in key.split("/"):
         raise Rejected("key_rejected", "key contains a '..' segment")
+    name = key.rsplit("/", 1)[-1]
+    ext = name[name.rfind("."):].lower() if "." in name.lstrip(".") else ""
+    if ext and ext not in AUDIO_EXTENSIONS:
+        raise Rejected("unsupported_extension", f"{ext!r} is not an audio format the pipeline reads")
 
 
 def received_event(obj: StoredObject, source: str, now: datetime) -> dict:

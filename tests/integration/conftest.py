@@ -8,16 +8,17 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from kafka import KafkaConsumer
 
-from pipeline import devstack, topics
+from pipeline import devstack, events, topics
 from pipeline.config import Settings
 from pipeline.ingest import s3 as s3io
-from tests.conftest import REPO
+from tests.conftest import REPO, SAMPLES
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +30,9 @@ def stack_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "VM_STACK_DIR": str(root),
         "VM_STATE_DIR": str(root / "state"),
         "VM_RECONCILE_INTERVAL_S": "1",
-        "VM_INGEST_SUFFIXES": '[".wav"]',  # test_replay_dlq relies on keys ingest ignores
+        "VM_MAX_AUDIO_BYTES": "4000000",  # small limits, so the bad-input matrix stays small
+        "VM_MAX_AUDIO_SECONDS": "120",
+        "VM_HTTP_PORT": "29400",  # worker i (stage order) on 29400 + i
         "VM_SLA_CHECK_INTERVAL_S": "1",
         "VM_SLA_ESCALATE_EVERY_S": "3600",  # one level within a test
     }
@@ -88,3 +91,29 @@ def collect(s: Settings, names: list[str], want: Callable[[dict], bool], count: 
 
 
 TASK_TOPICS = [topics.task_topic(r) for r in topics.ROLES]
+
+
+FIVE = ["sample01", "sample02", "sample03", "sample04", "sample05"]
+
+
+def drop(s3, s: Settings, name: str, body: bytes, **metadata: str) -> str:
+    """Put an object like an answering service would; returns the voicemail id the pipeline derives."""
+    key = f"answering-service/{uuid.uuid4().hex}/{name}"
+    s3.put_object(Bucket=s.bucket, Key=key, Body=body, Metadata=metadata)
+    etag = s3.head_object(Bucket=s.bucket, Key=key)["ETag"].strip('"')
+    return events.voicemail_id(s.bucket, key, etag)
+
+
+def task_for(vm_ids: set[str]):
+    return lambda task: any(i.get("value") in vm_ids for i in task.get("identifier", []))
+
+
+@pytest.fixture(scope="session")
+def delivered(stack: Settings, s3, worker_log) -> dict:
+    vm_ids = {}
+    for i, sample in enumerate(FIVE):
+        vm_ids[drop(s3, stack, f"{sample}.wav", (SAMPLES / "audio" / f"{sample}.wav").read_bytes(),
+                    **{"caller-id": f"+1215555{i:04d}", "mailbox": "main",
+                       "received-at": "2026-11-26T15:00:00Z"})] = sample
+    tasks = collect(stack, TASK_TOPICS, task_for(set(vm_ids)), count=len(FIVE), timeout=300)
+    return {"vm_ids": vm_ids, "tasks": tasks}

@@ -77,8 +77,9 @@ def test_bad_notifications_are_dead_lettered(stack: Settings, worker_log) -> Non
 
 
 def test_replay_dlq_resubmits_once_the_cause_is_fixed(stack: Settings, stack_env: dict, s3, worker_log) -> None:
-    # A claim check for an object that is not there yet (".vm" keys are outside the ingest suffixes, so
-    # only the replay can bring it back): the transcribe stage dead-letters it as object_missing.
+    # A claim check for an object that is not there yet: the transcribe stage dead-letters it as
+    # object_missing. (".vm" is no audio extension: ingest refuses the key itself once it appears, so
+    # only the replay of the transcribe stage's dead letter can bring the voicemail back.)
     body = (SAMPLES / "audio" / "sample04.wav").read_bytes()
     key = f"late-upload/{uuid.uuid4().hex}.vm"
     obj = StoredObject(stack.bucket, key, hashlib.md5(body).hexdigest(), len(body), events.utcnow())  # noqa: S324
@@ -90,7 +91,8 @@ def test_replay_dlq_resubmits_once_the_cause_is_fixed(stack: Settings, stack_env
                    settle=0)
     assert (dead[0][1]["stage"], dead[0][1]["reason"]) == ("transcribe", "object_missing")
     s3.put_object(Bucket=stack.bucket, Key=key, Body=body)
-    result = subprocess.run([sys.executable, "-m", "pipeline", "replay-dlq", "--voicemail-id", obj.voicemail_id],
+    result = subprocess.run([sys.executable, "-m", "pipeline", "replay-dlq", "--stage", "transcribe",
+                             "--voicemail-id", obj.voicemail_id],
                             cwd=REPO, env={**os.environ, **stack_env}, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["to"] for line in result.stdout.splitlines()] == [topics.RECEIVED]

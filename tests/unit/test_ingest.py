@@ -35,6 +35,18 @@ def test_hostile_keys_are_rejected(key: str) -> None:
     assert err.value.reason == "key_rejected"
 
 
+@pytest.mark.parametrize("key,ok", [("m/notes.txt", False), ("m/scan.PDF", False), ("m/v1.2/msg.json", False),
+                                    ("m/msg.WAV", True), ("m/msg.opus", True), ("m/RE0123abcd", True),
+                                    ("m/v1.2/RE0123", True), ("m/.hidden", True)])
+def test_keys_naming_other_kinds_of_file_are_refused(key: str, ok: bool) -> None:
+    if ok:
+        assert received_event(obj(key), "reconciler", NOW)["key"] == key
+    else:
+        with pytest.raises(Rejected) as err:
+            received_event(obj(key), "reconciler", NOW)
+        assert err.value.reason == "unsupported_extension"
+
+
 def aws_record(event: str, bucket: str, key: str) -> dict:
     return {"eventVersion": "2.1", "eventSource": "aws:s3", "eventName": event,
             "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": 10, "eTag": "abc"}}}
