@@ -31,6 +31,18 @@ def _dev(args: argparse.Namespace) -> int:
     return 0 if state["up"] else 1
 
 
+def _topics(args: argparse.Namespace) -> int:
+    from pipeline import devstack
+
+    s = get_settings()
+    created = devstack.ensure_topics(s, args.replication_factor, args.min_insync_replicas)
+    lifecycle = devstack.ensure_audio_lifecycle(s) if args.bucket_lifecycle else None
+    print(json.dumps({"created": created, "topics": len(topics.ALL) + len(topics.CHANGELOGS),
+                      "partitions": s.topic_partitions, "retention_ms": s.topic_retention_ms,
+                      "audio_lifecycle_days": s.audio_retention_days if lifecycle else None}))
+    return 0
+
+
 def _worker(args: argparse.Namespace) -> int:
     from pipeline.stream.worker import run
 
@@ -109,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--json", action="store_true", help="machine-readable connection details")
     dev.add_argument("--purge", action="store_true", help="with down: delete topics' and bucket's data too")
     dev.set_defaults(func=_dev)
+
+    tp = sub.add_parser("topics", help="create the topics (idempotent) on any cluster; sets retention and min ISR")
+    tp.add_argument("--replication-factor", type=int, help="default VM_TOPIC_REPLICATION")
+    tp.add_argument("--min-insync-replicas", type=int, help="min.insync.replicas of every topic")
+    tp.add_argument("--bucket-lifecycle", action="store_true",
+                    help="also put the audio expiry rule (VM_AUDIO_RETENTION_DAYS) on the bucket")
+    tp.set_defaults(func=_topics)
 
     w = sub.add_parser("worker", help="streaming workers (faust); all stages unless --stage")
     w.add_argument("--stage", choices=["ingest", "transcribe", "classify", "route", "sla"], action="append",

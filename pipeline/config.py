@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
     kafka_ssl_cafile: Path | None = None
+    # A worker that dies without leaving (kill -9, a lost node) holds its partitions this long.
+    kafka_session_timeout_s: float = Field(default=30.0, ge=6, le=300)
     topic_partitions: int = Field(default=4, ge=1)
     topic_replication: int = Field(default=1, ge=1)
     # PHI travels on these topics: keep it short by default (3 days).
@@ -65,6 +67,9 @@ class Settings(BaseSettings):
     whisper_compute_type: Literal["int8", "int8_float32", "float32"] = "int8"
     whisper_cpu_threads: int = Field(default=2, ge=1)
     whisper_beam_size: int = Field(default=1, ge=1)
+    # None: detect per voicemail. A practice whose callers all speak one language can fix it and save
+    # one of the two encoder passes per voicemail (see README: bench).
+    whisper_language: str | None = None
     whisper_prompts: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PROMPTS))  # JSON in the env
     whisper_hotwords: str = ""  # extra words of this practice: drug names, doctors, local places
     review_min_language_probability: float = Field(default=0.7, ge=0, le=1)

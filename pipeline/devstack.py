@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from botocore.exceptions import ClientError
-from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from pipeline import topics
@@ -310,14 +310,17 @@ def ensure_bucket(s: Settings) -> None:
         client.create_bucket(Bucket=s.bucket)
 
 
-def ensure_topics(s: Settings) -> list[str]:
-    """Create the pipeline's topics (idempotent); returns the names created now."""
+def ensure_topics(s: Settings, replication: int | None = None, min_insync: int | None = None) -> list[str]:
+    """Create the pipeline's topics (idempotent); returns the names created now. Existing topics keep
+    their partitions, and get their retention and min.insync.replicas set to what is asked now."""
+    replication = replication or s.topic_replication
     admin = KafkaAdminClient(**kafka_kwargs(s), client_id="pipeline-admin")
     try:
         existing = set(admin.list_topics())
-        configs = {name: {"retention.ms": str(s.topic_retention_ms)} for name in topics.ALL}
-        configs.update({name: {"cleanup.policy": "compact"} for name in topics.CHANGELOGS})
-        new = [NewTopic(name, num_partitions=s.topic_partitions, replication_factor=s.topic_replication,
+        durable = {"min.insync.replicas": str(min_insync)} if min_insync else {}
+        configs = {name: {"retention.ms": str(s.topic_retention_ms), **durable} for name in topics.ALL}
+        configs.update({name: {"cleanup.policy": "compact", **durable} for name in topics.CHANGELOGS})
+        new = [NewTopic(name, num_partitions=s.topic_partitions, replication_factor=replication,
                         topic_configs=config)
                for name, config in configs.items() if name not in existing]
         if new:
@@ -325,9 +328,29 @@ def ensure_topics(s: Settings) -> list[str]:
                 admin.create_topics(new)
             except TopicAlreadyExistsError:
                 pass  # a concurrent `up` won the race
+        old = [ConfigResource(ConfigResourceType.TOPIC, name, configs=config)
+               for name, config in configs.items() if name in existing]
+        if old:
+            admin.alter_configs(old)
         return [t.name for t in new]
     finally:
         admin.close()
+
+
+def ensure_audio_lifecycle(s: Settings) -> bool:
+    """Expire voicemail audio after `audio_retention_days` (an S3 lifecycle rule on the bucket). Returns
+    False where the S3 server does not implement lifecycle rules (S3Proxy): then retention is the
+    operator's job, and `dev up` says so."""
+    rule = {"ID": "voicemail-audio-expiry", "Status": "Enabled", "Filter": {"Prefix": s.ingest_prefix},
+            "Expiration": {"Days": s.audio_retention_days}}
+    try:
+        s3_client(s).put_bucket_lifecycle_configuration(Bucket=s.bucket, LifecycleConfiguration={"Rules": [rule]})
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NotImplemented", "501"):
+            log.warning("stack.lifecycle_unsupported", bucket=s.bucket, retention_days=s.audio_retention_days)
+            return False
+        raise
+    return True
 
 
 def up(s: Settings) -> dict:
@@ -335,6 +358,7 @@ def up(s: Settings) -> dict:
     _start_kafka(s)
     _start_s3proxy(s)
     ensure_bucket(s)
+    ensure_audio_lifecycle(s)
     created = ensure_topics(s)
     log.info("stack.ready", topics_created=len(created))
     return status(s)

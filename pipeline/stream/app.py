@@ -52,6 +52,8 @@ def make_app(stage: str, s: Settings) -> faust.App:
         topic_replication_factor=s.topic_replication,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        broker_session_timeout=s.kafka_session_timeout_s,
+        broker_heartbeat_interval=min(3.0, s.kafka_session_timeout_s / 10),
         table_standby_replicas=0,  # a standby copy would let two workers act on the same table rows
     )
 

@@ -56,13 +56,14 @@ class Transcriber:
         self.beam_size = settings.whisper_beam_size
         self.prompts = {lang: p for lang, p in settings.whisper_prompts.items() if p}
         self.hotwords = settings.whisper_hotwords or None
+        self.language = settings.whisper_language
         self.limits = AudioLimits(settings.max_audio_bytes, settings.max_audio_seconds)
         self.review = ReviewThresholds(settings.review_min_language_probability, settings.review_min_avg_logprob)
         self.model = WhisperModel(str(path), device="cpu", compute_type=self.compute_type,
                                   cpu_threads=settings.whisper_cpu_threads)
         vocabulary = json.dumps([self.prompts, self.hotwords], sort_keys=True).encode()
         self.model_info = {"id": self.model_id, "compute_type": self.compute_type, "beam_size": self.beam_size,
-                           "vad": True, "vocabulary_sha256": hashlib.sha256(vocabulary).hexdigest()[:16]}
+                           "vad": True, "language": self.language or "detected", "vocabulary_sha256": hashlib.sha256(vocabulary).hexdigest()[:16]}
         self.load_seconds = round(time.monotonic() - started, 2)
         log.info("transcribe.model_loaded", model=self.model_id, seconds=self.load_seconds)
 
@@ -70,7 +71,10 @@ class Transcriber:
         """Audio bytes -> the `transcript` object of voicemail.transcribed. Raises AudioRejected."""
         audio = load_audio(data, self.limits)
         # Language first (on speech only), so the prompt can be in the caller's language.
-        language, language_probability, _ = self.model.detect_language(audio, vad_filter=True)
+        if self.language:
+            language, language_probability = self.language, 1.0
+        else:
+            language, language_probability, _ = self.model.detect_language(audio, vad_filter=True)
         segments, info = self.model.transcribe(
             audio, language=language, beam_size=self.beam_size, vad_filter=True,
             initial_prompt=self.prompts.get(language), hotwords=self.hotwords, condition_on_previous_text=False,

@@ -51,3 +51,23 @@ def test_topics_have_configured_partitions_and_retention(stack: Settings) -> Non
         assert config["topic"][topics.RECEIVED]["retention.ms"]["value"] == str(stack.topic_retention_ms)
     finally:
         admin.close()
+
+
+
+def test_topics_command_sets_min_isr_and_retention_on_existing_topics(stack: Settings,
+                                                                      stack_env: dict[str, str]) -> None:
+    env = {**os.environ, **stack_env, "VM_TOPIC_RETENTION_MS": str(2 * 24 * 3600 * 1000)}
+    ok = subprocess.run([sys.executable, "-m", "pipeline", "topics", "--min-insync-replicas", "1",
+                         "--bucket-lifecycle"], cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    out = json.loads(ok.stdout)
+    assert out["created"] == []
+    assert out["audio_lifecycle_days"] is None  # S3Proxy has no lifecycle rules; a real S3 gets the rule
+    admin = KafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
+    try:
+        config = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topics.DLQ)])["topic"][topics.DLQ]
+        assert config["min.insync.replicas"]["value"] == "1"
+        assert config["retention.ms"]["value"] == str(2 * 24 * 3600 * 1000)
+    finally:
+        admin.close()
+    devstack.ensure_topics(stack)  # back to the session's retention

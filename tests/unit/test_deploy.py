@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import importlib
 import json
 import os
 import re
@@ -267,9 +268,13 @@ def _compose_env_names() -> dict[str, str]:
     return {n: f"compose {name}" for name, svc in COMPOSE_DOC["services"].items() for n in _compose_env(svc)}
 
 
+def _dockerfile_env_names() -> dict[str, str]:
+    return {n: "Dockerfile" for op, arg in _dockerfile() if op == "ENV" for n in re.findall(r"(\w+)=", arg)}
+
+
 def test_every_vm_variable_is_a_setting():
     fields = set(Settings.model_fields)
-    used = {**_k8s_env_names(), **_compose_env_names()}
+    used = {**_k8s_env_names(), **_compose_env_names(), **_dockerfile_env_names()}
     unknown = {n: where for n, where in sorted(used.items())
                if n.startswith("VM_") and n.removeprefix("VM_").lower() not in fields}
     assert not unknown, f"VM_* names that pipeline.config.Settings does not have: {unknown}"
@@ -298,9 +303,9 @@ def _settings_from(env: dict[str, str], monkeypatch) -> Settings:
 
 def test_routing_policy_configmap_is_the_packaged_default(tmp_path):
     text = CONFIGMAPS["voicemail-routing-policy"]["policy.yaml"]
-    copy = tmp_path / "policy.yaml"
-    copy.write_text(text)
-    assert load_policy(copy) == load_policy()
+    mounted = tmp_path / "policy.yaml"
+    mounted.write_text(text)
+    assert load_policy(mounted) == load_policy()
     assert yaml.safe_load(text) == yaml.safe_load(DEFAULT_POLICY.read_text()), \
         "deploy/k8s/configmap-policy.yaml drifted from pipeline/route/default_policy.yaml"
     # ...and the route stage reads it from where the ConfigMap is mounted.
@@ -320,8 +325,7 @@ def test_ingest_runs_once_with_its_checkpoint_on_a_volume():
     mounts = {m["mountPath"]: m["name"] for m in _worker("ingest")["volumeMounts"]}
     volume = next(v for v in _pod(ingest)["volumes"] if v["name"] == mounts[state_dir])
     _one("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"])
-    assert not any(s.get("kind") == "ScaledObject" and s["spec"]["scaleTargetRef"]["name"] == "voicemail-ingest"
-                   for s in _of_kind("ScaledObject"))
+    assert not any(s["spec"]["scaleTargetRef"]["name"] == "voicemail-ingest" for s in _of_kind("ScaledObject"))
 
 
 @pytest.mark.parametrize("workload", WORKLOADS, ids=lambda w: w["metadata"]["name"])
@@ -395,8 +399,7 @@ def test_keda_scales_transcribe_on_its_lag():
             ref = env[setting]["secretKeyRef"]
             assert refs[parameter] == (ref["name"], ref["key"]), parameter
         if "VM_KAFKA_SSL_CAFILE" in env:
-            secret, _ = _ca_source(transcribe, worker, _env_value(worker, "VM_KAFKA_SSL_CAFILE"))
-            assert refs["ca"][0] == secret
+            assert refs["ca"] == _ca_source(transcribe, worker, _env_value(worker, "VM_KAFKA_SSL_CAFILE"))
 
 
 @pytest.mark.parametrize("stage", PDB_STAGES)
@@ -495,6 +498,12 @@ def test_dockerfile_matches_the_manifests():
             assert (REPO / path).exists(), f"Dockerfile copies {path}, which is not in the repository"
     runs = " ".join(get("RUN"))
     assert runs.index("requirements.lock") < runs.index("--no-deps"), "the pinned tree first, then the project"
+    for module, name in re.findall(r"from (pipeline[\w.]*) import (\w+)", runs):
+        assert hasattr(importlib.import_module(module), name), f"the Dockerfile uses {module}.{name}"
+    # The model is assembled at build time where the pods look for it, so none copies it at start.
+    (model_cache,) = {m for _, arg in instructions for m in re.findall(r"VM_MODEL_CACHE=(\S+)", arg)}
+    assert f"Path('{model_cache}')" in runs
+    assert _env_value(_worker("transcribe"), "VM_MODEL_CACHE") == model_cache
 
 
 def test_compose_runs_every_stage_after_the_topics():

@@ -23,6 +23,14 @@ def test_transcribes_a_voicemail(transcriber: Transcriber) -> None:
     assert t["needs_review"] is False and t["review_reasons"] == []
     assert t["model"]["id"] == transcriber.model_id
     assert (t["model"]["compute_type"], t["model"]["beam_size"], t["model"]["vad"]) == ("int8", 1, True)
+    assert t["model"]["language"] == "detected"
+
+
+def test_a_configured_language_skips_detection(transcriber: Transcriber) -> None:
+    fixed = Transcriber(Settings(whisper_language="en"))
+    t = fixed.transcribe((SAMPLES / "audio" / "sample01.wav").read_bytes())
+    assert "chest" in t["text"].lower()
+    assert (t["language"], t["language_probability"], t["model"]["language"]) == ("en", 1.0, "en")
 
 
 @pytest.mark.parametrize("fmt", FORMATS[1:], ids=[f[0] for f in FORMATS[1:]])
