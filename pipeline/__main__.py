@@ -85,6 +85,8 @@ def _bench(args: argparse.Namespace) -> int:
 
     if args.what == "classify":
         return bench.bench_classify(args.set, args.repeat, sys.stdout)
+    if args.what == "stream":
+        return bench.bench_stream(get_settings(), args.files, args.transcribe_workers, sys.stdout)
     return bench.bench_transcribe(get_settings(), args.files, args.refs, sys.stdout)
 
 
@@ -130,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     tp.set_defaults(func=_topics)
 
     w = sub.add_parser("worker", help="streaming workers (faust); all stages unless --stage")
-    w.add_argument("--stage", choices=["ingest", "transcribe", "classify", "route", "sla"], action="append",
+    w.add_argument("--stage", choices=topics.STAGES, action="append",
                    help="run only this stage (repeatable)")
     w.set_defaults(func=_worker)
 
@@ -165,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     bc.add_argument("set", help="JSON lines with a \"text\" field")
     bc.add_argument("--repeat", type=int, default=20)
     bc.set_defaults(func=_bench)
+    bs = bsub.add_parser("stream", help="throughput of the running stack with 1, 2, ... transcribe workers")
+    bs.add_argument("files", nargs="+")
+    bs.add_argument("--transcribe-workers", type=int, nargs="+", default=[1, 2],
+                    help="worker counts to compare (default 1 2); threads per worker = VM_WHISPER_CPU_THREADS / count")
+    bs.set_defaults(func=_bench)
 
     ev = sub.add_parser("eval", help="per-field triage metrics on a LABELS.md set (transcripts or audio)")
     ev.add_argument("set")
@@ -181,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("replay-dlq", help="re-submit chosen dead letters to where they failed")
     rp.add_argument("--reason", help="only records with this reason code, e.g. object_missing")
-    rp.add_argument("--stage", choices=["ingest", "transcribe", "classify", "route", "sla"])
+    rp.add_argument("--stage", choices=topics.STAGES)
     rp.add_argument("--voicemail-id")
     rp.add_argument("--dry-run", action="store_true", help="list what would be replayed")
     rp.set_defaults(func=_replay)

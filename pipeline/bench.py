@@ -1,19 +1,25 @@
-"""`python -m pipeline bench transcribe FILES... [--refs SET.jsonl]`.
+"""Benchmarks that print figures.
 
-In one run, the same files through two arms, each in its own process so peak RSS is its own:
+`bench transcribe FILES... [--refs SET.jsonl]`: in one run, the same files through two arms, each in its own process so peak RSS is its own:
 - plain: faster-whisper with the library's defaults (same model files): WhisperModel(path).transcribe(file);
 - stage: the transcribe stage as the workers run it (checks, VAD, clinical prompt, configured settings).
 Prints real-time factor, voicemails/min, the speed ratio plain/stage, peak RSS and, where a script
 exists for a file (LABELS.md set with "id" = file stem), WER.
+`bench classify` and `bench stream`: see their functions.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import re
 import resource
+import subprocess
+import sys
 import time
+import urllib.request
+import uuid
 from pathlib import Path
 from typing import IO
 
@@ -141,3 +147,89 @@ def bench_classify(set_path: str, repeat: int, out: IO[str]) -> int:
     print(f"{n} transcripts on 1 core: {n / elapsed:.0f} transcripts/s, {elapsed / n * 1000:.2f} ms each; "
           f"pipeline load {load_s:.2f} s", file=out)
     return 0
+
+
+def bench_stream(s: Settings, files: list[str], worker_counts: list[int], out: IO[str]) -> int:
+    """`bench stream`: the same files through the running stack (`dev up`) with 1, 2, ... transcribe
+    workers in one consumer group, the CPU threads of one worker split among them. Voicemails/min from
+    the first upload to the last task; each worker's share read from its /metrics."""
+    from kafka import KafkaProducer
+
+    from pipeline import devstack, events, topics
+    from pipeline.ingest import s3 as s3io
+    from pipeline.ingest.core import received_event
+    from pipeline.route.tail import read_tasks
+    from pipeline.transport import kafka_kwargs
+
+    devstack.up(s)
+    port = s.http_port or 9400
+    env = {**os.environ, "VM_LOG_LEVEL": "warning"}
+
+    def spawn(stage: str, http_port: int, **extra: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "pipeline", "worker", "--stage", stage],
+                                env={**env, "VM_HTTP_PORT": str(http_port), **extra},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def get(p: int, path: str) -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{p}{path}", timeout=2) as resp:
+                return resp.read().decode()
+        except OSError:
+            return ""
+
+    def wait_ready(ports: list[int]) -> None:
+        deadline = time.monotonic() + 180
+        while not all('"ok": true' in get(p, "/readyz") for p in ports):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"workers on {ports} not ready")
+            time.sleep(0.5)
+
+    def done_count(p: int) -> int:
+        found = re.search(r'voicemail_messages_total{outcome="ok",stage="transcribe"} ([0-9.]+)', get(p, "/metrics"))
+        return int(float(found.group(1))) if found else 0
+
+    others = [spawn(stage, port + i) for i, stage in enumerate(["ingest", "classify", "route"])]
+    s3, producer = s3io.client(s), KafkaProducer(**kafka_kwargs(s), acks="all")
+    rows = []
+    try:
+        wait_ready([port, port + 1, port + 2])
+        for count in worker_counts:
+            threads = max(1, s.whisper_cpu_threads // count)
+            ports = [port + 10 + i for i in range(count)]
+            workers = [spawn("transcribe", p, VM_WHISPER_CPU_THREADS=str(threads)) for p in ports]
+            try:
+                wait_ready(ports)
+                time.sleep(3)  # let the group settle on its final assignment
+                run, vm_ids = uuid.uuid4().hex[:8], set()
+                started = time.monotonic()
+                for name in files:
+                    key = f"bench/{run}/{Path(name).name}"
+                    s3.put_object(Bucket=s.bucket, Key=key, Body=Path(name).read_bytes())
+                    event = received_event(s3io.head(s3, s.bucket, key), "submit", events.utcnow())
+                    vm_ids.add(event["voicemail_id"])
+                    producer.send(topics.INGEST, key=event["voicemail_id"].encode(),
+                                  value=events.encode(topics.INGEST, event))
+                producer.flush()
+                wanted = {events.task_id(v) for v in vm_ids}
+                for _, task in read_tasks(s, idle_timeout_s=600):
+                    wanted.discard(task["id"])
+                    if not wanted:
+                        break
+                seconds = time.monotonic() - started
+                rows.append((count, threads, len(files), seconds, [done_count(p) for p in ports], len(wanted)))
+            finally:
+                for w in workers:
+                    w.terminate()
+                for w in workers:
+                    w.wait(timeout=60)
+    finally:
+        producer.close()
+        for w in others:
+            w.terminate()
+            w.wait(timeout=60)
+    print(f"{len(files)} files through ingest -> transcribe -> classify -> route on the local stack", file=out)
+    print(f"{'workers':>7} {'threads each':>12} {'seconds':>8} {'vm/min':>7}  per-worker share  missing", file=out)
+    for count, threads, n, seconds, shares, missing in rows:
+        print(f"{count:>7} {threads:>12} {seconds:>8.1f} {60 * n / seconds:>7.1f}  {'/'.join(map(str, shares)):>16}"
+              f"  {missing:>7}", file=out)
+    return 0 if all(r[-1] == 0 for r in rows) else 1

@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     sla_escalate_every_s: float = Field(default=900.0, gt=0)
     sla_max_level: int = Field(default=3, ge=1)
 
+    # Audit: a voicemail with no progress re-published after the grace when a later message of its
+    # partition moved on (it was skipped), after `redrive_after` in any case; dead-lettered after K tries.
+    audit_check_interval_s: float = Field(default=10.0, gt=0)
+    audit_grace_s: float = Field(default=15.0, ge=0)
+    audit_redrive_after_s: float = Field(default=900.0, gt=0)
+    audit_max_redrives: int = Field(default=3, ge=0)
+
     # Local dev stack
     stack_dir: Path = REPO_ROOT / ".stack"
     jar_cache: Path = REPO_ROOT / ".stack" / "jars"

@@ -42,7 +42,10 @@ def configure(level: str = "info") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     for noisy in ("aiokafka", "kafka", "faust", "mode", "botocore", "urllib3", "faster_whisper"):
-        logging.getLogger(noisy).setLevel(logging.ERROR if noisy in ("aiokafka", "kafka") else logging.WARNING)
+        if level == "debug" and noisy != "faster_whisper":  # diagnosing: rebalances and recovery show
+            logging.getLogger(noisy).setLevel(logging.INFO)
+        else:
+            logging.getLogger(noisy).setLevel(logging.ERROR if noisy in ("aiokafka", "kafka") else logging.WARNING)
     structlog.configure(
         processors=[*shared, structlog.processors.JSONRenderer()],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

@@ -83,6 +83,19 @@ class StageShell:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
 
+    async def publish_with_headers(self, topic: str, key: str, value: bytes, headers: dict[str, bytes]) -> None:
+        """One message with Kafka headers, acknowledged by the broker; retried like `publish`."""
+        delay = 0.5
+        while True:
+            try:
+                await (await self.topic(topic).send(key=key.encode(), value=value, headers=headers))
+                return
+            except Exception as exc:  # noqa: BLE001
+                log.warning("stage.publish_retry", stage=self.stage, error=type(exc).__name__, delay_s=delay)
+                PUBLISH_RETRIES.labels(self.stage).inc()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
     async def handle(self, raw: bytes | None, step: Step) -> None:
         """Run `step`, publish its outputs, then record its state; any failure becomes a dead letter."""
         vm_id = _voicemail_id(raw)
@@ -105,9 +118,10 @@ class StageShell:
         finally:
             STAGE_SECONDS.labels(self.stage).observe(time.perf_counter() - started)
 
-    async def dead_letter(self, raw: bytes | None, vm_id: str | None, reason: str, error: str) -> None:
-        record = events.dead_letter(stage=self.stage, reason=reason, error=error, topic=self.source, raw=raw,
-                                    vm_id=vm_id)
+    async def dead_letter(self, raw: bytes | None, vm_id: str | None, reason: str, error: str,
+                          topic: str | None = None) -> None:
+        record = events.dead_letter(stage=self.stage, reason=reason, error=error, topic=topic or self.source,
+                                    raw=raw, vm_id=vm_id)
         log.warning("stage.dead_letter", stage=self.stage, voicemail_id=vm_id, reason=reason)
         await self.publish([(topics.DLQ, vm_id or "unknown", events.encode(topics.DLQ, record))])
         MESSAGES.labels(self.stage, "dead_letter").inc()

@@ -22,10 +22,17 @@ STAGE_SECONDS = Histogram("voicemail_stage_seconds", "Time to handle one message
 MESSAGES = Counter("voicemail_messages_total", "Messages handled", ["stage", "outcome"])
 DEAD_LETTERS = Counter("voicemail_dead_letters_total", "Messages sent to voicemail.dlq", ["stage", "reason"])
 PUBLISH_RETRIES = Counter("voicemail_publish_retries_total", "Publishes retried after a broker error", ["stage"])
+REDRIVES = Counter("voicemail_redrives_total", "Events the audit re-published for a stopped voicemail", ["why"])
 CONSUMER_LAG = Gauge("voicemail_consumer_lag", "Messages behind the partition's end", ["stage", "topic", "partition"])
 MODEL_LOAD_SECONDS = Gauge("voicemail_model_load_seconds", "Time to load the Whisper model", ["model"])
 READY = Gauge("voicemail_ready", "1 once the consumer has its partitions (and the model is loaded)", ["stage"])
+COMMIT_HEALS = Counter("voicemail_commit_heals_total", "Re-reads from the committed offset of a stalled partition",
+                       ["stage"])
 HEARTBEAT_AGE = 15.0  # /healthz fails when the loop's heartbeat is older than this
+# faust can leave a hole at the head of a partition's acked offsets after a rebalance (a message it
+# dropped): its commit then stalls there for good and the lag never drains. A partition read to its end
+# whose commit has not moved for this long is re-read from the committed offset (the stages dedupe).
+COMMIT_STALL_S = 30.0
 
 
 class Ops:
@@ -33,6 +40,7 @@ class Ops:
         self.app, self.stage, self.port = app, stage, port
         self.assigned = False
         self.beat = time.monotonic()
+        self.stalled: dict = {}  # tp -> (committed offset, since when it has not moved)
         app.on_partitions_assigned.connect(self._on_assigned)
         app.on_partitions_revoked.connect(self._on_revoked)
         app.timer(5.0, name=f"{stage}-ops-lag")(self._refresh_lag)
@@ -57,12 +65,30 @@ class Ops:
 
     async def _refresh_lag(self) -> None:
         consumer = self.app.consumer
+        committed = consumer._committed_offset  # faust offers no public view of it
+        stalled = []
         for tp in consumer.assignment():
             if tp.topic.endswith("-changelog"):
                 continue
             end, pos = consumer.highwater(tp), await consumer.position(tp)
             if end is not None and pos is not None:
                 CONSUMER_LAG.labels(self.stage, tp.topic, str(tp.partition)).set(max(0, end - pos))
+            done = committed.get(tp)
+            if end is None or pos is None or done is None or pos < end or done >= pos:
+                self.stalled.pop(tp, None)  # still reading, or committed up to where it read
+                continue
+            since = self.stalled.setdefault(tp, (done, time.monotonic()))
+            if since[0] != done:
+                self.stalled[tp] = (done, time.monotonic())
+            elif time.monotonic() - since[1] >= COMMIT_STALL_S:
+                stalled.append((tp, pos - done))
+        if stalled:
+            for tp, gap in stalled:
+                log.warning("ops.commit_stalled", stage=self.stage, topic=tp.topic, partition=tp.partition,
+                            uncommitted=gap)
+            COMMIT_HEALS.labels(self.stage).inc()
+            self.stalled.clear()
+            await consumer.perform_seek()  # every partition back to its committed offset
 
     async def _serve(self) -> None:
         if not self.port:

@@ -16,13 +16,14 @@ import time
 
 import faust
 
+from pipeline import topics
 from pipeline.config import get_settings
 from pipeline.logging import get_logger
 from pipeline.stream.app import make_app
 from pipeline.stream.ops import Ops
 
 log = get_logger(__name__)
-STAGES = ("ingest", "transcribe", "classify", "route", "sla")
+STAGES = topics.STAGES
 _MODULES = {"sla": "pipeline.route.sla_agent"}
 
 
@@ -40,6 +41,7 @@ def _run_stage(stage: str) -> int:
     Ops(app, stage, s.http_port)
     log.info("worker.start", stage=stage, http_port=s.http_port)
     worker = faust.Worker(app, loglevel="WARNING", quiet=True, redirect_stdouts=False, override_logging=False)
+    worker.spinner = None  # its terminal escape codes would break the JSON log lines
     worker.execute_from_commandline()  # exits the process when the worker stops
     return 0
 

@@ -1,0 +1,63 @@
+"""Audit stage shell: follows every step topic and the outcomes, keeps one row per voicemail in a
+changelog-backed table, and on a timer re-publishes (Kafka header `redrive: n`) the last event of each
+voicemail that stopped, or dead-letters it `not_completed`. Runs as one worker: its view must be whole."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import faust
+
+from pipeline import events, topics
+from pipeline.audit.core import FOLLOWED, actions, observe, voicemail_id
+from pipeline.config import Settings
+from pipeline.logging import get_logger
+from pipeline.stream.app import StageShell
+from pipeline.stream.ops import REDRIVES
+
+log = get_logger(__name__)
+HEADER = "redrive"
+
+
+def register(app: faust.App, s: Settings) -> None:
+    shell = StageShell(app, "audit", "voicemail.*")
+    rows = app.Table("audit", default=None, key_type=str, value_type=str)  # voicemail id -> JSON row
+    grace, after = timedelta(seconds=s.audit_grace_s), timedelta(seconds=s.audit_redrive_after_s)
+    sent: dict[str, int] = {}  # voicemail id -> redrive count published, not yet read back
+
+    @app.agent(app.topic(*FOLLOWED, key_type=bytes, value_type=bytes), name="follow")
+    async def follow(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            msg = event.message
+            try:
+                doc = json.loads(event.value)
+                vm_id = voicemail_id(msg.topic, doc)
+            except (TypeError, ValueError, AttributeError):
+                continue  # the stage that reads it dead-letters it; nothing to follow
+            if not vm_id:
+                continue
+            redrive = int(dict(msg.headers or {}).get(HEADER, b"0") or 0)
+            old = rows.get(vm_id)
+            new = observe(json.loads(old) if old else None, msg.topic, msg.partition, msg.offset, event.value,
+                          events.utcnow(), redrive)
+            if new is not None:  # progress, a redrive read back, or the end: judge it afresh
+                rows[vm_id] = json.dumps(new)
+                sent.pop(vm_id, None)
+
+    @app.timer(interval=s.audit_check_interval_s, name="audit")
+    async def audit() -> None:
+        current = {vm_id: json.loads(raw) for vm_id, raw in list(rows.items())}
+        todo = [a for a in actions(current, events.utcnow(), grace, after, s.audit_max_redrives)
+                if a.vm_id not in sent]
+        for a in todo:
+            if a.kind == "redrive":
+                count = a.redrives + 1
+                await shell.publish_with_headers(a.topic, a.vm_id, a.raw, {HEADER: str(count).encode()})
+                sent[a.vm_id] = count
+                REDRIVES.labels(a.why).inc()
+                log.warning("audit.redrive", voicemail_id=a.vm_id, step=a.topic, why=a.why, redrive=count)
+            else:
+                await shell.dead_letter(a.raw, a.vm_id, "not_completed",
+                                        f"stopped at {a.topic} after {a.redrives} redrives", topic=a.topic)
+                sent[a.vm_id] = a.redrives + 1

@@ -1,0 +1,98 @@
+"""Completeness audit, pure: every voicemail that entered the pipeline ends as a task or a dead letter.
+
+The stages are at-least-once, but a stream library can still skip a message: faust-streaming
+0.15.3, after a rebalance, drops or acks messages fetched for the previous generation (its open
+issues #606, #221; the chaos test shows it). So the audit follows each voicemail from step to step
+(ingest candidate -> claim check -> transcript -> triage -> task or dead letter) and re-publishes the
+last event of one that stopped:
+- at once (after `grace`) when a later message of the same partition of the same step has moved on:
+  a stage reads a partition in order, so this one was skipped;
+- after `after`, when nothing on its partition of that step moved for as long either (the last
+  message of a partition has nothing behind it; a backlog keeps moving, so it is left alone);
+up to `max_redrives` times; then it is dead-lettered `not_completed`, so a person looks.
+Re-publishing is safe: every stage dedupes (ingest gate, transcribe table, route table).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pipeline import events, topics
+
+STEPS = (topics.INGEST, topics.RECEIVED, topics.TRANSCRIBED, topics.TRIAGED)
+FINAL = frozenset({topics.DLQ, *(topics.task_topic(r) for r in topics.ROLES)})
+FOLLOWED = (*STEPS, *sorted(FINAL))
+VOICEMAIL_SYSTEM = ":voicemail"
+
+
+def voicemail_id(topic: str, doc: dict) -> str | None:
+    if topic in FINAL and topic != topics.DLQ:
+        return next((i.get("value") for i in doc.get("identifier", [])
+                     if str(i.get("system", "")).endswith(VOICEMAIL_SYSTEM)), None)
+    vm_id = doc.get("voicemail_id")
+    return vm_id if isinstance(vm_id, str) else None
+
+
+def observe(row: dict | None, topic: str, partition: int, offset: int, raw: bytes, now: datetime,
+            redrive: int = 0) -> dict | None:
+    """The voicemail's new audit row after reading `raw` at (topic, partition, offset); None: unchanged."""
+    row = row or {"at": {}}
+    if row.get("done"):
+        return None
+    at = dict(row["at"])
+    if "step" in row and (topic in FINAL or topic != row["step"]):
+        at[row["step"]] = [*at[row["step"]][:2], events.iso(now)]  # when it left that step
+    if topic in FINAL:
+        return {"done": True, "at": at, "outcome": "dead_letter" if topic == topics.DLQ else "task"}
+    step = STEPS.index(topic)
+    current = STEPS.index(row["step"]) if "step" in row else -1
+    if step < current or (step == current and not redrive):
+        return None  # behind, or a duplicate of the step it is at: the first one is followed
+    return {"step": topic, "at": {**at, topic: [partition, offset]}, "since": events.iso(now),
+            "raw": base64.b64encode(raw).decode(), "redrives": redrive if step == current else 0}
+
+
+@dataclass(frozen=True)
+class Action:
+    vm_id: str
+    kind: str  # "redrive" | "give_up"
+    why: str  # "skipped" | "overdue"
+    topic: str
+    raw: bytes
+    redrives: int
+
+
+def progressed(rows: dict[str, dict]) -> dict[tuple[str, int], tuple[int, datetime]]:
+    """(step topic, partition) -> (highest offset there whose voicemail moved past the step, when one
+    last moved past it)."""
+    high: dict[tuple[str, int], tuple[int, datetime]] = {}
+    for row in rows.values():
+        for topic, where in row["at"].items():
+            if len(where) == 3:
+                partition, offset, left = where[0], where[1], events.parse_time(where[2])
+                best = high.get((topic, partition))
+                high[(topic, partition)] = (max(offset, best[0]), max(left, best[1])) if best else (offset, left)
+    return high
+
+
+def actions(rows: dict[str, dict], now: datetime, grace: timedelta, after: timedelta,
+            max_redrives: int) -> list[Action]:
+    high = progressed(rows)
+    out = []
+    for vm_id, row in rows.items():
+        if row.get("done"):
+            continue
+        waited = now - events.parse_time(row["since"])
+        partition, offset = row["at"][row["step"]][:2]
+        moved_offset, moved_at = high.get((row["step"], partition), (-1, None))
+        if waited >= grace and moved_offset > offset:
+            why = "skipped"
+        elif waited >= after and (moved_at is None or now - moved_at >= after):
+            why = "overdue"  # and its partition has not moved for as long: not a backlog, a halt
+        else:
+            continue
+        kind = "redrive" if row["redrives"] < max_redrives else "give_up"
+        out.append(Action(vm_id, kind, why, row["step"], base64.b64decode(row["raw"]), row["redrives"]))
+    return out

@@ -1,0 +1,79 @@
+"""The completeness audit's bookkeeping: which voicemails stopped, and why."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from pipeline import topics
+from pipeline.audit.core import actions, observe, progressed, voicemail_id
+
+T0 = datetime(2026, 11, 26, 14, 0, tzinfo=timezone.utc)
+GRACE, AFTER = timedelta(seconds=15), timedelta(seconds=900)
+
+
+def claim(vm: str) -> bytes:
+    return json.dumps({"voicemail_id": vm}).encode()
+
+
+def follow(events: list[tuple[str, str, int, int, int]]) -> dict[str, dict]:
+    """(vm id, topic, partition, offset, seconds after T0) in reading order -> rows."""
+    rows: dict[str, dict] = {}
+    for vm, topic, partition, offset, at in events:
+        new = observe(rows.get(vm), topic, partition, offset, claim(vm), T0 + timedelta(seconds=at))
+        if new is not None:
+            rows[vm] = new
+    return rows
+
+
+def test_a_voicemail_skipped_while_its_partition_moved_on_is_redriven_after_the_grace() -> None:
+    rows = follow([("a", topics.RECEIVED, 0, 10, 0), ("b", topics.RECEIVED, 0, 11, 0),
+                   ("b", topics.TRANSCRIBED, 2, 5, 3)])
+    assert progressed(rows) == {(topics.RECEIVED, 0): (11, T0 + timedelta(seconds=3))}
+    assert actions(rows, T0 + timedelta(seconds=10), GRACE, AFTER, 3) == []  # within the grace: maybe in flight
+    [act] = actions(rows, T0 + timedelta(seconds=16), GRACE, AFTER, 3)
+    assert (act.vm_id, act.kind, act.why, act.topic, act.raw) == ("a", "redrive", "skipped", topics.RECEIVED, claim("a"))
+
+
+def test_the_last_message_of_a_partition_is_redriven_only_when_its_partition_halted() -> None:
+    rows = follow([("a", topics.RECEIVED, 0, 10, 0), ("b", topics.RECEIVED, 1, 11, 0),
+                   ("b", topics.TRANSCRIBED, 2, 5, 3)])  # b's progress says nothing about partition 0
+    assert actions(rows, T0 + timedelta(seconds=899), GRACE, AFTER, 3) == []
+    [act] = actions(rows, T0 + timedelta(seconds=900), GRACE, AFTER, 3)
+    assert (act.vm_id, act.why) == ("a", "overdue")
+
+
+def test_a_backlog_that_keeps_moving_is_left_alone() -> None:
+    # c waits behind a and b on partition 0; b moved on 100 s ago: the partition is busy, not halted.
+    rows = follow([("a", topics.RECEIVED, 0, 1, 0), ("b", topics.RECEIVED, 0, 2, 0), ("c", topics.RECEIVED, 0, 3, 0),
+                   ("a", topics.TRANSCRIBED, 1, 1, 500), ("b", topics.TRANSCRIBED, 1, 2, 850)])
+    assert actions(rows, T0 + timedelta(seconds=950), GRACE, AFTER, 3) == []
+    late = actions(rows, T0 + timedelta(seconds=1750), GRACE, AFTER, 3)  # 900 s without a move: halted
+    assert sorted((a.vm_id, a.topic, a.why) for a in late) == [
+        ("a", topics.TRANSCRIBED, "overdue"), ("b", topics.TRANSCRIBED, "overdue"), ("c", topics.RECEIVED, "overdue")]
+
+
+def test_tasks_and_dead_letters_end_it_and_stale_or_duplicate_events_change_nothing() -> None:
+    rows = follow([("a", topics.INGEST, 0, 1, 0), ("a", topics.RECEIVED, 0, 1, 1), ("a", topics.INGEST, 3, 9, 2),
+                   ("a", topics.RECEIVED, 0, 4, 2)])
+    assert rows["a"]["at"] == {topics.INGEST: [0, 1, "2026-11-26T14:00:01Z"], topics.RECEIVED: [0, 1]}  # first claim
+    rows["a"] = observe(rows["a"], topics.DLQ, 0, 0, b"{}", T0)
+    assert rows["a"]["done"] and rows["a"]["outcome"] == "dead_letter"
+    assert observe(rows["a"], topics.TRANSCRIBED, 0, 7, b"{}", T0) is None
+    assert actions(rows, T0 + timedelta(days=1), GRACE, AFTER, 3) == []
+
+
+def test_a_redrive_read_back_counts_and_after_the_last_one_it_is_given_up() -> None:
+    row = observe(None, topics.TRIAGED, 1, 3, claim("a"), T0)
+    row = observe(row, topics.TRIAGED, 1, 40, claim("a"), T0 + timedelta(seconds=900), redrive=3)
+    assert (row["redrives"], row["at"][topics.TRIAGED]) == (3, [1, 40])
+    [act] = actions({"a": row}, T0 + timedelta(seconds=1800), GRACE, AFTER, 3)
+    assert (act.kind, act.redrives) == ("give_up", 3)
+
+
+def test_voicemail_id_of_a_task_comes_from_its_identifier() -> None:
+    task = {"id": "t-1", "identifier": [{"system": "urn:x:task", "value": "t-1"},
+                                        {"system": "urn:voicemail-pipeline:voicemail", "value": "vm-1"}]}
+    assert voicemail_id(topics.task_topic("nurse"), task) == "vm-1"
+    assert voicemail_id(topics.RECEIVED, {"voicemail_id": "vm-2"}) == "vm-2"
+    assert voicemail_id(topics.DLQ, {"voicemail_id": None}) is None
