@@ -192,7 +192,8 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], out: I
         """Wait until the workers worked off what was already on their topic, so only our files are timed."""
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
-            lags = [float(v) for p in ports for v in re.findall(r"voicemail_consumer_lag{[^}]*} ([0-9.]+)", get(p, "/metrics"))]
+            lags = [float(v) for p in ports
+                    for v in re.findall(r"voicemail_consumer_lag{[^}]*} ([0-9.]+)", get(p, "/metrics"))]
             if lags and not any(lags):
                 return
             time.sleep(2)

@@ -105,8 +105,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _sasl_needs_credentials(self) -> Settings:
-        if self.kafka_security_protocol.startswith("SASL") and not (self.kafka_sasl_username and self.kafka_sasl_password):
-            raise ValueError("VM_KAFKA_SECURITY_PROTOCOL=SASL_* needs VM_KAFKA_SASL_USERNAME and VM_KAFKA_SASL_PASSWORD")
+        has_login = bool(self.kafka_sasl_username and self.kafka_sasl_password)
+        if self.kafka_security_protocol.startswith("SASL") and not has_login:
+            raise ValueError("VM_KAFKA_SECURITY_PROTOCOL=SASL_* needs VM_KAFKA_SASL_USERNAME and "
+                             "VM_KAFKA_SASL_PASSWORD")
         return self
 
     @property

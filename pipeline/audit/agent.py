@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import faust
 
-from pipeline import events, topics
+from pipeline import events
 from pipeline.audit.core import FOLLOWED, actions, observe, voicemail_id
 from pipeline.config import Settings
 from pipeline.logging import get_logger
@@ -53,7 +53,7 @@ def register(app: faust.App, s: Settings) -> None:
         for a in todo:
             if a.kind == "redrive":
                 count = a.redrives + 1
-                await shell.publish_with_headers(a.topic, a.vm_id, a.raw, {HEADER: str(count).encode()})
+                await shell.publish([(a.topic, a.vm_id, a.raw)], headers={HEADER: str(count).encode()})
                 sent[a.vm_id] = count
                 REDRIVES.labels(a.why).inc()
                 log.warning("audit.redrive", voicemail_id=a.vm_id, step=a.topic, why=a.why, redrive=count)

@@ -68,29 +68,16 @@ class StageShell:
             self._topics[name] = self.app.topic(name, key_type=bytes, value_type=bytes)
         return self._topics[name]
 
-    async def publish(self, outputs: list[Output]) -> None:
+    async def publish(self, outputs: list[Output], headers: dict[str, bytes] | None = None) -> None:
         """Send and wait for the broker's ack. Retries without end: dropping output would lose a voicemail,
         and blocking here holds the offset, so a stuck broker shows up as lag, not as loss."""
         delay = 0.5
         while True:
             try:
-                futures = [await self.topic(t).send(key=k.encode(), value=v) for t, k, v in outputs]
+                futures = [await self.topic(t).send(key=k.encode(), value=v, headers=headers) for t, k, v in outputs]
                 await asyncio.gather(*futures)
                 return
             except Exception as exc:  # noqa: BLE001 - any send failure is retried the same way
-                log.warning("stage.publish_retry", stage=self.stage, error=type(exc).__name__, delay_s=delay)
-                PUBLISH_RETRIES.labels(self.stage).inc()
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
-
-    async def publish_with_headers(self, topic: str, key: str, value: bytes, headers: dict[str, bytes]) -> None:
-        """One message with Kafka headers, acknowledged by the broker; retried like `publish`."""
-        delay = 0.5
-        while True:
-            try:
-                await (await self.topic(topic).send(key=key.encode(), value=value, headers=headers))
-                return
-            except Exception as exc:  # noqa: BLE001
                 log.warning("stage.publish_retry", stage=self.stage, error=type(exc).__name__, delay_s=delay)
                 PUBLISH_RETRIES.labels(self.stage).inc()
                 await asyncio.sleep(delay)

@@ -68,7 +68,8 @@ def test_each_bad_input_is_dead_lettered_and_the_next_good_one_becomes_a_task(st
     started = time.monotonic()
     good_key = f"bad-input/{run}/good.wav"
     s3.put_object(Bucket=stack.bucket, Key=good_key, Body=GOOD)
-    good = events.voicemail_id(stack.bucket, good_key, s3.head_object(Bucket=stack.bucket, Key=good_key)["ETag"].strip('"'))
+    etag = s3.head_object(Bucket=stack.bucket, Key=good_key)["ETag"].strip('"')
+    good = events.voicemail_id(stack.bucket, good_key, etag)
 
     dead = collect(stack, [topics.DLQ], lambda d: any(m(d) for m in match.values()), count=len(expected),
                    timeout=180, settle=3)

@@ -32,7 +32,8 @@ def test_a_voicemail_skipped_while_its_partition_moved_on_is_redriven_after_the_
     assert progressed(rows) == {(topics.RECEIVED, 0): (11, T0 + timedelta(seconds=3))}
     assert actions(rows, T0 + timedelta(seconds=10), GRACE, AFTER, 3) == []  # within the grace: maybe in flight
     [act] = actions(rows, T0 + timedelta(seconds=16), GRACE, AFTER, 3)
-    assert (act.vm_id, act.kind, act.why, act.topic, act.raw) == ("a", "redrive", "skipped", topics.RECEIVED, claim("a"))
+    assert (act.vm_id, act.kind, act.why, act.topic) == ("a", "redrive", "skipped", topics.RECEIVED)
+    assert act.raw == claim("a")
 
 
 def test_the_last_message_of_a_partition_is_redriven_only_when_its_partition_halted() -> None:
