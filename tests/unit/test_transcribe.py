@@ -1,9 +1,13 @@
+import hashlib
+from concurrent.futures import ProcessPoolExecutor
+
 import pytest
 from faster_whisper.audio import decode_audio
 
 from pipeline.audio import AudioRejected
 from pipeline.config import Settings
 from pipeline.transcribe.core import ReviewThresholds, Transcriber, review_reasons
+from pipeline.transcribe.model import BASE_MODEL_SHA256, assemble_base_model
 from tests.conftest import SAMPLES
 from tests.support.audio import FORMATS, encode, noise, tone, wav16
 
@@ -58,3 +62,12 @@ def test_review_reasons() -> None:
     assert review_reasons(0.5, good, 0, t) == ["language_uncertain"]
     shaky = [*good, {"start": 5, "end": 25, "avg_logprob": -1.2, "compression_ratio": 3.1}]
     assert review_reasons(0.99, shaky, 1, t) == ["low_confidence", "repetitive_output", "segments_dropped"]
+
+
+def test_workers_starting_together_assemble_the_model_safely(tmp_path) -> None:
+    with ProcessPoolExecutor(max_workers=3) as pool:
+        paths = list(pool.map(assemble_base_model, [tmp_path] * 3))
+    assert len(set(paths)) == 1
+    assert hashlib.sha256((paths[0] / "model.bin").read_bytes()).hexdigest() == BASE_MODEL_SHA256
+    assert sorted(p.name for p in paths[0].iterdir()) == [".verified", "config.json", "model.bin", "tokenizer.json",
+                                                         "vocabulary.json"]  # no temporary file left behind
