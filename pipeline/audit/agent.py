@@ -5,6 +5,8 @@ voicemail that stopped, or dead-letters it `not_completed`. Runs as one worker: 
 from __future__ import annotations
 
 import json
+import math
+import time
 from datetime import timedelta
 
 import faust
@@ -24,7 +26,9 @@ def register(app: faust.App, s: Settings) -> None:
     shell = StageShell(app, "audit", "voicemail.*")
     rows = app.Table("audit", default=None, key_type=str, value_type=str)  # voicemail id -> JSON row
     grace, after = timedelta(seconds=s.audit_grace_s), timedelta(seconds=s.audit_redrive_after_s)
-    sent: dict[str, int] = {}  # voicemail id -> redrive count published, not yet read back
+    # voicemail id -> when its last redrive went out, until it is read back (or `after` passed: the
+    # audit's own consumer may have missed it)
+    sent: dict[str, float] = {}
 
     @app.agent(app.topic(*FOLLOWED, key_type=bytes, value_type=bytes), name="follow")
     async def follow(stream: faust.StreamT) -> None:
@@ -48,16 +52,16 @@ def register(app: faust.App, s: Settings) -> None:
     @app.timer(interval=s.audit_check_interval_s, name="audit")
     async def audit() -> None:
         current = {vm_id: json.loads(raw) for vm_id, raw in list(rows.items())}
+        now = time.monotonic()
         todo = [a for a in actions(current, events.utcnow(), grace, after, s.audit_max_redrives)
-                if a.vm_id not in sent]
+                if now - sent.get(a.vm_id, -math.inf) >= s.audit_redrive_after_s]
         for a in todo:
+            sent[a.vm_id] = now  # before publishing: the echo can be read back before the publish returns
             if a.kind == "redrive":
                 count = a.redrives + 1
                 await shell.publish([(a.topic, a.vm_id, a.raw)], headers={HEADER: str(count).encode()})
-                sent[a.vm_id] = count
                 REDRIVES.labels(a.why).inc()
                 log.warning("audit.redrive", voicemail_id=a.vm_id, step=a.topic, why=a.why, redrive=count)
             else:
                 await shell.dead_letter(a.raw, a.vm_id, "not_completed",
                                         f"stopped at {a.topic} after {a.redrives} redrives", topic=a.topic)
-                sent[a.vm_id] = a.redrives + 1
