@@ -14,7 +14,7 @@ from kafka import KafkaProducer
 
 from pipeline import events, topics
 from pipeline.config import Settings
-from pipeline.ingest.core import StoredObject, received_event
+from pipeline.ingest.core import INTERNAL_PREFIX, StoredObject, received_event
 from tests.conftest import REPO, SAMPLES
 from tests.integration.conftest import TASK_TOPICS, collect
 
@@ -78,10 +78,10 @@ def test_bad_notifications_are_dead_lettered(stack: Settings, worker_log) -> Non
 
 def test_replay_dlq_resubmits_once_the_cause_is_fixed(stack: Settings, stack_env: dict, s3, worker_log) -> None:
     # A claim check for an object that is not there yet: the transcribe stage dead-letters it as
-    # object_missing. (".vm" is no audio extension: ingest refuses the key itself once it appears, so
-    # only the replay of the transcribe stage's dead letter can bring the voicemail back.)
+    # object_missing. The key is under the pipeline's own prefix, which ingest never lists, so only the
+    # replay of that dead letter can bring the voicemail back.
     body = (SAMPLES / "audio" / "sample04.wav").read_bytes()
-    key = f"late-upload/{uuid.uuid4().hex}.vm"
+    key = f"{INTERNAL_PREFIX}late-upload/{uuid.uuid4().hex}.wav"
     obj = StoredObject(stack.bucket, key, hashlib.md5(body).hexdigest(), len(body), events.utcnow())  # noqa: S324
     event = received_event(obj, "submit", events.utcnow())
     producer = KafkaProducer(bootstrap_servers=stack.kafka_bootstrap)
