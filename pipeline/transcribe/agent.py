@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import faust
@@ -21,9 +20,8 @@ log = get_logger(__name__)
 
 
 def register(app: faust.App, s: Settings) -> None:
-    started = time.perf_counter()
     transcriber = Transcriber(s)  # once per worker process
-    MODEL_LOAD_SECONDS.labels(s.whisper_model).set(time.perf_counter() - started)
+    MODEL_LOAD_SECONDS.labels(s.whisper_model).set(transcriber.load_seconds)
     s3 = s3io.client(s)
     # Inference runs in threads so heartbeats and rebalances go on during long audio.
     pool = ThreadPoolExecutor(max_workers=s.transcribe_concurrency, thread_name_prefix="whisper")
