@@ -93,13 +93,34 @@ def _bench(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from pipeline.evaluate import evaluate
 
-    return evaluate(get_settings(), args.set, args.audio, args.json)
+    try:
+        return evaluate(get_settings(), args.set, args.audio, args.json, args.min)
+    except ValueError as exc:
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
 
 
-def _train(_args: argparse.Namespace) -> int:
-    from pipeline.classify.training.train import main
+def _train(args: argparse.Namespace) -> int:
+    from pipeline.classify.training.train import train
 
-    return main()
+    print(json.dumps(train(distill_vectors=args.distill), indent=2))
+    return 0
+
+
+def _split(_args: argparse.Namespace) -> int:
+    from pipeline.classify.training.split import write_split
+
+    print(json.dumps(write_split()))
+    return 0
+
+
+def _protocols(_args: argparse.Namespace) -> int:
+    from pipeline.classify.redflags import PROTOCOLS
+
+    print("| protocol | urgency | what callers describe |\n|---|---|---|")
+    for proto in PROTOCOLS:
+        print(f"| `{proto.name}` | {proto.urgency} | {proto.about} |")
+    return 0
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -177,10 +198,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("set")
     ev.add_argument("--audio", help="folder with <id>.<ext> audio: transcribe first, then classify")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--min", action="append", default=[], metavar="METRIC=VALUE",
+                    help="exit 1 when METRIC falls below VALUE (emergency_recall, urgency_accuracy, intent_micro_f1, "
+                         "role_accuracy, or an entity field such as callback_number); repeatable")
     ev.set_defaults(func=_eval)
 
-    tr = sub.add_parser("train-intents", help="regenerate the intent training corpus and retrain the model")
+    tr = sub.add_parser("train-triage", help="retrain the triage model on the train split (thresholds from dev)")
+    tr.add_argument("--distill", action="store_true", help="also rebuild the static vectors (needs the `train` extra)")
     tr.set_defaults(func=_train)
+    sp = sub.add_parser("split", help="write data/triage/{train,dev,test}.jsonl from every labeled voicemail")
+    sp.set_defaults(func=_split)
+    pt = sub.add_parser("protocols", help="print the red-flag protocol list as a Markdown table")
+    pt.set_defaults(func=_protocols)
 
     st = sub.add_parser("stats", help="return-call scorecard from the topics")
     st.add_argument("--json", action="store_true")

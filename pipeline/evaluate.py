@@ -1,5 +1,6 @@
-"""`python -m pipeline eval SET.jsonl [--audio DIR] [--json]`: per-field metrics on a LABELS.md set,
-on its transcripts or through its audio (transcribe, then classify), the way the workers do."""
+"""`python -m pipeline eval SET.jsonl [--audio DIR] [--json] [--min METRIC=VALUE ...]`: per-field metrics
+on a LABELS.md set, on its transcripts or through its audio (transcribe, then classify), the way the
+workers do. With `--min` it is a gate: exit 1 when a figure falls short or a voicemail went unscored."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
         for field in ENTITY_FIELDS:
             entity_ok[field] += _same(field, row.get(field), pred.get(field))
     emergencies = sum(confusion["emergency"].values())
+    per_protocol: dict[str, list[int]] = {}  # protocol -> [caught, emergencies], where the set names protocols
+    for row in scored:
+        if row["urgency"] == "emergency" and row.get("protocol"):
+            tally = per_protocol.setdefault(row["protocol"], [0, 0])
+            tally[0] += preds[row["id"]]["urgency"] == "emergency"
+            tally[1] += 1
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     return {
@@ -59,10 +66,12 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
         "emergency_recall": confusion["emergency"]["emergency"] / emergencies if emergencies else None,
         "under_triaged": under,
         "under_triaged_emergencies": under_emergency,
+        "emergency_recall_by_protocol": dict(sorted(per_protocol.items())),
         "urgency_accuracy": urgency_ok / n if n else None,
         "urgency_confusion": confusion,
         "intent_micro_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
         "role_accuracy": role_ok / n if n else None,
+        "needs_review": sum(bool(preds[r["id"]].get("needs_review")) for r in scored),
         "entity_exact_match": {f: entity_ok[f] / n for f in ENTITY_FIELDS} if n else {},
     }
 
@@ -107,23 +116,61 @@ def report(metrics: dict, out: IO[str]) -> None:
     print(f"urgency accuracy:          {pct(metrics['urgency_accuracy'])}", file=out)
     print(f"intent micro-F1:           {pct(metrics['intent_micro_f1'])}", file=out)
     print(f"role accuracy:             {pct(metrics['role_accuracy'])}", file=out)
+    print(f"needs_review:              {metrics['needs_review']}", file=out)
     for field, value in metrics["entity_exact_match"].items():
         print(f"{field + ':':26} {pct(value)}", file=out)
+    if metrics["emergency_recall_by_protocol"]:
+        print("emergencies caught by protocol: " + ", ".join(
+            f"{name} {caught}/{total}" for name, (caught, total) in metrics["emergency_recall_by_protocol"].items()), file=out)
     print("urgency confusion (rows gold, columns predicted):", file=out)
     print(" " * 15 + "".join(f"{u[:9]:>10}" for u in URGENCIES), file=out)
     for gold, row in metrics["urgency_confusion"].items():
         print(f"{gold:15}" + "".join(f"{row[p]:10d}" for p in URGENCIES), file=out)
 
 
-def evaluate(s: Settings, set_path: str, audio_dir: str | None, as_json: bool, out: IO[str] = sys.stdout) -> int:
+ALIASES = {"urgency_acc": "urgency_accuracy", "intent_f1": "intent_micro_f1", "role_acc": "role_accuracy"}
+
+
+def parse_minimums(specs: list[str]) -> dict[str, float]:
+    """["emergency_recall=1.0", ...] -> {"emergency_recall": 1.0}; unknown metric names are an error."""
+    known = {"emergency_recall", "urgency_accuracy", "intent_micro_f1", "role_accuracy", *ENTITY_FIELDS}
+    minimums = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        name = ALIASES.get(name.strip(), name.strip())
+        if not sep or name not in known:
+            raise ValueError(f"--min {spec!r}: expected METRIC=VALUE with METRIC one of {', '.join(sorted(known))}")
+        minimums[name] = float(value)
+    return minimums
+
+
+def shortfalls(metrics: dict, minimums: dict[str, float]) -> list[str]:
+    """What the gate fails on: each figure below its minimum, and any voicemail left unscored."""
+    failed = []
+    for name, floor in minimums.items():
+        value = metrics["entity_exact_match"].get(name) if name in ENTITY_FIELDS else metrics[name]
+        if value is None or value < floor:
+            failed.append(f"{name} {'-' if value is None else f'{value:.3f}'} < {floor}")
+    if minimums and metrics["missing"]:
+        failed.append(f"{len(metrics['missing'])} voicemails not scored")
+    return failed
+
+
+def evaluate(s: Settings, set_path: str, audio_dir: str | None, as_json: bool, minimums: list[str] = (),
+             out: IO[str] = sys.stdout) -> int:
+    gate = parse_minimums(list(minimums))
     rows = load_set(set_path)
     preds, rejected = predict(s, rows, audio_dir)
     metrics = score(rows, preds)
     metrics["rejected"] = rejected
+    failed = shortfalls(metrics, gate)
+    metrics["gate_failed"] = failed
     if as_json:
         print(json.dumps(metrics, indent=2), file=out)
     else:
         report(metrics, out)
         for vid, reason in rejected.items():
             print(f"not transcribed: {vid} ({reason})", file=out)
-    return 0
+        if gate:
+            print("gate: " + ("FAILED: " + "; ".join(failed) if failed else "passed"), file=out)
+    return 1 if failed else 0

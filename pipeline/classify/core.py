@@ -1,11 +1,15 @@
-"""Transcript text -> triage (LABELS.md keys + evidence).
+"""Transcript text -> triage (LABELS.md keys + evidence + needs_review).
 
-The spaCy pipeline is small and fast on purpose (a worker triages hundreds of transcripts a second):
-tokenizer, sentencizer, a norm fixer that maps near-misses of clinical words ("brething") to the
-lexicon, an entity ruler for red flags and symptoms, and negspacy's NegEx for negation. Drug names
-come from drug-named-entity-recognition's lexicon. The decisions are rules a triage nurse can read.
+Two parts, each testable alone:
+- **Safety rules** (`redflags.py`): red-flag protocols recognised as clinical concepts, English and
+  Spanish, with negation, hypotheticals and resolved past events. A current red flag always means
+  emergency; any current symptom means at least routine.
+- **A learned model** (`semantic.py`, a spaCy component): static MiniLM sentence embeddings, words and
+  the rules' concepts into linear heads for urgency and intents. It may raise urgency, never lower
+  what the rules found: uncertainty moves urgency up. A clinical message it is unsure about gets
+  `needs_review` with a reason.
 
-Safety rule: a red flag that is not negated (and not history) always wins.
+Details (callback number, names, DOB, medications, relationship, callback window) are rules.
 """
 
 from __future__ import annotations
@@ -13,24 +17,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import spacy
 from drug_named_entity_recognition import find_drugs
-from negspacy.negation import Negex  # noqa: F401 - registers the "negex" factory
-from negspacy.termsets import termset
-from rapidfuzz import fuzz, process
-from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from pipeline import events
 from pipeline.classify import lexicon
+from pipeline.classify import semantic  # noqa: F401 - registers the "triage_model" factory
+from pipeline.classify.semantic import URGENCIES
 from pipeline.classify.spoken import parse_date, phone_numbers, tokens
 
-INTENT_MODEL = Path(__file__).with_name("intent_model")
-LEARNED_EXTRA = 0.9  # add an intent the rules missed only when the model is this sure
-LEARNED_ALONE = 0.5  # when no rule fired
 CLINICAL_INTENTS = ("symptom_report", "medication_refill", "medication_question", "test_results", "referral")
 _NAME = r"((?:Mister |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
 # Cues are case-insensitive, names are not: transcripts capitalize names.
@@ -83,44 +81,23 @@ class Classifier:
     """Loads the spaCy pipeline once; `classify` is then a pure function of the text."""
 
     def __init__(self) -> None:
-        clinical = {
-            **{f"EMERGENCY:{k}": v for k, v in lexicon.EMERGENCY.items()},
-            **{f"URGENT:{k}": v for k, v in lexicon.URGENT.items()},
-            "SYMPTOM": lexicon.SYMPTOMS,
-        }
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
-        nlp.add_pipe("clinical_norms", config={"vocabulary": sorted(_anchor_words(clinical.values()))})
-        ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "NORM"})
-        ruler.add_patterns([{"label": label, "pattern": p} for label, phrases in clinical.items() for p in phrases])
-        nlp.add_pipe("negex", config={"neg_termset": termset("en_clinical").get_patterns(),
-                                      "ent_types": sorted(clinical)})
+        nlp.add_pipe("triage_model")
         self.nlp = nlp
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # NORM carries the clinical fixes only
-        groups = {
-            **{f"INTENT:{k}": v for k, v in lexicon.INTENTS.items()},
-            "CRITMED": lexicon.CRITICAL_MEDS, "THIRD": lexicon.THIRD_PARTY, "HISTORY": lexicon.HISTORY,
-        }
-        for label, phrases in groups.items():
-            self.matcher.add(label, [nlp.make_doc(p) for p in phrases])
-        # The learned part: a bag-of-words intent classifier trained on our own corpus
-        # (`python -m pipeline train-intents`). Rules lead; it adds intents it is sure of and
-        # names the intent when no rule fires.
-        self.intent_model = spacy.load(INTENT_MODEL)
-        self.model_id = f"rules-v2+intents-{self.intent_model.meta['version']}"
+        self.model = nlp.get_pipe("triage_model")
+        self.thresholds = self.model.meta["thresholds"]
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher.add("THIRD", [nlp.make_doc(p) for p in lexicon.THIRD_PARTY])
+        self.model_id = f"redflags-1+{self.model.meta['version']}"
 
     def classify(self, text: str, language: str | None = None) -> dict:
         doc = self.nlp(text)
         found = _Found()
-        matches = [(self.nlp.vocab.strings[m], Span(doc, s, e)) for m, s, e in self.matcher(doc)]
-        matches += [(ent.label_, ent) for ent in doc.ents]
-        current = [(label, span) for label, span in matches
-                   if not (_is_symptom(label) and (span._.negex or _history(span, matches)))]
         meds, generics = _medications(doc, found)
-
-        urgency = self._urgency(doc, current, found)
-        intents = self._intents(current, urgency, found, self.intent_model(text).cats)
-        relationship = _relationship(text, current, found)
+        urgency, reasons = self._urgency(doc, found)
+        intents = self._intents(doc, urgency, found)
+        relationship = _relationship(doc, self.matcher, found)
         caller = _first_name(doc, _CALLER_CUES, found, "caller_name")
         patient = caller if relationship == "self" else _first_name(doc, _PATIENT_CUES, found, "patient_name")
         return {
@@ -136,62 +113,59 @@ class Classifier:
             "caller_relationship": relationship,
             "language": language or _language(doc),
             "callback_window": _callback_window(doc, found),
+            "needs_review": bool(reasons),
+            "review_reasons": reasons,
             "evidence": found.evidence,
         }
 
-    def _urgency(self, doc: Doc, current: list[tuple[str, Span]], found: _Found) -> str:
-        flags = [(label, span) for label, span in current if label.startswith("EMERGENCY:")]
-        infant = _INFANT.search(doc.text)
-        fever = [span for label, span in current if label == "URGENT:fever"]
-        if infant and fever:
-            found.add("urgency", "emergency", infant.start(), infant.end(), "red_flag:infant_fever")
-        for label, span in flags:
-            found.add("urgency", "emergency", span.start_char, span.end_char, "red_flag:" + label.split(":")[1])
-        if flags or (infant and fever):
-            return "emergency"
-        urgent = [(label, span) for label, span in current
-                  if label.startswith("URGENT:") and label != "URGENT:medication_out"]
-        critical = [span for label, span in current if label == "CRITMED"]
-        if critical and any(label == "URGENT:medication_out" for label, _ in current):
-            urgent += [("URGENT:critical_medication_out", critical[0])]
-        for label, span in urgent:
-            found.add("urgency", "urgent", span.start_char, span.end_char, "urgent:" + label.split(":")[1])
-        if urgent:
-            return "urgent"
-        intents = {label.split(":")[1] for label, _ in current if label.startswith("INTENT:")}
-        if intents & {*CLINICAL_INTENTS, "appointment"} or any(label == "SYMPTOM" for label, _ in current):
-            return "routine"
-        return "informational"
-
-    def _intents(self, current: list[tuple[str, Span]], urgency: str, found: _Found,
-                 learned: dict[str, float]) -> list[str]:
-        first_seen: dict[str, int] = {}
-        for label, span in sorted(current, key=lambda m: m[1].start_char):
-            if label.startswith("INTENT:"):
-                name = label.split(":")[1]
-            elif _is_symptom(label):
-                name = "symptom_report"
+    def _urgency(self, doc: Doc, found: _Found) -> tuple[str, list[str]]:
+        """The higher of what the rules found and what the model says; never lower than the rules."""
+        p = doc._.urgency_probs
+        rules = "informational"
+        for flag in doc._.flags:
+            if flag.urgency == "emergency" or (flag.urgency == "urgent" and flag.protocol in HARD_URGENT):
+                level = flag.urgency
+                found.add("urgency", level, flag.start, flag.end,
+                          ("red_flag:" if level == "emergency" else "") + flag.protocol)
             else:
-                continue
-            if name not in first_seen:
-                first_seen[name] = span.start_char
-                found.add("intents", name, span.start_char, span.end_char, "phrase:" + span.text.lower())
-        intents = sorted(first_seen, key=first_seen.__getitem__)
-        threshold = LEARNED_ALONE if not intents else LEARNED_EXTRA
-        for name, p in sorted(learned.items(), key=lambda kv: -kv[1]):
-            if p >= threshold and name not in intents and name != "other":
-                intents.append(name)
-                found.add("intents", name, 0, 0, f"learned:p={p:.2f}")
-        if urgency in ("emergency", "urgent") and "symptom_report" in intents:
+                level = "routine"  # a current symptom or sign: never informational
+            rules = min(rules, level, key=URGENCIES.index)
+        if p["emergency"] >= self.thresholds["emergency"]:
+            learned = "emergency"
+        else:
+            learned = max(URGENCIES[1:], key=p.__getitem__)
+        urgency = min(rules, learned, key=URGENCIES.index)
+        if URGENCIES.index(learned) < URGENCIES.index(rules):
+            found.add("urgency", learned, 0, 0, f"learned:p={p[learned]:.2f}")
+        reasons = []
+        clinical = rules != "informational" or p["informational"] < 0.5
+        if urgency != "emergency" and p["emergency"] >= self.thresholds["review"]:
+            reasons.append("possible_emergency")
+        elif clinical and urgency != "emergency" and max(p.values()) < 0.5:
+            reasons.append("uncertain_urgency")
+        return urgency, reasons
+
+    def _intents(self, doc: Doc, urgency: str, found: _Found) -> list[str]:
+        p = doc._.intent_probs
+        ranked = sorted(p, key=lambda k: -p[k])
+        intents = [ranked[0]] + [k for k in ranked[1:] if p[k] >= self.thresholds["intent"]]
+        if urgency in ("emergency", "urgent"):
             # The clinical problem is what the callback is about: it leads.
-            intents.remove("symptom_report")
-            intents.insert(0, "symptom_report")
-        return intents or ["other"]
+            intents = ["symptom_report"] + [k for k in intents if k != "symptom_report"]
+        if len(intents) > 1 and "other" in intents:
+            intents.remove("other")
+        for name in intents:
+            found.add("intents", name, 0, 0, f"learned:p={p[name]:.2f}")
+        return intents
 
 
+# Urgent signs that set a floor of urgent by themselves (LABELS.md); the others inform the model.
+HARD_URGENT = frozenset({"urgent:critical_med_out", "urgent:high_fever"})
 
-def _relationship(text: str, current: list[tuple[str, Span]], found: _Found) -> str:
-    third = next((s for label, s in current if label == "THIRD"), None)
+
+def _relationship(doc: Doc, matcher: PhraseMatcher, found: _Found) -> str:
+    text = doc.text
+    third = next((doc[s:e] for _, s, e in matcher(doc)), None)
     if third is not None:
         found.add("caller_relationship", "third_party", third.start_char, third.end_char, "phrase:" + third.text.lower())
         return "third_party"
@@ -200,17 +174,6 @@ def _relationship(text: str, current: list[tuple[str, Span]], found: _Found) -> 
         found.add("caller_relationship", "caregiver", carer.start(), carer.end(), "cue:" + carer.group(0).lower())
         return "caregiver"
     return "self"
-
-
-def _is_symptom(label: str) -> bool:
-    return label == "SYMPTOM" or label.startswith("EMERGENCY:") or (
-        label.startswith("URGENT:") and label not in ("URGENT:medication_out", "URGENT:abnormal_result"))
-
-
-def _history(span: Span, matches: list[tuple[str, Span]]) -> bool:
-    """The phrase sits in a sentence that talks about the past ("was in the ER last week, fine now")."""
-    sent = span.sent
-    return any(label == "HISTORY" and s.sent == sent for label, s in matches)
 
 
 def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str | None:
@@ -293,35 +256,6 @@ def _callback_window(doc: Doc, found: _Found) -> str | None:
             found.add("callback_window", value, start, start + len(value), "cue:time_phrase")
             return value
     return None
-
-
-def _anchor_words(phrase_lists) -> set[str]:
-    return {w for phrases in phrase_lists for p in phrases for w in p.split() if len(w) >= 6 and w.isalpha()}
-
-
-@Language.factory("clinical_norms", default_config={"vocabulary": [], "min_score": 90})
-def _make_clinical_norms(nlp: Language, name: str, vocabulary: list[str], min_score: int):
-    """Map a transcription near-miss of a clinical word to that word (token NORM), so the lexicon
-    matches "shortness of breth" or "bleeing". Only words of 6+ letters with the same first letter
-    ("returning" is not "turning"), to keep false hits rare;
-    a false hit can only raise urgency, which the safety rule prefers to missing a red flag."""
-    known = set(vocabulary)
-    cache: dict[str, str | None] = {}
-
-    def fix(doc: Doc) -> Doc:
-        for token in doc:
-            low = token.lower_
-            if len(low) < 6 or low in known or not token.is_alpha:
-                continue
-            if low not in cache:
-                same_start = [w for w in vocabulary if w[0] == low[0]]
-                best = process.extractOne(low, same_start, scorer=fuzz.ratio, score_cutoff=min_score)
-                cache[low] = best[0] if best else None
-            if cache[low]:
-                token.norm_ = cache[low]
-        return doc
-
-    return fix
 
 
 def _language(doc: Doc) -> str:

@@ -74,10 +74,14 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
     notes = []
     if decision.rules:
         notes.append("Routing: " + ", ".join(decision.rules))
+    if transcript.get("needs_review") or triage["needs_review"]:
+        inputs.append(_input("needs-review", valueBoolean=True))
     if transcript.get("needs_review"):
         # Low transcription confidence: the reviewer must listen, not trust the words.
-        inputs.append(_input("needs-review", valueBoolean=True))
         notes.append(f"Listen to the audio: transcript flagged ({', '.join(transcript['review_reasons'])})")
+    if triage["needs_review"]:
+        # The model was unsure of the urgency: a clinician confirms it.
+        notes.append(f"Check the urgency: triage flagged ({', '.join(triage['review_reasons'])})")
     if voicemail.get("caller_id"):
         notes.append(f"Caller id {voicemail['caller_id']}")
     if notes:

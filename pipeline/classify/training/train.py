@@ -1,92 +1,97 @@
-"""The learned part of triage: a spaCy multi-label text classifier for intents.
+"""Train the triage model (`semantic.py`) on the train split; choose its thresholds on the dev split.
 
-`python -m pipeline train-intents` regenerates the training corpus from `templates.py` (written
-fragments, combined, then roughened the way phone transcripts are: no capitals, no punctuation,
-fillers, mishearings) and trains the model into `pipeline/classify/intent_model/`, which is
-versioned in the repository. Fixed seeds: the same command gives the same corpus and model.
+`python -m pipeline train-triage` writes `pipeline/classify/model/` (`vocab.json`, `heads.npz`,
+`meta.json`; `vectors.npy` and `tokenizer.json` come from `distill.py`, rebuilt with `--distill`).
+The frozen test split is never read here. Training is full-batch gradient descent (Adam, L2) from
+zeros, so the same data gives the same model.
 """
 
 from __future__ import annotations
 
 import json
-import random
-import re
+from collections import Counter
 from pathlib import Path
 
-import spacy
-from spacy.training import Example
-from spacy.util import fix_random_seed, minibatch
+import numpy as np
 
-from pipeline.classify.training import templates as t
+from pipeline.classify.redflags import find_flags
+from pipeline.classify.semantic import INTENTS, MODEL_DIR, URGENCIES, Encoder, Heads, words
+from pipeline.classify.training.split import load_part
 
-HERE = Path(__file__).parent
-CORPUS = HERE / "corpus.jsonl"
-MODEL_DIR = HERE.parent / "intent_model"
-INTENTS = list(t.FRAGMENTS)
-# Words phone transcription tends to get wrong, and what it writes instead.
-MISHEARINGS = {"prescription": "subscription", "refill": "re fill", "results": "result", "referral": "referal",
-               "appointment": "appointments", "insurance": "assurance", "portal": "port all", "copay": "copy",
-               "biopsy": "bio see", "records": "record", "cardiologist": "cardiology"}
-FILLERS = ["um", "uh", "you know", "like", "so"]
+EMERGENCY_WEIGHT = 3.0  # a missed emergency costs more than an over-triaged message
+MIN_DF = 2
+MAX_VOCAB = 20000
+RECALL_MARGIN = 0.6  # the emergency threshold sits this far below the lowest dev emergency it had to catch
+REVIEW_FRACTION = 0.5  # p(emergency) above this fraction of the threshold -> needs_review
 
 
-def _fill(text: str, rng: random.Random) -> str:
-    slots = {"name": t.NAMES, "drug": t.DRUGS, "day": t.DAYS, "relative": t.RELATIVES, "symptom": t.SYMPTOMS,
-             "number": t.NUMBERS}
-    return re.sub(r"\{(\w+)\}", lambda m: rng.choice(slots[m.group(1)]), text)
+def build_vocab(rows: list[dict]) -> list[str]:
+    df = Counter(w for r in rows for w in set(words(r["text"])))
+    kept = [w for w, n in df.items() if n >= MIN_DF]
+    return sorted(sorted(kept, key=lambda w: -df[w])[:MAX_VOCAB])
 
 
-def _roughen(text: str, rng: random.Random) -> str:
-    words = text.split()
-    words = [MISHEARINGS.get(w.lower().strip(".,?"), w) if rng.random() < 0.15 else w for w in words]
-    for _ in range(rng.choice([0, 0, 1, 2])):
-        words.insert(rng.randrange(len(words) + 1), rng.choice(FILLERS))
-    text = " ".join(words)
-    if rng.random() < 0.5:
-        text = text.lower()
-    if rng.random() < 0.3:
-        text = re.sub(r"[.,?!]", "", text)
-    return text
+def featurize(encoder: Encoder, rows: list[dict]) -> np.ndarray:
+    return np.stack([encoder.features(r["text"], find_flags(r["text"])) for r in rows])
 
 
-def generate(n: int = 3000, seed: int = 13) -> list[dict]:
-    rng = random.Random(seed)
-    rows = []
-    for _ in range(n):
-        intents = rng.sample(INTENTS[:-1], 2) if rng.random() < 0.25 else [rng.choice(INTENTS)]
-        body = " ".join(_fill(rng.choice(t.FRAGMENTS[i]), rng) for i in intents)
-        text = " ".join(p for p in (_fill(rng.choice(t.OPENERS), rng), body, _fill(rng.choice(t.CLOSERS), rng)) if p)
-        rows.append({"text": _roughen(text, rng), "intents": intents})
-    return rows
+def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr: float = 0.02,
+        floor: float = 0.1) -> Heads:
+    mean = x.mean(0)
+    scale = np.maximum(x.std(0), floor)
+    z = (x - mean) / scale
+    n, f = z.shape
+    y_u = np.zeros((n, len(URGENCIES)), np.float32)
+    y_u[np.arange(n), [URGENCIES.index(r["urgency"]) for r in rows]] = 1
+    y_i = np.array([[i in r["intents"] for i in INTENTS] for r in rows], np.float32)
+    weight = np.where(y_u[:, 0] == 1, EMERGENCY_WEIGHT, 1.0)[:, None].astype(np.float32)
+    params = [np.zeros((f, len(URGENCIES)), np.float32), np.zeros(len(URGENCIES), np.float32),
+              np.zeros((f, len(INTENTS)), np.float32), np.zeros(len(INTENTS), np.float32)]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    for t in range(1, epochs + 1):
+        heads = Heads(mean, scale, *params)
+        p_u, p_i = heads.predict(x)
+        g_u = weight * (p_u - y_u) / n
+        g_i = (p_i - y_i) / n
+        grads = [z.T @ g_u + l2 * params[0], g_u.sum(0), z.T @ g_i + l2 * params[2], g_i.sum(0)]
+        for k, g in enumerate(grads):
+            m[k] = 0.9 * m[k] + 0.1 * g
+            v[k] = 0.999 * v[k] + 0.001 * g * g
+            params[k] -= lr * (m[k] / (1 - 0.9 ** t)) / (np.sqrt(v[k] / (1 - 0.999 ** t)) + 1e-8)
+    return Heads(mean, scale, *params)
 
 
-def train(rows: list[dict], out: Path, epochs: int = 8, seed: int = 13) -> None:
-    fix_random_seed(seed)
-    nlp = spacy.blank("en")
-    textcat = nlp.add_pipe("textcat_multilabel", config={"model": {
-        "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": 2,
-        "no_output_layer": False, "length": 2 ** 16}})
-    for intent in INTENTS:
-        textcat.add_label(intent)
-    examples = [Example.from_dict(nlp.make_doc(r["text"]), {"cats": {i: float(i in r["intents"]) for i in INTENTS}})
-                for r in rows]
-    optimizer = nlp.initialize(lambda: examples)
-    rng = random.Random(seed)
-    for epoch in range(epochs):
-        rng.shuffle(examples)
-        losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=32):
-            nlp.update(batch, sgd=optimizer, losses=losses)
-        print(f"epoch {epoch + 1}: loss {losses['textcat_multilabel']:.3f}")
-    nlp.meta["name"] = "voicemail_intents"
-    nlp.meta["version"] = "1.0.0"
-    nlp.to_disk(out)
+def choose_thresholds(p_u: np.ndarray, p_i: np.ndarray, rows: list[dict]) -> dict:
+    """Emergency threshold: low enough that the model catches every dev emergency the rules missed
+    (with a margin); intent threshold: the best micro-F1 on dev."""
+    missed = np.array([r["urgency"] == "emergency" and not any(f.urgency == "emergency" for f in find_flags(r["text"]))
+                       for r in rows])
+    emergency = float(min(0.5, p_u[missed, 0].min() * RECALL_MARGIN)) if missed.any() else 0.5
+    y_i = np.array([[i in r["intents"] for i in INTENTS] for r in rows])
+    best = (0.0, 0.5)
+    for th in np.arange(0.2, 0.75, 0.05):
+        pred = p_i >= th
+        pred[np.arange(len(rows)), p_i.argmax(1)] = True
+        tp, fp, fn = (pred & y_i).sum(), (pred & ~y_i).sum(), (~pred & y_i).sum()
+        best = max(best, (2 * tp / (2 * tp + fp + fn), float(round(th, 2))))
+    return {"emergency": round(emergency, 4), "review": round(emergency * REVIEW_FRACTION, 4), "intent": best[1]}
 
 
-def main() -> int:
-    rows = generate()
-    CORPUS.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    print(f"corpus: {len(rows)} examples -> {CORPUS}")
-    train(rows, MODEL_DIR)
-    print(f"model -> {MODEL_DIR}")
-    return 0
+def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
+    if distill_vectors or not (model_dir / "vectors.npy").exists():
+        from pipeline.classify.training.distill import distill
+
+        distill(model_dir)
+    train_rows, dev_rows = load_part("train"), load_part("dev")
+    vocab = build_vocab(train_rows)
+    encoder = Encoder(model_dir, vocab)
+    heads = fit(featurize(encoder, train_rows), train_rows)
+    p_u, p_i = heads.predict(featurize(encoder, dev_rows))
+    thresholds = choose_thresholds(p_u, p_i, dev_rows)
+    (model_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+    heads.save(model_dir / "heads.npz")
+    meta = {"version": "triage-1", "train": len(train_rows), "dev": len(dev_rows), "vocab": len(vocab),
+            "thresholds": thresholds}
+    (model_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    return meta

@@ -1,0 +1,505 @@
+"""Red flags as clinical concepts: the safety floor of triage, in English and Spanish.
+
+A protocol (chest pain, stroke signs, a child who swallowed something, ...) is recognised from how lay
+people describe it, not from fixed phrases: each rule names concepts (a body site, a sensation, an
+acuity marker, who it is about) that must occur together in one sentence, or in the whole message
+for context concepts such as "is pregnant" or "takes a blood thinner". A hit is dropped when the
+sentence negates it ("no chest pain"), asks a hypothetical ("what if his sugar drops"), or tells
+a resolved past event ("the chest pain in March turned out to be reflux"); diagnosis words that
+people mostly use about the past ("stroke", "heart attack") count only when said about now.
+
+`PROTOCOLS` is the written protocol list; the README's table is printed from it
+(`python -m pipeline protocols`). Matching works on a lower-cased, accent-folded copy of the text
+with the same character offsets, so evidence points at the caller's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FOLD = str.maketrans("áéíóúüñÁÉÍÓÚÜÑ’", "aeiouunAEIOUUN'")
+
+# --- concepts: what people say, English and Spanish (accent-folded) --------------------------------
+C: dict[str, str] = {
+    # sites
+    "chest": r"chest|breastbone|sternum|pecho",
+    "heart": r"heart|corazon",
+    "radiating": r"(?:left |right )?(?:arm|jaw|shoulder|shoulder blade|back|neck)s?|brazo|mandibula|hombro|espalda",
+    "face": r"face|mouth|smile|lip|cheek|cara|boca|sonrisa",
+    "jaw_arm": r"jaw|left arm|both arms|arms|mandibula|brazo izquierdo|brazos",
+    "wound": r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab\w*|cortad\w*|corte|herida",
+    "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
+    "limb": r"arms?|hands?|legs?|foot|feet|grip|fingers|brazo|mano|pierna|pie|lado",
+    "throat": r"throat|tongue|airway|windpipe|garganta|lengua",
+    "nose": r"nose|nosebleed|nariz",
+    "head": r"head|cabeza",
+    "belly": (r"belly|stomach|abdomen|abdominal|tummy|gut|panza|estomago|barriga|vientre|ombligo|(?:lower |upper )?(?:right|left) side"
+              r"|lado (?:derecho|izquierdo)"),
+    "worst_pain": r"worst pain|pain (?:is )?(?:unbearable|excruciating)|(?:el )?peor dolor|dolor (?:insoportable|mas fuerte de (?:mi|su) vida)",
+    "testicle": r"testic\w*|scrotum|balls|nuts|privates|groin|testiculo\w*",
+    "calf": r"calf|calves|leg|pantorrilla|pierna",
+    # sensations and signs
+    "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
+                   r"|sitting on|sits on|band|vise|vice|catch|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|dolor\w*|duele\w*"
+                   r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*"),
+    "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb\w*"
+              r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)"
+              r"|torcid\w*|caid\w*|chuec\w*|colgad\w*"),
+    "speech_bad": (r"slur\w*|jumbl\w*|garbl\w*|gibberish|nonsense|not making (?:any )?sense|wrong words?"
+                   r"|words? (?:are |were |come |came |coming )?(?:out )?(?:all )?(?:wrong|mixed|funny|weird|jumbled)"
+                   r"|full of marbles|marbles|can'?t (?:get|find) (?:the|his|her|my) words|can'?t talk right|talking funny|talks funny"
+                   r"|speech is (?:off|weird|funny|thick|strange)|arrastra\w* (?:las )?palabras|no se le entiende"
+                   r"|no tiene sentido|habla (?:raro|chistoso|enredado)|palabras (?:raras|enredadas|revueltas)"
+                   r"|lengua trabada|trab\w* (?:al hablar|la lengua)"),
+    "numb": r"numb\w*|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
+    "limb_weak": (r"limp|dead weight|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|can'?t (?:seem to |really )?(?:lift|move|raise|hold"
+                  r"|grip|feel|squeeze)|(?:keeps )?dropp\w*|slid\w* (?:right )?out|fell out of (?:his|her|my) hand"
+                  r"|no (?:puede|podia) (?:mover|levantar|agarrar|sostener|sentir)|no le responde"
+                  r"|se le cae"),
+    "one_side": (r"one side|left side|right side|on the (?:left|right)|half (?:my|his|her|the) (?:face|body)|un lado"
+                 r"|lado (?:izquierdo|derecho)|sudden\w*|de repente|de golpe|de un momento a otro"),
+    "weak": r"weak\w*|debil\w*",
+    "vision_loss": (r"can'?t see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
+                    r"|seeing double|blind\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista"
+                    r"|vista (?:doble|negra)|ciego"),
+    "breath_bad": (r"can'?t (?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|can'?t breathe?"
+                   r"|(?:struggl\w*|fight\w*|hard|trouble|work\w*|stop\w*|gasp\w*) (?:\w+ )?(?:to get|for|getting|to catch) (?:enough )?(?:air|breath)"
+                   r"|drown\w*|suffocat\w*|smother\w*|can'?t lie (?:down|flat|back)|short[- ]winded|winded|breathless\w*"
+                   r"|(?:each|every) breath(?: \w+){0,4} (?:effort|struggle|work|fight)"
+                   r"|(?:oxygen|o2|sats?|saturation|pulse ox\w*)(?: \w+){0,4} (?:8\d|7\d|6\d|eighty|seventy|sixty)"
+                   r"|cannot breathe|hard(?:ly)? (?:to )?breath\w*|trouble breath\w*|difficult\w* breath\w*"
+                   r"|struggl\w* (?:to breathe|for (?:air|breath)|breathing)|gasp\w*|short(?:ness)? of breath"
+                   r"|out of breath|breath\w* (?:really |very |so )?(?:fast|hard|heavy|funny|weird)|fighting for air"
+                   r"|not getting (?:enough )?air|air hungry|can'?t get (?:enough )?air|winded (?:just )?(?:sitting|at rest|talking)"
+                   r"|no (?:puede|podia|puedo) respirar|(?:le|me) falta (?:el )?aire|falta de aire|ahog\w*"
+                   r"|respira (?:muy )?(?:rapido|fuerte|raro)|sin aire|no (?:le|me) entra (?:el )?aire"),
+    "blue": (r"(?:blue|bluish|grey|gray|purple|dusky|pale blue)(?:ish)? (?:lips|fingers|fingernails|nails|face|skin)"
+             r"|(?:lips|fingers|fingernails|nails|face|mouth)\w*(?: \w+){0,4} (?:bluish|blue|grey|gray|purple|dusky)"
+             r"|gr[ae]yish(?: colou?r)?|gone (?:a )?gr[ae]y|(?:turned|turning|went) (?:blue|gr[ae]y|purple)"
+             r"|(?:lips|fingers|fingernails|nails|face|mouth)\w* (?:are |is |look\w* |turn\w* |went |gone |got )+(?:a (?:little|bit) )?"
+             r"(?:blue|bluish|grey|gray|purple|dusky)|around (?:his|her|the) mouth|labios (?:morados|azules)|morad\w*"),
+    "cant_talk": r"can'?t (?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?(?:a |full )?(?:sentence|words?)?"
+                 r"|no (?:puede|podia) (?:ni )?(?:hablar|terminar)",
+    "rescue_fail": (r"(?:inhaler|albuterol|nebuli[sz]er|neb|puffer|rescue|pump|breathing treatment|inhalador|bomba)\w*"
+                    r"(?: \w+){0,6} (?:isn'?t|is not|not|doesn'?t|didn'?t|did not|does not|hasn'?t|no|nothing|barely)"
+                    r" (?:help\w*|work\w*|touch\w*|doing|making|opening|open\w* up|le ayuda|ayuda|sirve|hace nada)"
+                    r"|(?:inhaler|albuterol|nebuli[sz]er|puffs?|inhalador|bomba)(?: \w+){0,12} (?:not|isn'?t) (?:opening|helping|working)"
+                    r"|(?:bomba|inhalador|albuterol)(?: \w+){0,10} no (?:le )?(?:esta )?(?:haciendo|hace) nada"),
+    "retractions": r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|se le hunden|hundiendo|costillas",
+    "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|inflam\w*|too big|huge|sock|stuffed"),
+    "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|hinch\w*)"
+                   r"|(?:swell\w*|swollen|puff\w*|hinch\w*)(?: up)?(?: \w+){0,2} (?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos)"),
+    "airway_sign": (r"hard(?:er)? to swallow|can'?t swallow|trouble swallowing|drool\w*|voice(?: \w+){0,3} (?:funny|raspy|hoarse|muffled|different)"
+                    r"|raspy|hoarse|wheez\w*|silb\w*|short of breath|breath\w*|dizz\w*|woozy|faint\w*|hives|ronchas|throat"),
+    "epi": r"epi ?pen|epinephrine|adrenaline|auvi|epinefrina",
+    "hives": r"hives|welts|ronchas|urticaria",
+    "bleed": r"bleed\w*|blood\w*|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*",
+    "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|can'?t (?:get it to )?stop"
+                    r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*|through (?:a|the|two|three|four|several|my|his|her)"
+                    r" (?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|gush\w*|spurt\w*|pour\w*|a lot of|lots of"
+                    r"|so much|tons of|heavy|heavily|clots?|puddle|full of|cupful|no (?:se )?(?:para|detiene|quita)"
+                    r"|mucha sangre|much\w* sangr\w*|empap\w*|chorro|coagulos"),
+    "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?: \w+){0,3} (?:blood|coffee grounds?|red|pink)"
+                 r"|coffee grounds?|(?:black|tarry|tar|maroon)(?:[\s,-]+\w+){0,3}[\s,-]+(?:stool|poop|bowel|diarrhea|bm)s?"
+                 r"|blood (?:in|on) (?:the|his|her|my)? ?(?:toilet|stool|poop|bowl)|(?:vomit\w*|devolvi\w*) sangre"
+                 r"|(?:heces|popo|excremento) negr\w*|sangre en (?:el|la) (?:popo|excremento|heces)"),
+    "long_time": (r"half (?:an )?hour|(?:thirty|forty|forty-five|forty five|fifty|twenty|\d\d) minutes|an hour|hours"
+                  r"|over an hour|media hora|una hora|horas|(?:treinta|cuarenta) minutos"),
+    "acs_assoc": r"sweat\w*|clammy|queasy|nause\w*|to get air|(?:catch|get) (?:my |his |her )?breath|sick to (?:my|his|her) stomach|short of breath|light ?-?headed|sudor\w*|nausea",
+    "dizzy": (r"light ?-?headed\w*|dizz\w*|faint\w*|woozy|pass\w* out|black\w* out|pale|clammy|weak\w*|mare\w*|desmay\w*"
+              r"|white as a (?:sheet|ghost)|(?:nearly|almost) (?:went down|fell over|collapsed)|wobbly"
+              r"|palid\w*"),
+    "unresponsive": (r"unresponsive|won'?t (?:wake|respond|answer me)|can'?t (?:wake|rouse|get (?:him|her) (?:up|to wake))"
+                     r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
+                     r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
+                     r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
+                     r"|dropped (?:to|like|down|in the middle)|(?:nearly |almost )?went down|no (?:me |le )?contesta|next thing (?:i|he|she) knew|on the floor|out for (?:a|about|like)"
+                     r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|floppy|(?:went|is|was|gone) limp|nodding off|can'?t stay awake"
+                     r"|no (?:despierta|responde|reacciona)|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
+                     r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
+    "confused": (r"confus\w*|disorient\w*|doesn'?t (?:know|recogni[sz]e)|didn'?t (?:know|recogni[sz]e)|out of it"
+                 r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
+                 r"|talking nonsense|seeing things|hallucinat\w*|delirious|loopy|agitated|confundid\w*|desorientad\w*"
+                 r"|acting like (?:he|she)(?:'s| has| is)? (?:had too much|drunk)|sin sentido|repeating (?:him|her|my)self"
+                 r"|can'?t (?:tell|say|remember) (?:me )?(?:what|where|who) (?:day|month|year|she|he|i)|wobbly"
+                 r"|no (?:me )?reconoce|no sabe donde|incoherent\w*"),
+    "acute": (r"sudden\w*|all of a sudden|out of nowhere|this (?:morning|afternoon|evening)|today|tonight|last night"
+              r"|an hour|minutes|just now|right now|since (?:lunch|breakfast|dinner|this|noon|he woke|she woke)"
+              r"|de repente|de golpe|hoy|esta (?:manana|tarde|noche)|hace (?:una hora|rato|unos minutos)|ahorita"),
+    "sugar": r"sugar|glucose|glucometer|meter|reading|sugars|glucosa|azucar|nivel",
+    "low": (r"low\w*|dropp\w*|crash\w*|bottom\w* out|baj\w*|[1-5]\d|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four"
+            r"|five|six|seven|eight|nine))?|(?:veinte|treinta|cuarenta|cincuenta)(?: y \w+)?"),
+    "sugar_very_high": r"hi|(?:really |very |super )?high|over (?:4|5|6)00|[4-6]\d\d|(?:four|five|six) hundred|alt[oa]|quinientos|cuatrocientos|seiscientos",
+    "hypo_signs": (r"shak\w*|sweat\w*|tembl\w*|sudad\w*|sudand\w*|sin sentido|no (?:me )?contesta|clammy|confus\w*|drunk|out of it|won'?t wake|hard to wake|not making sense"
+                   r"|sleepy|drowsy|pass\w* out|temblor\w*|sudor\w*|confundid\w*|no despierta"),
+    "sugar_high_sign": (r"vomit\w*|throw\w* up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|very thirsty|drowsy"
+                        r"|sleepy|confus\w*|vomit\w*|aliento|respira (?:rapido|profundo)"),
+    "ingest_strong": r"swallow\w*|got into|se (?:tomo|trago|comio)|trag\w*|ingiri\w*",
+    "ingest": (r"swallow\w*|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
+               r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio|mordi\w*"),
+    "toxic": (r"pills?|tablets?|capsules?|medicine|medication|meds|bottle|button batter\w*|batter\w*|magnets?"
+              r"|bleach|detergent|pods?|cleaner|chemicals?|poison\w*|antifreeze|lamp oil|lighter fluid|vitamins"
+              r"|iron|gumm\w*|edible|vape|nicotine|e-?cig\w*|pastillas?|medicina\w*|pila\w*|cloro|veneno|quimico\w*|jabon"),
+    "child": (r"toddler|baby|babies|infant|son|daughter|kid|kids|child|grandson|granddaughter|boy|girl|year[- ]old"
+              r"|month[- ]old|two-year|nino|nina|bebe|hij[oa]|niet[oa]|chiquit\w*|anos"),
+    "too_many": (r"(?:took|taken|taking|swallowed|had|gave (?:him|her|me))(?: \w+){0,3} (?:too many|too much|the whole|a whole|a handful"
+                 r"|a bunch|all of|all (?:his|her|my|the)|extra|double|two doses|twice|more than)|too many (?:pills|tablets|of (?:his|her|my))"
+                 r"|whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
+                 r"|mixed(?: \w+){0,3} with (?:alcohol|vodka|wine|beer|whiskey|liquor|drinks?)|with (?:a lot of|lots of) (?:alcohol|wine|beer|vodka)"
+                 r"|sobredosis|demasiad\w* pastillas|todas? (?:las|sus|mis) pastillas|doble dosis|se tomo (?:todo|toda|todas)"),
+    "danger_med": (r"warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|plavix|clopidogrel"
+                   r"|blood thinner\w*|insulin|oxy\w*|hydrocodone|percocet|vicodin|morphine|fentanyl|methadone|opioid\w*"
+                   r"|tramadol|xanax|ativan|klonopin|valium|sleeping pills?|ambien|digoxin|lithium|tylenol|acetaminophen"
+                   r"|metoprolol|propranolol|diltiazem|seizure med\w*|heart med\w*|anticoagulante|insulina"),
+    "exposure": (r"carbon monoxide|co detector|monoxide|fumes|gas leak|smell\w* (?:of )?gas|mixed (?:bleach|cleaners|chemicals)"
+                 r"|bleach and ammonia|pesticide|insecticide|weed killer|mushroom|snake ?bit\w*|bitten by a snake"
+                 r"|spider bit\w*|black widow|brown recluse|rattl\w*|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
+    "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
+    "suicidal": (r"kill\w* (?:my|him|her|them)sel(?:f|ves)|end\w* (?:it all|my life|his life|her life|things|everything)|suicid\w*"
+                 r"|better off (?:without|dead)|don'?t (?:want|wanna) to (?:live|be here|be alive|wake up|go on|exist)"
+                 r"|doesn'?t want to (?:live|be here|be alive|wake up|go on)|no reason to (?:live|go on)|want(?:s|ed)? to die"
+                 r"|wish(?:es)? (?:i|he|she) (?:was|were) dead|wish(?:es)? (?:i|he|she) (?:wouldn'?t|didn'?t) wake up"
+                 r"|take (?:my|his|her) (?:own )?life|(?:not be|wasn'?t|weren'?t|wouldn'?t be) (?:here|around|alive) (?:anymore|any more)|can'?t go on"
+                 r"|dark place|how many (?:would be|is|are) too many|(?:lethal|deadly) dose|what amount would(?: \w+){0,2} (?:dangerous|kill|lethal)"
+                 r"|ya tengo un plan|(?:have|got|made) a plan (?:to|for how)|goodbye (?:note|letter)s?"
+                 r"|giv\w* (?:away )?(?:all )?(?:my|his|her) (?:things|stuff|belongings)|say\w* goodbye to everyone"
+                 r"|plan to (?:end|hurt)|quitar(?:me|se) la vida|matar(?:me|se)|no (?:quiero|quiere) (?:vivir|seguir|despertar)"
+                 r"|mejor sin mi|estarian mejor|acabar con todo|ya no (?:quiero|quiere|aguanto) (?:mas|vivir|seguir)"),
+    "self_harm": (r"(?:hurt|harm|cut|cutting|burn|burning|burned)\w* (?:my|him|her|them)sel(?:f|ves)|self[- ]harm\w*"
+                  r"|(?:cuts|cutting|scratches|burns|lines)(?: \w+){0,5} (?:thighs?|arms?|wrists?|legs?|skin|stomach)"
+                  r"|press\w* it (?:on|into) (?:her|his|my) (?:wrist|arm|skin|leg)"
+                  r"|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
+    "harm_others": (r"hurt (?:the baby|someone|somebody|others|people|the kids)|threaten\w* to (?:hurt|kill|harm)|voices (?:telling|tell)"
+                    r"|kill (?:someone|somebody|us|the baby|the kids)|lastimar (?:al bebe|a alguien)|voces (?:le|me) dicen"),
+    "infant": (r"(?:he'?s|she'?s|he is|she is|baby is|only|just) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+               r" (?:days?|weeks?)\b|"r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)"
+               r"[ -](?:day|days|week|weeks)[ -]old|\b(?:one|two|three|1|2|3|a)[ -]months?[ -]old|newborn|new baby|just born"
+               r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas)(?: de (?:nacid\w*|edad))?"
+               r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"),
+    "fever": (r"fever\w*|temps?|temperature\w*|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
+              r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
+              r"|temperatura|3[89][.,]\d"),
+    "stiff_neck": (r"stiff (?:neck|necked)|neck(?:'s)?(?: \w+){0,3} (?:stiff|rigid)|can'?t (?:bend|touch|put|move|tuck) (?:his|her|my)"
+                   r" (?:chin|head|neck)|light (?:hurts|bothers)|hurts? (?:his|her|my) eyes|(?:rash|spots)(?: \w+){0,4} (?:doesn'?t|don'?t|won'?t|didn'?t) fade"
+                   r"|purple (?:spots|rash|dots|blotches)|cuello (?:rigido|tieso|duro)|manchas moradas"),
+    "worst_headache": (r"(?:worst|worse) (?:headache|head pain|pain in (?:my|his|her) head)(?: \w+){0,3} (?:ever|life|of (?:my|his|her) life)"
+                       r"|worst (?:headache|head pain) (?:i'?ve|he'?s|she'?s|i have|he has|she has) ever"
+                       r"|(?:headache|head pain|pain in (?:my|his|her) head)(?: \w+){0,5} (?:came on|hit|started|exploded)(?: \w+){0,2} (?:sudden\w*|all at once|out of nowhere|like)"
+                       r"|like (?:being|getting|i got|i was|he was|she was) (?:hit|struck|kicked|smacked) (?:in|on|with)"
+                       r"|thunderclap|head (?:exploded|exploding|is exploding)|el peor dolor de cabeza"
+                       r"|dolor de cabeza (?:mas fuerte|peor) de (?:mi|su) vida"
+                       r"|(?:head|skull)(?: \w+){0,6} (?:all at once|out of nowhere|explod\w*|went off)"
+                       r"|(?:all at once|out of nowhere|went off)(?: \w+){0,8} (?:head|skull)"
+                       r"|dolor de cabeza (?:horrible|terrible|insoportable|de repente|de golpe)"),
+    "head_injury": (r"(?:hit|bumped|banged|struck|smacked|knocked|cracked|whacked) (?:his|her|my|their|the|its)? ?(?:own )?(?:head|forehead|skull)"
+                    r"|head (?:injury|trauma|wound|bump)|concuss\w*|fell (?:and|down|over|off|out)(?: \w+){0,6} (?:head|forehead)"
+                    r"|(?:golpe\w*|peg\w*) (?:en )?la cabeza|se (?:pego|golpeo) (?:en )?la cabeza|(?:cayo|caida)(?: \w+){0,6} cabeza"),
+    "anticoag": (r"warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|dabigatran|savaysa|plavix"
+                 r"|clopidogrel|brilinta|lovenox|heparin|blood thinner\w*|anticoagula\w*|para adelgazar la sangre|inr"),
+    "head_injury_sign": r"vomit\w*|throw\w* up|threw up|pass\w* out|confus\w*|drows\w*|sleepy|headache|seiz\w*|pupil\w*|blood|vomit\w*|dolor de cabeza",
+    "seizure": (r"seiz(?:ure|ures|ing|ed)|convuls\w*|stares? off|staring spells?|(?:mouth|face|arm|hand)(?: \w+){0,2} twitch\w*|(?:having|had) (?:a|another) fit|shak\w* all over|whole body (?:was )?shak\w*"
+                r"|jerk\w*|eyes (?:rolled|rolling) back|stiff(?:ened)? and (?:shak\w*|jerk\w*)|foam\w* at the mouth|convulsion\w*"
+                r"|ataque epileptico|temblando todo el cuerpo|le dio un ataque"),
+    "sepsis_sign": (r"confus\w*|mottled|blotchy|breath\w* (?:fast|hard|quick)|heart (?:is )?(?:racing|pounding)|very weak|so weak"
+                    r"|can'?t (?:stand|get up|keep (?:his|her|my) eyes open)|shaking chills|shivering|rigors|freezing|ice cold|cold and clammy"
+                    r"|manchas|escalofrios|confundid\w*"),
+    "chemo": r"chemo\w*|quimio\w*|radiation|cancer treatment|transplant|neutropeni\w*|immunocompromis\w*",
+    "pregnant": (r"pregnan\w*|weeks along|expecting|due date|trimester|embaraz\w*|semanas de embarazo|esperando (?:un|una) beb"),
+    "postpartum": (r"had (?:the|my|a|our) baby|gave birth|delivered|delivery|c-?section|postpartum|dio a luz|di a luz|parto|cesarea"),
+    "pregnancy_bad": (r"baby (?:isn'?t|is not|hasn'?t|has not|not|stopped|hasn'?t been)(?: \w+){0,2} mov\w*|no (?:kicks?|movement)"
+                      r"|water (?:broke|broken|is leaking)|(?:severe|bad|terrible|sharp) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
+                      r"|seeing spots|vision (?:is )?(?:blurry|spots)|fuente|no se mueve|no (?:lo|la) siento mover|dolor fuerte"),
+    "spotting": r"spotting|spot\w*|a (?:little|tiny) bit of blood|light bleeding|manchado|manchit\w*|poquit\w* de sangre",
+    "procedure": (r"colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
+                  r"|tooth (?:pulled|out)|circumcision|c-?section|cirugia|operacion|operaron|procedimiento"),
+    "severe": (r"worst|unbearable|excruciating|doubled over|hunched over|curled up|like a knife|rigid|hard as a (?:rock|board)"
+               r"|can'?t (?:stand up|straighten|move|walk|sit still)|screaming|writhing|severe|insoportable|fuertisim\w*|muy fuerte"
+               r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
+    "heart_rate": (r"(?:heart|pulse|ticker|chest)(?: \w+){0,3} (?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
+                   r"|going crazy|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
+                   r"|palpitation\w*|corazon(?: \w+){0,2} (?:acelerado|rapido|late fuerte|brinca)|palpitaciones"),
+    "shock": (r"defib\w*(?: just)? (?:went off|fired|shocked)|(?:icd|device|pacemaker)(?: just)? (?:went off|fired|shocked)|got shocked"
+              r"|electrocut\w*|electric(?:al)? shock"),
+    "nitro": r"nitro\w*",
+    "bp_crisis": (r"(?:1[89]\d|2\d\d)\s*(?:over|/|sobre)\s*\d{2,3}|(?:one )?(?:hundred (?:and )?)?(?:eighty|ninety)[- ]?\w* over"
+                  r"|two (?:hundred )?(?:and )?(?:\w+[- ])?\w+ over|doscientos"),
+    "crisis_sign": r"headache|chest|confus\w*|vision|blurr\w*|short of breath|numb\w*|nose ?bleed|dolor de cabeza|pecho",
+    "dry_child": (r"no wet diapers?|hasn'?t (?:peed|wet|had a wet)|no (?:pee|urine)|no tears|sunken|soft spot|hasn'?t urinated"
+                  r"|no ha (?:orinado|hecho pipi|mojado)|panal seco|sin lagrimas|mollera hundida"),
+    "burn": r"burn\w*|scald\w*|quemad\w*|quem\w*",
+    "burn_bad": r"face|hands?|blister\w* all over|whole (?:arm|leg|back|chest)|chemical|charred|white|leathery|cara|manos|ampollas",
+    "eye_chem": (r"(?:bleach|cleaner|chemical\w*|drain|oven|lye|acid|ammonia|cloro|quimico\w*)(?: \w+){0,8} (?:eyes?|ojos?)"
+                 r"|(?:eyes?|ojos?)(?: \w+){0,8} (?:bleach|cleaner|chemical\w*|lye|acid|cloro|quimico\w*)"),
+    "fracture_bad": (r"bone (?:is )?(?:sticking|poking|pushing)|(?:bent|pointing|facing|turned)(?:[\s,]+\w+){0,3} (?:the )?wrong way"
+                     r"|wrong way|deform\w*|at a weird angle|can'?t (?:get up|stand up"
+                     r"|put any weight)|hip(?: \w+){0,5} (?:can'?t|won'?t)|hueso (?:salido|de fuera)|no se puede levantar"),
+    "fell": r"fell|fall|fallen|tripped|slipped|se cayo|caida|resbalo",
+}
+# Diagnosis words people use mostly about the past ("after his stroke"): current only with a marker of now.
+DIAGNOSES = {
+    "acute_coronary": r"heart attack|cardiac arrest|infarto|ataque al corazon",
+    "stroke_signs": r"stroke|mini[- ]stroke|tia|derrame|embolia",
+    "anaphylaxis": r"anaphyla\w*|anafila\w*",
+    "adult_overdose": r"overdos\w*|sobredosis",
+}
+_NOW = re.compile(r"\b(?:having|is having|think (?:i'?m|he'?s|she'?s|it'?s|this is|i am|he is|she is)|might be|could be|"
+                  r"(?:is|was) (?:this|it) a|right now|now|today|tonight|this (?:morning|afternoon|evening)|"
+                  r"minutes ago|an hour ago|just (?:had|now)|teniendo|esta teniendo|ahora|hoy|creo que (?:es|esta|le)|ahorita)\b")
+
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|denies|denied|deny|without|free of|negative for|nor|none|neither|isn'?t|wasn'?t|doesn'?t|"
+    r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|sin|nunca|tampoco|ni|ningun\w*)\b")
+_CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
+_HYPOTHETICAL = re.compile(
+    r"\b(?:what (?:should|do|would) (?:i|we) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
+    r"is it (?:ok|okay|safe|alright|normal)|"
+    r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|is it normal|how (?:do|would) (?:i|we) know|"
+    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
+_PAST = re.compile(
+    r"\b(?:last (?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|time)|"
+    r"(?:\w+ )?(?:years?|months?|weeks?) ago|back in|in (?:19|20)\d\d|in (?:january|february|march|april|june|july|august|"
+    r"september|october|november|december)|when (?:i|he|she) was (?:young|little|a kid|a child)|years back|a while back|"
+    r"(?:the|el) (?:ano|mes) pasado|hace (?:un|una|dos|tres|cuatro|cinco|varios|muchos|\d+) (?:anos?|meses|semanas)|"
+    r"history of|recovered|doing (?:great|fine|well|good)|(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|"
+    r"bypass|stent|seizure|overdose)|had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose))\b")
+_RESOLVED = re.compile(
+    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|"
+    r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito)\b")
+_BACK = re.compile(r"\b(?:again|still|back|worse|but now|now (?:he|she|i|it|they)|otra vez|de nuevo|regreso|volvio)\b")
+_CURRENT = re.compile(
+    r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since|for the (?:last|past)|"
+    r"again|still|currently|just now|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
+    r"ahora|hoy|todavia|otra vez|de nuevo|desde (?:ayer|anoche|esta))\b")
+_IDIOMS = re.compile(
+    r"\b(?:(?:gave|give|giving|gives|nearly|almost|about to|going to|gonna|like to) (?:me |him |her |you )?(?:have |had )?"
+    r"(?:a |an )?(?:heart attack|stroke|aneurysm|coronary)|dying to|to die for|scared (?:me )?to death|killing me|kill me|"
+    r"bored to death|sick (?:and tired )?of|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
+    r"(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
+    r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
+    r"seizure (?:disorder|precautions)|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
+    r"(?:sugar|glucose|blood pressure|bp) (?:log|logs|readings have been (?:good|fine|normal))|pressure (?:cuff|medicine|pills))\b")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Concepts that must all occur in one sentence (`here`), with `context` anywhere in the message."""
+
+    here: tuple[str, ...]
+    context: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()  # concepts that, in the same sentence, make it something milder
+
+
+@dataclass(frozen=True)
+class Protocol:
+    name: str
+    urgency: str  # the level a current, unnegated hit sets at least
+    about: str  # one line for the written list
+    rules: tuple[Rule, ...]
+
+
+def _r(*here: str, ctx: tuple[str, ...] = ()) -> Rule:
+    return Rule(tuple(here), ctx)
+
+
+PROTOCOLS: tuple[Protocol, ...] = (
+    Protocol("acute_coronary", "emergency", "chest pain, pressure or heaviness; arm, jaw or back pain with sweating",
+             (_r("chest", "chest_feel"), _r("heart", "chest_feel"), _r("radiating", "chest_feel", ctx=("acs_assoc",)),
+              _r("jaw_arm", "chest_feel", ctx=("acute",)), _r("nitro", ctx=("chest_feel",)))),
+    Protocol("stroke_signs", "emergency", "face droop, slurred or jumbled speech, one-sided weakness, sudden vision loss",
+             (_r("face", "droop"), _r("speech_bad"), _r("limb", "limb_weak"), _r("limb", "weak", "one_side"), _r("limb", "numb", "one_side"), _r("face", "numb"),
+              _r("vision_loss"))),
+    Protocol("breathing_difficulty", "emergency", "cannot catch breath, gasping, blue lips, cannot finish a sentence",
+             (_r("breath_bad"), _r("blue"), _r("cant_talk"))),
+    Protocol("asthma_unrelieved", "emergency", "asthma attack not relieved by the inhaler; ribs sucking in",
+             (_r("rescue_fail"), _r("retractions"))),
+    Protocol("anaphylaxis", "emergency", "throat or tongue swelling or closing; epinephrine used; hives with breathing trouble",
+             (_r("throat", "swell_close"), _r("epi"), _r("face_swell", ctx=("airway_sign",)), _r("hives", "breath_bad"), _r("hives", "dizzy"))),
+    Protocol("severe_bleeding", "emergency", "bleeding that will not stop, soaking through, spurting",
+             (_r("bleed", "heavy_bleed"), _r("blood_flow", ctx=("wound",)))),
+    Protocol("nosebleed_uncontrolled", "emergency", "nosebleed over half an hour or with light-headedness",
+             (_r("nose", "bleed", "long_time"), _r("nose", "bleed", ctx=("dizzy",)), _r("nose", "bleed", ctx=("anticoag",)))),
+    Protocol("gi_bleeding", "emergency", "vomiting blood or coffee grounds, black tarry stools", (_r("gi_blood"),)),
+    Protocol("bleeding_with_shock_signs", "emergency", "any bleeding with light-headedness or fainting, or on a blood thinner",
+             (_r("bleed", ctx=("dizzy",)), _r("bleed", ctx=("anticoag",)))),
+    Protocol("post_procedure_bleeding", "emergency", "bleeding after a colonoscopy, tonsillectomy, biopsy or surgery",
+             (_r("bleed", "heavy_bleed", ctx=("procedure",)), _r("bleed", ctx=("procedure", "dizzy")))),
+    Protocol("pregnancy_emergency", "emergency", "pregnant with bleeding, severe pain, no fetal movement, waters broken, "
+             "headache with vision spots; heavy bleeding after delivery",
+             (_r("pregnancy_bad", ctx=("pregnant",)), Rule(("bleed",), ("pregnant",), ("spotting",)), _r("bleed", ctx=("postpartum",)),
+              _r("worst_headache", ctx=("pregnant",)))),
+    Protocol("altered_consciousness", "emergency", "fainted, unresponsive, hard to wake, suddenly confused",
+             (_r("unresponsive"), _r("confused", "acute"))),
+    Protocol("hypoglycemia", "emergency", "low blood sugar with shaking, sweating, confusion or drowsiness",
+             (_r("sugar", "low", ctx=("hypo_signs",)),)),
+    Protocol("hyperglycemia_dka", "emergency", "very high blood sugar with vomiting, fast breathing, fruity breath",
+             (_r("sugar", "sugar_very_high", ctx=("sugar_high_sign",)),)),
+    Protocol("child_ingestion", "emergency", "a child swallowed pills, a battery, a magnet or a chemical",
+             (_r("ingest", "toxic", "child"), _r("ingest", "toxic", ctx=("infant",)), _r("ingest", "danger_med", ctx=("child",)),
+              _r("ingest_strong", ctx=("toxic", "child")))),
+    Protocol("adult_overdose", "emergency", "too many pills, a double dose of a dangerous drug, pills with alcohol",
+             (_r("too_many", "toxic"), _r("too_many", "danger_med"), _r("too_many", ctx=("dizzy",)))),
+    Protocol("poisoning_exposure", "emergency", "carbon monoxide, chemical fumes, poisonous mushroom, snake or spider bite",
+             (_r("exposure", ctx=("exposure_sign",)), _r("exposure", "exposure_sign"))),
+    Protocol("suicidal_ideation", "emergency", "wants to die, better off without them, a plan or the means at home",
+             (_r("suicidal"),)),
+    Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
+    Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"),)),
+    Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),
+    Protocol("infant_fever", "emergency", "fever in a baby under three months", (_r("fever", ctx=("infant",)),)),
+    Protocol("meningitis_signs", "emergency", "fever with stiff neck, light sensitivity or a rash that does not fade",
+             (_r("stiff_neck", ctx=("fever",)), _r("stiff_neck", ctx=("worst_headache",)))),
+    Protocol("thunderclap_headache", "emergency", "sudden worst headache of one's life", (_r("worst_headache"),)),
+    Protocol("head_injury_anticoagulant", "emergency", "a head injury on a blood thinner, or with vomiting, fainting or confusion",
+             (_r("head_injury", ctx=("anticoag",)), _r("head_injury", ctx=("head_injury_sign",)))),
+    Protocol("sepsis_signs", "emergency", "fever or chills with confusion, mottled skin, fast breathing; any fever on chemotherapy",
+             (_r("fever", ctx=("sepsis_sign",)), _r("fever", ctx=("chemo",)))),
+    Protocol("pe_dvt", "emergency", "a swollen painful calf with breathlessness or chest pain", (_r("calf", "swell_close", ctx=("breath_bad",)),)),
+    Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling", (_r("testicle", "chest_feel"), _r("testicle", "swell_close"))),
+    Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand",
+             (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"))),
+    Protocol("arrhythmia_syncope", "emergency", "racing or irregular heartbeat with fainting, dizziness or chest pain; a device shock",
+             (_r("heart_rate", ctx=("dizzy",)), _r("shock"))),
+    Protocol("hypertensive_crisis", "emergency", "blood pressure 180/110 or more with headache, chest pain, confusion, vision change",
+             (_r("bp_crisis", ctx=("crisis_sign",)),)),
+    Protocol("severe_dehydration_child", "emergency", "a baby or child with no wet diapers, no tears, sunken soft spot",
+             (_r("dry_child"),)),
+    Protocol("severe_burn", "emergency", "a burn to the face or hands, large, blistered or chemical", (_r("burn", "burn_bad"),)),
+    Protocol("severe_injury", "emergency", "a deformed limb, a fall and cannot get up, a chemical in the eye", (_r("fracture_bad"), _r("eye_chem"))),
+)
+PROTOCOL_NAMES = tuple(p.name for p in PROTOCOLS)
+
+# Urgent signs: a same-hour call (LABELS.md). Same matching, no protocol table of their own.
+URGENT_SIGNS: dict[str, str] = {
+    "high_fever": r"\b10[3-6]\b|hundred (?:and )?(?:three|four|five)|(?:thirty|\b)(?:39|40)(?:[.,]\d)?\b|thirty[- ]?nine|forty degrees|fiebre (?:alta|de (?:39|40|ciento))",
+    "post_procedure": (r"(?:surgery|operation|incision|stitches|staples|wound|procedure|cirugia|operacion|herida)(?: \w+){0,8} "
+                       r"(?:red\w*|pus|drain\w*|ooz\w*|open\w*|hot|warm|swell\w*|swollen|fever|infect\w*|leak\w*|bleed\w*|smell\w*|roj\w*|hinch\w*)"),
+    "reaction": (r"(?:rash|hives|itch\w*|swell\w*|swollen|sarpullido|ronchas|hinch\w*)(?: \w+){0,8} (?:since|after|from|started|new|"
+                 r"medicine|medication|pill|antibiotic|desde|medicina)|(?:reaction|allergic|side effect|reaccion|alergi\w*)"),
+    "dehydration": r"can'?t keep (?:anything|food|water|fluids|it) down|vomit\w* (?:all|since|every)|dehydrat\w*|no retiene|deshidrat\w*",
+    "pregnancy": r"pregnan\w*|embaraz\w*",
+    "critical_med_out": (r"(?:out of|ran out|run out|running out|no more|last (?:dose|pen|vial)|se (?:me|le) acab\w*|sin)"
+                         r"(?: \w+){0,5} (?:insulin\w*|seizure|keppra|levetiracetam|lamotrigine|dilantin|blood thinner\w*|warfarin|"
+                         r"eliquis|xarelto|coumadin|transplant|tacrolimus|prednisone|inhaler|epi ?pen|insulina|anticonvulsiv\w*)"),
+    "abnormal_result": (r"(?:told|asked) (?:me|us|him|her) to call|call (?:you |us )?back (?:today|about (?:my|the|his|her) (?:results?|labs?))"
+                        r"|abnormal|(?:inr|potassium|sodium|hemoglobin|levels?) (?:was |is |were )?(?:too |very |really )?(?:high|low)"),
+    "infection": r"red streak|spreading|pus|abscess|infect\w*|cellulitis|infeccion",
+    "urinary": r"burn\w* (?:when|while) (?:i |he |she )?pee|(?:pee|urine)(?: \w+){0,4} blood|flank|kidney",
+    "pain_new": r"(?:really |very |so )?(?:bad|sharp|severe|intense|awful) (?:pain|ache|headache|earache|cramp\w*)|can'?t (?:walk|sleep) (?:from|because)|mucho dolor|dolor fuerte",
+    "injury": r"sprain\w*|twist\w*|broke|broken|fractur\w*|can'?t put (?:any )?weight|cut (?:that )?(?:might|may) need|stitches",
+    "mental": r"panic|anxiety attack|can'?t (?:stop crying|cope|sleep)|hopeless|depress\w*|ansiedad|panico|deprimid\w*",
+    "bp_high": r"\b1[6-9]\d\s*(?:over|/)\s*\d{2,3}|blood pressure (?:is |was )?(?:really |very |so )?high|presion (?:muy )?alta",
+    "sugar_high": r"\b(?:2[5-9]\d|3\d\d)\b|three hundred|sugar\w* (?:is |are |has been |have been )?(?:really |very |so )?high",
+    "vomiting": r"vomit\w*|throw\w* up|threw up|diarrhea|vomit\w*|diarrea",
+    "breathing_mild": r"wheez\w*|short of breath|tight chest|chest (?:is )?tight|cough\w* (?:up|blood)|silbido",
+    "calf": r"(?:calf|leg)(?: \w+){0,4} (?:swollen|swelling|red|hot|hurts)",
+    "eye": r"eye(?: \w+){0,4} (?:pain|hurts|red|swollen|vision)|vision (?:is )?(?:blurry|changed)",
+    "confused": r"confus\w*|forgetful (?:all of a sudden|suddenly)|confundid\w*",
+}
+# Any current health complaint: never informational (LABELS.md: informational has no clinical content).
+SYMPTOM = re.compile(
+    r"\b(?:pain\w*|hurt\w*|ach(?:e|es|ing|y)|sick|fever\w*|cough\w*|cold|flu|rash\w*|dizz\w*|nause\w*|vomit\w*|"
+    r"throw\w* up|swell\w*|swollen|bleed\w*|sore|itch\w*|infect\w*|tired|exhausted|headache\w*|migraine\w*|breath\w*|"
+    r"wheez\w*|anxi\w*|depress\w*|insomnia|can'?t sleep|stomach|diarrhea|constipat\w*|bump|lump|bruis\w*|burn\w*|"
+    r"injur\w*|fell|fall|sprain\w*|cramp\w*|numb\w*|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
+    r"symptom\w*|not feeling (?:well|good|right)|feel\w* (?:awful|terrible|bad|sick|off|funny|worse)|worse|worried about (?:my|his|her)|"
+    r"dolor\w*|duele\w*|fiebre|tos|mare\w*|nause\w*|vomit\w*|hinch\w*|sangr\w*|enferm\w*|cansad\w*|gripe|gripa|resfri\w*|"
+    r"diarrea|picaz\w*|sarpullido|ronchas|ansiedad|deprimid\w*|mal(?:estar)?)\b")
+
+
+@dataclass(frozen=True)
+class Flag:
+    protocol: str  # protocol name, or "urgent:<sign>", or "symptom"
+    urgency: str
+    start: int
+    end: int
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip Spanish accents, keeping every character offset."""
+    return text.translate(_FOLD).lower()
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w'])(?:" + pattern + r")(?![\w'])")
+
+
+_CONCEPT = {name: _compile(p) for name, p in C.items()}
+_DIAGNOSIS = {name: _compile(p) for name, p in DIAGNOSES.items()}
+_URGENT = {name: _compile(p) for name, p in URGENT_SIGNS.items()}
+_SENT = re.compile(r"[^.!?;\n]+(?:[.!?;\n]+|$)")
+
+
+def _mask_idioms(low: str) -> str:
+    """Blank idioms and compounds ("nearly gave me a heart attack", "seizure meds") so no concept sees them."""
+    return _IDIOMS.sub(lambda m: " " * len(m.group(0)), low)
+
+
+def _sentences(low: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _SENT.finditer(low)]
+
+
+def _not_current(low: str, sent: tuple[int, int], start: int) -> bool:
+    """Negated, hypothetical or a resolved past event, judged from the sentence around the hit."""
+    s, e = sent
+    before = low[s:start]
+    clause = re.split(r",|:|\b(?:and|so|then|y|entonces)\b", before)[-1]
+    contrast = list(_CONTRAST.finditer(clause))
+    if contrast:
+        clause = clause[contrast[-1].end():]
+    if _NEGATION.search(" ".join(clause.split()[-5:])):
+        return True
+    if _HYPOTHETICAL.search(before):
+        return True
+    sentence = low[s:e]
+    if _RESOLVED.search(sentence) and not _BACK.search(sentence):
+        return True
+    return bool(_PAST.search(sentence)) and not _CURRENT.search(sentence)
+
+
+def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.Match[str]]:
+    return list(pattern.finditer(low, sent[0], sent[1]))
+
+
+def find_flags(text: str) -> list[Flag]:
+    """Every current protocol hit (and urgent sign and symptom) in the text, with character offsets."""
+    low = _mask_idioms(fold(text))
+    sents = _sentences(low)
+    # Context concepts: present (and current) anywhere in the message.
+    present: dict[str, bool] = {}
+
+    def anywhere(concept: str) -> bool:
+        if concept not in present:
+            present[concept] = any(not _not_current(low, s, m.start())
+                                   for s in sents for m in _hits(_CONCEPT[concept], low, s))
+        return present[concept]
+
+    flags: list[Flag] = []
+    for sent in sents:
+        cache = {name: _hits(pat, low, sent) for name, pat in _CONCEPT.items()}
+        for proto in PROTOCOLS:
+            for rule in proto.rules:
+                if (not all(cache[c] for c in rule.here) or any(cache[c] for c in rule.unless)
+                        or not all(anywhere(c) for c in rule.context)):
+                    continue
+                first = min((cache[c][0] for c in rule.here), key=lambda m: m.start())
+                if _not_current(low, sent, first.start()):
+                    continue
+                end = max(cache[c][0].end() for c in rule.here)
+                flags.append(Flag(proto.name, proto.urgency, first.start(), end))
+                break
+        for proto_name, pat in _DIAGNOSIS.items():
+            for m in _hits(pat, low, sent):
+                if _NOW.search(low, sent[0], sent[1]) and not _not_current(low, sent, m.start()):
+                    flags.append(Flag(proto_name, "emergency", m.start(), m.end()))
+        for name, pat in _URGENT.items():
+            for m in _hits(pat, low, sent):
+                if not _not_current(low, sent, m.start()):
+                    flags.append(Flag("urgent:" + name, "urgent", m.start(), m.end()))
+                    break
+        for m in SYMPTOM.finditer(low, sent[0], sent[1]):
+            if not _not_current(low, sent, m.start()):
+                flags.append(Flag("symptom", "routine", m.start(), m.end()))
+                break
+    return flags

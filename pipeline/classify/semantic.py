@@ -1,0 +1,137 @@
+"""The learned part of triage: a linear model over meaning and words, run as a spaCy component.
+
+Features of a transcript:
+- **static sentence embeddings**: every WordPiece token has a 256-d vector distilled from the
+  all-MiniLM-L6-v2 sentence transformer (`training/distill.py`, the model2vec recipe: each token
+  through the transformer alone, then PCA), so "a weight sitting on my chest" lands near "chest
+  pressure" although no rule or training sentence says it. The message is pooled per sentence
+  (mean) and over sentences (mean and max), so one alarming sentence among small talk still shows.
+- **words**: log-scaled counts of the word uni- and bigrams seen in training (English and Spanish);
+- **red-flag concepts**: which protocols, urgent signs and symptoms the rules found (`redflags.py`).
+
+Heads: softmax over the four urgencies, one sigmoid per intent (`training/train.py` fits them with
+numpy; no torch, no sklearn at run time). Runs at hundreds of transcripts a second on one core.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+from tokenizers import Tokenizer
+
+from pipeline.classify.redflags import PROTOCOL_NAMES, URGENT_SIGNS, Flag, find_flags, fold
+
+MODEL_DIR = Path(__file__).with_name("model")
+URGENCIES = ("emergency", "urgent", "routine", "informational")
+INTENTS = ("symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
+           "billing_insurance", "records_forms", "referral", "returning_call", "other")
+FLAG_FEATURES = (*PROTOCOL_NAMES, *(f"urgent:{k}" for k in URGENT_SIGNS), "symptom")
+_WORD = re.compile(r"[a-z0-9']+")
+_SENT = re.compile(r"[^.!?;]+")
+
+if not Doc.has_extension("flags"):
+    Doc.set_extension("flags", default=None)
+    Doc.set_extension("urgency_probs", default=None)
+    Doc.set_extension("intent_probs", default=None)
+
+
+def words(text: str) -> list[str]:
+    """Word unigrams and bigrams of the folded text: the bag-of-words vocabulary."""
+    toks = _WORD.findall(fold(text))
+    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+
+
+class Encoder:
+    """Text -> feature vector (embedding pools, words, red-flag concepts)."""
+
+    def __init__(self, model_dir: Path, vocab: list[str] | None = None) -> None:
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.vectors = np.load(model_dir / "vectors.npy").astype(np.float32)
+        self.dim = self.vectors.shape[1]
+        self.vocab = {w: i for i, w in enumerate(vocab or [])}
+
+    def embed(self, text: str) -> np.ndarray:
+        """[mean of sentence means, max of sentence means, mean of all tokens] over unit token vectors."""
+        sents = [s for s in _SENT.findall(text) if s.strip()] or [text]
+        pooled = []
+        for enc in self.tokenizer.encode_batch(sents, add_special_tokens=False):
+            ids = enc.ids
+            pooled.append(self.vectors[ids].mean(0) if ids else np.zeros(self.dim, np.float32))
+        per_sent = np.stack(pooled)
+        return np.concatenate([per_sent.mean(0), per_sent.max(0), per_sent.min(0)])
+
+    def bag(self, text: str) -> np.ndarray:
+        x = np.zeros(len(self.vocab), np.float32)
+        for w in words(text):
+            i = self.vocab.get(w)
+            if i is not None:
+                x[i] += 1.0
+        x = np.log1p(x)
+        n = np.linalg.norm(x)
+        return x / n if n else x
+
+    @staticmethod
+    def concepts(flags: list[Flag]) -> np.ndarray:
+        x = np.zeros(len(FLAG_FEATURES), np.float32)
+        index = {name: i for i, name in enumerate(FLAG_FEATURES)}
+        for f in flags:
+            x[index[f.protocol]] = 1.0
+        return x
+
+    def features(self, text: str, flags: list[Flag]) -> np.ndarray:
+        return np.concatenate([self.embed(text), self.bag(text), self.concepts(flags)])
+
+
+@dataclass
+class Heads:
+    """Linear heads over standardized features; written by `train.py` to `heads.npz`."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    w_urgency: np.ndarray
+    b_urgency: np.ndarray
+    w_intents: np.ndarray
+    b_intents: np.ndarray
+
+    def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        z = (x - self.mean) / self.scale
+        logits = z @ self.w_urgency + self.b_urgency
+        p = np.exp(logits - logits.max(-1, keepdims=True))
+        p /= p.sum(-1, keepdims=True)
+        return p, 1.0 / (1.0 + np.exp(-(z @ self.w_intents + self.b_intents)))
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(path, **{k: v.astype(np.float32) for k, v in self.__dict__.items()})
+
+    @classmethod
+    def load(cls, path: Path) -> Heads:
+        with np.load(path) as z:
+            return cls(**{k: z[k] for k in z.files})
+
+
+class TriageModel:
+    """The trained model: encoder + heads + the thresholds chosen on the dev split (`meta.json`)."""
+
+    def __init__(self, model_dir: Path = MODEL_DIR) -> None:
+        self.meta = json.loads((model_dir / "meta.json").read_text())
+        self.encoder = Encoder(model_dir, json.loads((model_dir / "vocab.json").read_text()))
+        self.heads = Heads.load(model_dir / "heads.npz")
+
+    def __call__(self, doc: Doc) -> Doc:
+        flags = find_flags(doc.text)
+        p_urgency, p_intents = self.heads.predict(self.encoder.features(doc.text, flags))
+        doc._.flags = flags
+        doc._.urgency_probs = dict(zip(URGENCIES, map(float, p_urgency)))
+        doc._.intent_probs = dict(zip(INTENTS, map(float, p_intents)))
+        return doc
+
+
+@Language.factory("triage_model", default_config={"model_dir": str(MODEL_DIR)})
+def _make_triage_model(nlp: Language, name: str, model_dir: str) -> TriageModel:
+    return TriageModel(Path(model_dir))
