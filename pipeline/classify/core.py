@@ -26,10 +26,11 @@ from spacy.tokens import Doc
 from pipeline import events
 from pipeline.classify import lexicon
 from pipeline.classify import semantic  # noqa: F401 - registers the "triage_model" factory
+from pipeline.classify.redflags import DISMISSED
 from pipeline.classify.semantic import URGENCIES
 from pipeline.classify.spoken import parse_date, phone_numbers, tokens
 
-CLINICAL_INTENTS = ("symptom_report", "medication_refill", "medication_question", "test_results", "referral")
+CLINICAL_INTENTS = frozenset({"symptom_report", "medication_refill", "medication_question", "test_results"})
 _NAME = r"((?:Mister |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
 # Cues are case-insensitive, names are not: transcripts capitalize names.
 _CALLER_CUES = re.compile(
@@ -123,6 +124,8 @@ class Classifier:
         p = doc._.urgency_probs
         rules = "informational"
         for flag in doc._.flags:
+            if flag.urgency == DISMISSED:
+                continue
             if flag.urgency == "emergency" or (flag.urgency == "urgent" and flag.protocol in HARD_URGENT):
                 level = flag.urgency
                 found.add("urgency", level, flag.start, flag.end,
@@ -149,7 +152,7 @@ class Classifier:
         p = doc._.intent_probs
         ranked = sorted(p, key=lambda k: -p[k])
         intents = [ranked[0]] + [k for k in ranked[1:] if p[k] >= self.thresholds["intent"]]
-        if urgency in ("emergency", "urgent"):
+        if urgency == "emergency" or (urgency == "urgent" and "symptom_report" in intents):
             # The clinical problem is what the callback is about: it leads.
             intents = ["symptom_report"] + [k for k in intents if k != "symptom_report"]
         if len(intents) > 1 and "other" in intents:
@@ -200,8 +203,9 @@ def _role(urgency: str, intents: list[str]) -> str:
     if urgency == "urgent":
         return "nurse"
     if urgency == "routine":
-        return "nurse" if intents[0] in CLINICAL_INTENTS else "front_desk"
-    return "billing" if "billing_insurance" in intents else "front_desk"
+        # Anything clinical goes to a nurse; scheduling and referral paperwork to the front desk.
+        return "nurse" if set(intents) & CLINICAL_INTENTS else "front_desk"
+    return "billing" if intents[0] == "billing_insurance" else "front_desk"
 
 
 def _callback_number(text: str, found: _Found) -> str | None:

@@ -41,7 +41,7 @@ C: dict[str, str] = {
     "calf": r"calf|calves|leg|pantorrilla|pierna",
     # sensations and signs
     "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
-                   r"|sitting on|sits on|band|vise|vice|catch|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|dolor\w*|duele\w*"
+                   r"|sitting on|sits on|band|vise|vice|catch|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|dolor|dolores? (?:de|en)|duele\w*"
                    r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*"),
     "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb\w*"
               r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)"
@@ -52,7 +52,7 @@ C: dict[str, str] = {
                    r"|speech is (?:off|weird|funny|thick|strange)|arrastra\w* (?:las )?palabras|no se le entiende"
                    r"|no tiene sentido|habla (?:raro|chistoso|enredado)|palabras (?:raras|enredadas|revueltas)"
                    r"|lengua trabada|trab\w* (?:al hablar|la lengua)"),
-    "numb": r"numb\w*|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
+    "numb": r"numb|numbness|numbed|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
     "limb_weak": (r"limp|dead weight|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|can'?t (?:seem to |really )?(?:lift|move|raise|hold"
                   r"|grip|feel|squeeze)|(?:keeps )?dropp\w*|slid\w* (?:right )?out|fell out of (?:his|her|my) hand"
                   r"|no (?:puede|podia) (?:mover|levantar|agarrar|sostener|sentir)|no le responde"
@@ -61,11 +61,12 @@ C: dict[str, str] = {
                  r"|lado (?:izquierdo|derecho)|sudden\w*|de repente|de golpe|de un momento a otro"),
     "weak": r"weak\w*|debil\w*",
     "vision_loss": (r"can'?t see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
-                    r"|seeing double|blind\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista"
+                    r"|seeing double|(?:two|dos) of everything|blind\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista"
                     r"|vista (?:doble|negra)|ciego"),
     "breath_bad": (r"can'?t (?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|can'?t breathe?"
                    r"|(?:struggl\w*|fight\w*|hard|trouble|work\w*|stop\w*|gasp\w*) (?:\w+ )?(?:to get|for|getting|to catch) (?:enough )?(?:air|breath)"
-                   r"|drown\w*|suffocat\w*|smother\w*|can'?t lie (?:down|flat|back)|short[- ]winded|winded|breathless\w*"
+                   r"|drown\w*|suffocat\w*|smother\w*|can'?t lie (?:down|flat|back)|breathless\w*"
+                   r"|winded (?:just )?(?:sitting|at rest|talking|on the phone|in bed)|(?:talking|sitting)(?: \w+){0,4} winded"
                    r"|(?:each|every) breath(?: \w+){0,4} (?:effort|struggle|work|fight)"
                    r"|(?:oxygen|o2|sats?|saturation|pulse ox\w*)(?: \w+){0,4} (?:8\d|7\d|6\d|eighty|seventy|sixty)"
                    r"|cannot breathe|hard(?:ly)? (?:to )?breath\w*|trouble breath\w*|difficult\w* breath\w*"
@@ -84,7 +85,7 @@ C: dict[str, str] = {
     "rescue_fail": (r"(?:inhaler|albuterol|nebuli[sz]er|neb|puffer|rescue|pump|breathing treatment|inhalador|bomba)\w*"
                     r"(?: \w+){0,6} (?:isn'?t|is not|not|doesn'?t|didn'?t|did not|does not|hasn'?t|no|nothing|barely)"
                     r" (?:help\w*|work\w*|touch\w*|doing|making|opening|open\w* up|le ayuda|ayuda|sirve|hace nada)"
-                    r"|(?:inhaler|albuterol|nebuli[sz]er|puffs?|inhalador|bomba)(?: \w+){0,12} (?:not|isn'?t) (?:opening|helping|working)"
+                    r"|(?:inhaler|albuterol|nebuli[sz]er|puffs?|inhalador|bomba)(?:[\s,]+[\w']+){0,12} (?:not|isn'?t) (?:opening|helping|working)"
                     r"|(?:bomba|inhalador|albuterol)(?: \w+){0,10} no (?:le )?(?:esta )?(?:haciendo|hace) nada"),
     "retractions": r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|se le hunden|hundiendo|costillas",
     "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|inflam\w*|too big|huge|sock|stuffed"),
@@ -92,13 +93,14 @@ C: dict[str, str] = {
                    r"|(?:swell\w*|swollen|puff\w*|hinch\w*)(?: up)?(?: \w+){0,2} (?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos)"),
     "airway_sign": (r"hard(?:er)? to swallow|can'?t swallow|trouble swallowing|drool\w*|voice(?: \w+){0,3} (?:funny|raspy|hoarse|muffled|different)"
                     r"|raspy|hoarse|wheez\w*|silb\w*|short of breath|breath\w*|dizz\w*|woozy|faint\w*|hives|ronchas|throat"),
-    "epi": r"epi ?pen|epinephrine|adrenaline|auvi|epinefrina",
+    "epi": (r"(?:used|gave|give|giving|jabbed|injected|stabbed|did|use|using) (?:\w+ ){0,3}(?:epi ?pens?|epinephrine|auvi\w*)"
+            r"|epi ?pen (?:in|into)|(?:puse|use|le puse|le pusimos) (?:la |el )?(?:epi ?pen|epinefrina)"),
     "hives": r"hives|welts|ronchas|urticaria",
     "bleed": r"bleed\w*|blood\w*|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*",
     "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|can'?t (?:get it to )?stop"
                     r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*|through (?:a|the|two|three|four|several|my|his|her)"
                     r" (?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|gush\w*|spurt\w*|pour\w*|a lot of|lots of"
-                    r"|so much|tons of|heavy|heavily|clots?|puddle|full of|cupful|no (?:se )?(?:para|detiene|quita)"
+                    r"|so much|tons of|heavy|heavily|(?:passing|big|large|huge|golf ball|lots of) clots|clots (?:the size|as big)|puddle|full of|cupful|no (?:se )?(?:para|detiene|quita)"
                     r"|mucha sangre|much\w* sangr\w*|empap\w*|chorro|coagulos"),
     "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?: \w+){0,3} (?:blood|coffee grounds?|red|pink)"
                  r"|coffee grounds?|(?:black|tarry|tar|maroon)(?:[\s,-]+\w+){0,3}[\s,-]+(?:stool|poop|bowel|diarrhea|bm)s?"
@@ -114,9 +116,10 @@ C: dict[str, str] = {
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
-                     r"|dropped (?:to|like|down|in the middle)|(?:nearly |almost )?went down|no (?:me |le )?contesta|next thing (?:i|he|she) knew|on the floor|out for (?:a|about|like)"
+                     r"|dropped (?:to|like|down|in the middle)|(?:nearly |almost )?went down|no (?:me |le )?contesta|next thing (?:i|he|she) knew|out for (?:a|about|like)"
+                     r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|floppy|(?:went|is|was|gone) limp|nodding off|can'?t stay awake"
-                     r"|no (?:despierta|responde|reacciona)|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
+                     r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
                      r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
     "confused": (r"confus\w*|disorient\w*|doesn'?t (?:know|recogni[sz]e)|didn'?t (?:know|recogni[sz]e)|out of it"
                  r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
@@ -147,6 +150,7 @@ C: dict[str, str] = {
                  r"|a bunch|all of|all (?:his|her|my|the)|extra|double|two doses|twice|more than)|too many (?:pills|tablets|of (?:his|her|my))"
                  r"|whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
                  r"|mixed(?: \w+){0,3} with (?:alcohol|vodka|wine|beer|whiskey|liquor|drinks?)|with (?:a lot of|lots of) (?:alcohol|wine|beer|vodka)"
+                 r"|way too many|(?:tomando|tomado|tomo|toma)(?: \w+){0,4} muchisim\w*|(?:\d+|diez|quince|veinte|treinta) pastillas al dia"
                  r"|sobredosis|demasiad\w* pastillas|todas? (?:las|sus|mis) pastillas|doble dosis|se tomo (?:todo|toda|todas)"),
     "danger_med": (r"warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|plavix|clopidogrel"
                    r"|blood thinner\w*|insulin|oxy\w*|hydrocodone|percocet|vicodin|morphine|fentanyl|methadone|opioid\w*"
@@ -175,7 +179,8 @@ C: dict[str, str] = {
     "infant": (r"(?:he'?s|she'?s|he is|she is|baby is|only|just) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                r" (?:days?|weeks?)\b|"r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)"
                r"[ -](?:day|days|week|weeks)[ -]old|\b(?:one|two|three|1|2|3|a)[ -]months?[ -]old|newborn|new baby|just born"
-               r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas)(?: de (?:nacid\w*|edad))?"
+               r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas) de (?:nacid\w*|edad)"
+               r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas)"
                r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"),
     "fever": (r"fever\w*|temps?|temperature\w*|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
               r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
@@ -200,10 +205,11 @@ C: dict[str, str] = {
     "head_injury_sign": r"vomit\w*|throw\w* up|threw up|pass\w* out|confus\w*|drows\w*|sleepy|headache|seiz\w*|pupil\w*|blood|vomit\w*|dolor de cabeza",
     "seizure": (r"seiz(?:ure|ures|ing|ed)|convuls\w*|stares? off|staring spells?|(?:mouth|face|arm|hand)(?: \w+){0,2} twitch\w*|(?:having|had) (?:a|another) fit|shak\w* all over|whole body (?:was )?shak\w*"
                 r"|jerk\w*|eyes (?:rolled|rolling) back|stiff(?:ened)? and (?:shak\w*|jerk\w*)|foam\w* at the mouth|convulsion\w*"
-                r"|ataque epileptico|temblando todo el cuerpo|le dio un ataque"),
+                r"|ataque epileptico|tembl\w* tod[oa]|le dio un ataque|espuma (?:de|por) la boca|se puso (?:tieso|tiesa|rigid[oa])"
+                r"|(?:ojos|ojitos) (?:para|hacia) arriba|convulsion\w*"),
     "sepsis_sign": (r"confus\w*|mottled|blotchy|breath\w* (?:fast|hard|quick)|heart (?:is )?(?:racing|pounding)|very weak|so weak"
-                    r"|can'?t (?:stand|get up|keep (?:his|her|my) eyes open)|shaking chills|shivering|rigors|freezing|ice cold|cold and clammy"
-                    r"|manchas|escalofrios|confundid\w*"),
+                    r"|can'?t (?:stand|get up|keep (?:his|her|my) eyes open)|ice cold|cold and clammy"
+                    r"|manchas|confundid\w*"),
     "chemo": r"chemo\w*|quimio\w*|radiation|cancer treatment|transplant|neutropeni\w*|immunocompromis\w*",
     "pregnant": (r"pregnan\w*|weeks along|expecting|due date|trimester|embaraz\w*|semanas de embarazo|esperando (?:un|una) beb"),
     "postpartum": (r"had (?:the|my|a|our) baby|gave birth|delivered|delivery|c-?section|postpartum|dio a luz|di a luz|parto|cesarea"),
@@ -214,7 +220,7 @@ C: dict[str, str] = {
     "procedure": (r"colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
                   r"|tooth (?:pulled|out)|circumcision|c-?section|cirugia|operacion|operaron|procedimiento"),
     "severe": (r"worst|unbearable|excruciating|doubled over|hunched over|curled up|like a knife|rigid|hard as a (?:rock|board)"
-               r"|can'?t (?:stand up|straighten|move|walk|sit still)|screaming|writhing|severe|insoportable|fuertisim\w*|muy fuerte"
+               r"|can'?t (?:stand up|straighten|move|walk|sit still)|screaming|writhing|severe|insoportable|fuertisim\w*"
                r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
     "heart_rate": (r"(?:heart|pulse|ticker|chest)(?: \w+){0,3} (?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
                    r"|going crazy|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
@@ -250,6 +256,9 @@ _NOW = re.compile(r"\b(?:having|is having|think (?:i'?m|he'?s|she'?s|it'?s|this 
 _NEGATION = re.compile(
     r"\b(?:no|not|never|denies|denied|deny|without|free of|negative for|nor|none|neither|isn'?t|wasn'?t|doesn'?t|"
     r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|sin|nunca|tampoco|ni|ningun\w*)\b")
+_NEW_CLAUSE = re.compile(
+    r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|el|ella|su|mi|ahora)\b)"
+    r"|\b(?:so|then|entonces)\b")
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would) (?:i|we) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
@@ -267,7 +276,7 @@ _PAST = re.compile(
 _RESOLVED = re.compile(
     r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|"
     r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito)\b")
-_BACK = re.compile(r"\b(?:again|still|back|worse|but now|now (?:he|she|i|it|they)|otra vez|de nuevo|regreso|volvio)\b")
+_BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back|worse|but now|now (?:he|she|i|it|they)|otra vez|de nuevo|regreso|volvio)\b")
 _CURRENT = re.compile(
     r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since|for the (?:last|past)|"
     r"again|still|currently|just now|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
@@ -275,7 +284,9 @@ _CURRENT = re.compile(
 _IDIOMS = re.compile(
     r"\b(?:(?:gave|give|giving|gives|nearly|almost|about to|going to|gonna|like to) (?:me |him |her |you )?(?:have |had )?"
     r"(?:a |an )?(?:heart attack|stroke|aneurysm|coronary)|dying to|to die for|scared (?:me )?to death|killing me|kill me|"
-    r"bored to death|sick (?:and tired )?of|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
+    r"bored to death|sick (?:and tired )?of|(?:about|nearly|almost) (?:passed|pass|fainted|had a heart attack)(?: out)? when|"
+    r"(?:for (?:the|a|my|his|her)|had (?:a|the)|history of|sister had a|brother had a) blood clots?|"
+    r"blood clots? in (?:my|his|her|the) (?:legs?|lungs?|calf)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
     r"(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
     r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
     r"seizure (?:disorder|precautions)|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
@@ -385,7 +396,7 @@ URGENT_SIGNS: dict[str, str] = {
     "abnormal_result": (r"(?:told|asked) (?:me|us|him|her) to call|call (?:you |us )?back (?:today|about (?:my|the|his|her) (?:results?|labs?))"
                         r"|abnormal|(?:inr|potassium|sodium|hemoglobin|levels?) (?:was |is |were )?(?:too |very |really )?(?:high|low)"),
     "infection": r"red streak|spreading|pus|abscess|infect\w*|cellulitis|infeccion",
-    "urinary": r"burn\w* (?:when|while) (?:i |he |she )?pee|(?:pee|urine)(?: \w+){0,4} blood|flank|kidney",
+    "urinary": r"burn\w* (?:when|while) (?:i |he |she )?pee|(?:pee|urine)(?: \w+){0,4} blood|flank|kidney (?:pain|infection|stone)",
     "pain_new": r"(?:really |very |so )?(?:bad|sharp|severe|intense|awful) (?:pain|ache|headache|earache|cramp\w*)|can'?t (?:walk|sleep) (?:from|because)|mucho dolor|dolor fuerte",
     "injury": r"sprain\w*|twist\w*|broke|broken|fractur\w*|can'?t put (?:any )?weight|cut (?:that )?(?:might|may) need|stitches",
     "mental": r"panic|anxiety attack|can'?t (?:stop crying|cope|sleep)|hopeless|depress\w*|ansiedad|panico|deprimid\w*",
@@ -402,16 +413,19 @@ SYMPTOM = re.compile(
     r"\b(?:pain\w*|hurt\w*|ach(?:e|es|ing|y)|sick|fever\w*|cough\w*|cold|flu|rash\w*|dizz\w*|nause\w*|vomit\w*|"
     r"throw\w* up|swell\w*|swollen|bleed\w*|sore|itch\w*|infect\w*|tired|exhausted|headache\w*|migraine\w*|breath\w*|"
     r"wheez\w*|anxi\w*|depress\w*|insomnia|can'?t sleep|stomach|diarrhea|constipat\w*|bump|lump|bruis\w*|burn\w*|"
-    r"injur\w*|fell|fall|sprain\w*|cramp\w*|numb\w*|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
+    r"injur\w*|fell|fall|sprain\w*|cramp\w*|numb|numbness|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
     r"symptom\w*|not feeling (?:well|good|right)|feel\w* (?:awful|terrible|bad|sick|off|funny|worse)|worse|worried about (?:my|his|her)|"
-    r"dolor\w*|duele\w*|fiebre|tos|mare\w*|nause\w*|vomit\w*|hinch\w*|sangr\w*|enferm\w*|cansad\w*|gripe|gripa|resfri\w*|"
+    r"dolor|dolores (?:de|en)|duele\w*|fiebre|tos|mare\w*|nause\w*|vomit\w*|hinch\w*|sangr\w*|enferm[oa]|enfermedad|cansad\w*|gripe|gripa|resfri\w*|"
     r"diarrea|picaz\w*|sarpullido|ronchas|ansiedad|deprimid\w*|mal(?:estar)?)\b")
+
+
+DISMISSED = "dismissed"  # a red flag said about no one now: negated, hypothetical, past or a mere mention
 
 
 @dataclass(frozen=True)
 class Flag:
     protocol: str  # protocol name, or "urgent:<sign>", or "symptom"
-    urgency: str
+    urgency: str  # the level it sets, or DISMISSED
     start: int
     end: int
 
@@ -444,11 +458,13 @@ def _not_current(low: str, sent: tuple[int, int], start: int) -> bool:
     """Negated, hypothetical or a resolved past event, judged from the sentence around the hit."""
     s, e = sent
     before = low[s:start]
-    clause = re.split(r",|:|\b(?:and|so|then|y|entonces)\b", before)[-1]
+    # A negation reaches across a list ("denies chest pain and trouble breathing") but not into a new
+    # clause with its own subject ("no fever, and his lips are blue").
+    clause = _NEW_CLAUSE.split(before)[-1]
     contrast = list(_CONTRAST.finditer(clause))
     if contrast:
         clause = clause[contrast[-1].end():]
-    if _NEGATION.search(" ".join(clause.split()[-5:])):
+    if _NEGATION.search(" ".join(clause.split()[-8:])):
         return True
     if _HYPOTHETICAL.search(before):
         return True
@@ -463,7 +479,7 @@ def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.
 
 
 def find_flags(text: str) -> list[Flag]:
-    """Every current protocol hit (and urgent sign and symptom) in the text, with character offsets."""
+    """Every protocol hit (current, or DISMISSED), urgent sign and symptom in the text, with character offsets."""
     low = _mask_idioms(fold(text))
     sents = _sentences(low)
     # Context concepts: present (and current) anywhere in the message.
@@ -484,15 +500,15 @@ def find_flags(text: str) -> list[Flag]:
                         or not all(anywhere(c) for c in rule.context)):
                     continue
                 first = min((cache[c][0] for c in rule.here), key=lambda m: m.start())
-                if _not_current(low, sent, first.start()):
-                    continue
                 end = max(cache[c][0].end() for c in rule.here)
-                flags.append(Flag(proto.name, proto.urgency, first.start(), end))
-                break
+                dismissed = _not_current(low, sent, first.start())
+                flags.append(Flag(proto.name, DISMISSED if dismissed else proto.urgency, first.start(), end))
+                if not dismissed:
+                    break
         for proto_name, pat in _DIAGNOSIS.items():
             for m in _hits(pat, low, sent):
-                if _NOW.search(low, sent[0], sent[1]) and not _not_current(low, sent, m.start()):
-                    flags.append(Flag(proto_name, "emergency", m.start(), m.end()))
+                current = _NOW.search(low, sent[0], sent[1]) and not _not_current(low, sent, m.start())
+                flags.append(Flag(proto_name, "emergency" if current else DISMISSED, m.start(), m.end()))
         for name, pat in _URGENT.items():
             for m in _hits(pat, low, sent):
                 if not _not_current(low, sent, m.start()):

@@ -7,7 +7,9 @@ Features of a transcript:
   pressure" although no rule or training sentence says it. The message is pooled per sentence
   (mean) and over sentences (mean and max), so one alarming sentence among small talk still shows.
 - **words**: log-scaled counts of the word uni- and bigrams seen in training (English and Spanish);
-- **red-flag concepts**: which protocols, urgent signs and symptoms the rules found (`redflags.py`).
+- **red-flag concepts**: which protocols, urgent signs and symptoms the rules found (`redflags.py`);
+  red flags the rules dismissed as negated, hypothetical or past are blanked from the text the model reads,
+  and which intent cue phrases occur (`lexicon.INTENTS`).
 
 Heads: softmax over the four urgencies, one sigmoid per intent (`training/train.py` fits them with
 numpy; no torch, no sklearn at run time). Runs at hundreds of transcripts a second on one core.
@@ -25,13 +27,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from tokenizers import Tokenizer
 
-from pipeline.classify.redflags import PROTOCOL_NAMES, URGENT_SIGNS, Flag, find_flags, fold
+from pipeline.classify import lexicon
+from pipeline.classify.redflags import DISMISSED, PROTOCOL_NAMES, URGENT_SIGNS, Flag, find_flags, fold
 
 MODEL_DIR = Path(__file__).with_name("model")
 URGENCIES = ("emergency", "urgent", "routine", "informational")
 INTENTS = ("symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
            "billing_insurance", "records_forms", "referral", "returning_call", "other")
 FLAG_FEATURES = (*PROTOCOL_NAMES, *(f"urgent:{k}" for k in URGENT_SIGNS), "symptom")
+_INTENT_CUES = {name: re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in
+                                                    lexicon.INTENTS[name] + lexicon.INTENTS_ES.get(name, [])) + r")\b")
+                for name in lexicon.INTENTS}
 _WORD = re.compile(r"[a-z0-9']+")
 _SENT = re.compile(r"[^.!?;]+")
 
@@ -77,15 +83,25 @@ class Encoder:
         return x / n if n else x
 
     @staticmethod
-    def concepts(flags: list[Flag]) -> np.ndarray:
-        x = np.zeros(len(FLAG_FEATURES), np.float32)
+    def concepts(text: str, flags: list[Flag]) -> np.ndarray:
+        x = np.zeros(len(FLAG_FEATURES) + len(_INTENT_CUES), np.float32)
         index = {name: i for i, name in enumerate(FLAG_FEATURES)}
         for f in flags:
-            x[index[f.protocol]] = 1.0
+            if f.urgency != DISMISSED:
+                x[index[f.protocol]] = 1.0
+        low = fold(text)
+        for i, cue in enumerate(_INTENT_CUES.values()):
+            x[len(FLAG_FEATURES) + i] = min(len(cue.findall(low)), 3) / 3
         return x
 
     def features(self, text: str, flags: list[Flag]) -> np.ndarray:
-        return np.concatenate([self.embed(text), self.bag(text), self.concepts(flags)])
+        # The model reads the message without the red flags the rules dismissed ("no chest pain",
+        # "after his stroke last year"): words alone cannot tell a negated flag from a present one.
+        seen = text
+        for f in flags:
+            if f.urgency == DISMISSED:
+                seen = seen[:f.start] + " " * (f.end - f.start) + seen[f.end:]
+        return np.concatenate([self.embed(seen), self.bag(seen), self.concepts(text, flags)])
 
 
 @dataclass

@@ -43,10 +43,12 @@ def test_infant_fever_is_emergency(classifier: Classifier) -> None:
     assert any(e["rule"] == "red_flag:infant_fever" for e in t["evidence"])
 
 
-def test_out_of_critical_medication_is_urgent(classifier: Classifier) -> None:
+def test_out_of_critical_medication_is_at_least_urgent(classifier: Classifier) -> None:
     t = classifier.classify("She ran out of her insulin this morning and needs a new prescription today.")
-    assert t["urgency"] == "urgent"
-    assert "medication_refill" in t["intents"]
+    assert t["urgency"] in ("urgent", "emergency")  # a floor the rules guarantee; the model may raise it
+    assert any(e["rule"] == "urgent:critical_med_out" for e in t["evidence"])
+    routine = classifier.classify("Could you renew my insulin prescription? I have about two weeks of pens left.")
+    assert routine["urgency"] == "routine" and routine["role"] == "nurse"
 
 
 def test_billing_goes_to_billing(classifier: Classifier) -> None:
@@ -92,10 +94,16 @@ def test_transcription_near_miss_still_flags(classifier: Classifier) -> None:
     assert t["urgency"] == "emergency"
 
 
-def test_denies_is_negation(classifier: Classifier) -> None:
-    t = classifier.classify("He denies chest pain and trouble breathing, he just needs his lab results.")
+def test_denied_red_flags_are_dismissed_and_hidden_from_the_model(classifier: Classifier) -> None:
+    text = ("Hi, this is Walt Brennan, date of birth March third, nineteen fifty. I saw Doctor Ames last week for my "
+            "checkup and she drew blood. I feel fine, no chest pain, no trouble breathing, nothing like that. I just "
+            "wanted to hear how the cholesterol and kidney numbers came out. You can reach me at two one five, five "
+            "five five, zero one two two. Thanks.")
+    doc = classifier.nlp(text)
+    assert {f.protocol for f in doc._.flags if f.urgency == "dismissed"} >= {"acute_coronary", "breathing_difficulty"}
+    assert not any(f.urgency == "emergency" for f in doc._.flags)
+    t = classifier.classify(text)
     assert t["urgency"] == "routine"
-    assert t["intents"] == ["test_results"]
 
 
 def test_drug_lexicon_maps_brand_to_generic(classifier: Classifier) -> None:

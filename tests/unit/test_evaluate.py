@@ -33,3 +33,25 @@ def test_under_triage_and_partial_intents_are_counted() -> None:
 def test_rows_without_prediction_are_reported_missing() -> None:
     m = score(GOLD, {"a": dict(GOLD[0])})
     assert m["n"] == 1 and m["missing"] == ["b"]
+
+
+def test_gate_names_each_shortfall_and_unscored_rows() -> None:
+    from pipeline.evaluate import parse_minimums, shortfalls
+
+    gate = parse_minimums(["emergency_recall=1.0", "urgency_acc=0.9", "callback_number=0.5"])
+    assert gate == {"emergency_recall": 1.0, "urgency_accuracy": 0.9, "callback_number": 0.5}
+    perfect = score(GOLD, {r["id"]: dict(r) for r in GOLD})
+    assert shortfalls(perfect, gate) == []
+    missed = score(GOLD, {"a": {**GOLD[0], "urgency": "urgent"}, "b": dict(GOLD[1])})
+    assert shortfalls(missed, gate) == ["emergency_recall 0.000 < 1.0", "urgency_accuracy 0.500 < 0.9"]
+    partial = score(GOLD, {"b": dict(GOLD[1])})
+    assert "1 voicemails not scored" in shortfalls(partial, gate)
+
+
+def test_gate_refuses_unknown_metrics() -> None:
+    import pytest
+
+    from pipeline.evaluate import parse_minimums
+
+    with pytest.raises(ValueError, match="expected METRIC=VALUE"):
+        parse_minimums(["emergency_recal=1"])

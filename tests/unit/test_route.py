@@ -17,7 +17,7 @@ TRANSCRIPT = {"text": "words"}
 def triage(urgency: str, role: str, **extra: object) -> dict:
     return {"urgency": urgency, "intents": ["symptom_report"], "role": role, "callback_number": "+12155550100",
             "patient_name": "Pat Doe", "caller_name": "Pat Doe", "dob": "1950-01-02", "medications": [],
-            "caller_relationship": "self", "language": "en",
+            "caller_relationship": "self", "language": "en", "needs_review": False, "review_reasons": [],
             "evidence": [{"field": "urgency", "value": urgency, "start": 0, "end": 5, "rule": "red_flag:chest_pain"}],
             **extra}
 
@@ -130,3 +130,13 @@ def test_bad_mailbox_override_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as err:
         load_policy(bad)
     assert "Nowhere/City" in str(err.value)
+
+
+def test_unsure_triage_asks_for_a_check_of_the_urgency() -> None:
+    t = triage("urgent", "nurse", needs_review=True, review_reasons=["possible_emergency"])
+    task = build_task(POLICY, VM, TRANSCRIPT, t, datetime.now(UTC)).resource
+    codes = [i["type"]["coding"][0]["code"] for i in task["input"]]
+    assert "needs-review" in codes
+    assert any("possible_emergency" in n["text"] for n in task["note"])
+    calm = build_task(POLICY, VM, TRANSCRIPT, triage("urgent", "nurse"), datetime.now(UTC)).resource
+    assert "needs-review" not in [i["type"]["coding"][0]["code"] for i in calm["input"]]

@@ -2,7 +2,8 @@
 
 Fixed by a hash of each voicemail's id, so it never moves when files are added or reordered:
 60 % train, 15 % dev (choosing thresholds), 25 % test (frozen: figures are quoted from it, nothing
-is tuned on it). `python -m pipeline split` writes `data/triage/{train,dev,test}.jsonl`.
+is tuned on it). `python -m pipeline split` writes `data/triage/{train,dev,test}.jsonl`, and
+`test.devset.jsonl` / `test.devset2.jsonl`: the test voicemails that have phone audio in ../shared.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def write_split() -> dict[str, int]:
     parts: dict[str, list[dict]] = {p: [] for p in PARTS}
     for row in load_all():
         parts[part_of(row["id"])].append(row)
+    for source in SOURCES:  # the frozen test voicemails that have audio, one file per audio folder
+        parts[f"test.{source}"] = [r for r in parts["test"] if r["source"] == source]
     for name, rows in parts.items():
         (DATA / f"{name}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     return {name: len(rows) for name, rows in parts.items()}

@@ -18,7 +18,6 @@ from pipeline.classify.redflags import find_flags
 from pipeline.classify.semantic import INTENTS, MODEL_DIR, URGENCIES, Encoder, Heads, words
 from pipeline.classify.training.split import load_part
 
-EMERGENCY_WEIGHT = 3.0  # a missed emergency costs more than an over-triaged message
 MIN_DF = 2
 MAX_VOCAB = 20000
 RECALL_MARGIN = 0.6  # the emergency threshold sits this far below the lowest dev emergency it had to catch
@@ -44,7 +43,10 @@ def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr
     y_u = np.zeros((n, len(URGENCIES)), np.float32)
     y_u[np.arange(n), [URGENCIES.index(r["urgency"]) for r in rows]] = 1
     y_i = np.array([[i in r["intents"] for i in INTENTS] for r in rows], np.float32)
-    weight = np.where(y_u[:, 0] == 1, EMERGENCY_WEIGHT, 1.0)[:, None].astype(np.float32)
+    # Balanced classes: the corpus holds more emergencies than a real mailbox; the emergency
+    # threshold, not the prior, decides how readily the model raises a message.
+    weight = (n / (len(URGENCIES) * np.maximum(y_u.sum(0), 1)))[None, :] @ y_u.T
+    weight = weight.T.astype(np.float32)
     params = [np.zeros((f, len(URGENCIES)), np.float32), np.zeros(len(URGENCIES), np.float32),
               np.zeros((f, len(INTENTS)), np.float32), np.zeros(len(INTENTS), np.float32)]
     m = [np.zeros_like(p) for p in params]

@@ -1,0 +1,56 @@
+"""Red flags are recognised as clinical concepts in new wordings, English and Spanish, and dismissed
+when negated, hypothetical, resolved or idiomatic. Sentences written for this test."""
+
+import pytest
+
+from pipeline.classify.redflags import PROTOCOLS, find_flags
+
+
+def current(text: str) -> set[str]:
+    return {f.protocol for f in find_flags(text) if f.urgency == "emergency"}
+
+
+@pytest.mark.parametrize(("text", "protocol"), [
+    ("It feels like a sack of flour is resting on my chest and my left arm is achy.", "acute_coronary"),
+    ("Grandpa's smile is lopsided since lunch and he keeps saying the wrong words.", "stroke_signs"),
+    ("She can't seem to raise her right arm at all since she woke up.", "stroke_signs"),
+    ("My son is wheezing and the albuterol isn't doing a thing for him.", "asthma_unrelieved"),
+    ("After the shrimp his tongue is swelling and his voice sounds muffled.", "anaphylaxis"),
+    ("My two year old got into the dishwasher pods and swallowed one.", "child_ingestion"),
+    ("Honestly I think my kids would be better off without me.", "suicidal_ideation"),
+    ("She slipped on the ice and banged her head, and she takes Xarelto.", "head_injury_anticoagulant"),
+    ("The baby is three weeks old and his temperature is a hundred point six.", "infant_fever"),
+    ("His meter says thirty eight and he is sweaty and not making sense.", "hypoglycemia"),
+    ("Mi esposo tiene una presión muy fuerte en el pecho y está sudando.", "acute_coronary"),
+    ("A mi mamá se le torció la boca y no puede mover el brazo.", "stroke_signs"),
+    ("Mi hijo se tragó una pila de reloj.", "child_ingestion"),
+    ("It came on all at once, the worst headache of my life, like a bat to the skull.", "thunderclap_headache"),
+])
+def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
+    assert protocol in current(text)
+
+
+@pytest.mark.parametrize("text", [
+    "No chest pain or shortness of breath, I just need my lisinopril refilled.",
+    "He denies any trouble breathing and his lips look normal.",
+    "What should I do if his sugar drops really low at night?",
+    "My father had a stroke in 2015 and is doing well, he needs his follow-up appointment.",
+    "The chest pain I had in March turned out to be reflux.",
+    "That bill nearly gave me a heart attack.",
+    "I'm dying to know my cholesterol results.",
+    "Can you refill my seizure medication, I have a week left?",
+    "Mi mamá no tiene dolor de pecho, solo necesita su receta.",
+])
+def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
+    assert current(text) == set()
+
+
+def test_evidence_points_at_the_callers_words() -> None:
+    text = "Hi. Since this morning my dad's speech is slurred."
+    flag = next(f for f in find_flags(text) if f.protocol == "stroke_signs")
+    assert text[flag.start:flag.end].lower() == "slurred"
+
+
+def test_the_written_protocol_list_is_broad() -> None:
+    assert len([p for p in PROTOCOLS if p.urgency == "emergency"]) >= 25
+    assert len({p.name for p in PROTOCOLS}) == len(PROTOCOLS)
