@@ -101,8 +101,14 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from pipeline.classify.training.train import train
+    from pipeline.classify.training.train import compare, train
 
+    if args.compare:
+        print(f"{'features':28} {'urgency acc':>11} {'em. recall@0.5':>14} {'false alarms@full recall':>24} {'intent F1':>9}")
+        for row in compare():
+            print(f"{row['features']:28} {row['urgency_accuracy']:11.3f} {row['emergency_recall_at_0.5']:14.3f} "
+                  f"{row['false_alarms_at_full_recall']:24.3f} {row['intent_micro_f1']:9.3f}")
+        return 0
     print(json.dumps(train(distill_vectors=args.distill), indent=2))
     return 0
 
@@ -205,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     tr = sub.add_parser("train-triage", help="retrain the triage model on the train split (thresholds from dev)")
     tr.add_argument("--distill", action="store_true", help="also rebuild the static vectors (needs the `train` extra)")
+    tr.add_argument("--compare", action="store_true",
+                    help="print the model alone on the dev split per feature family, and train nothing")
     tr.set_defaults(func=_train)
     sp = sub.add_parser("split", help="write data/triage/{train,dev,test}.jsonl from every labeled voicemail")
     sp.set_defaults(func=_split)

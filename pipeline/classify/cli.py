@@ -9,7 +9,7 @@ from pipeline.classify.core import Classifier
 
 LABEL_KEYS = ("urgency", "intents", "role", "callback_number", "patient_name", "caller_name", "dob", "medications",
               "caller_relationship", "language")
-EXTRA_KEYS = ("medications_generic", "callback_window", "evidence")
+EXTRA_KEYS = ("medications_generic", "callback_window", "needs_review", "review_reasons", "evidence")
 
 
 def classify_lines(src: IO[str], out: IO[str]) -> int:

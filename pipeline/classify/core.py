@@ -66,6 +66,11 @@ _WINDOW = re.compile(
     r"|\bbetween\s+" + _HOUR + r"\s+and\s+" + _HOUR + r"(?:\s*(?:am|pm|a\.m\.|p\.m\.))?"
     r"|\b(?:in the\s+)?(?:mornings?|afternoons?|evenings?)\b|\b(?:any ?time)\b|\blunch ?time\b",
     re.IGNORECASE)
+# Asking to book, move, cancel or confirm a visit, or running late (LABELS.md's appointment intent).
+_APPOINTMENT_ASK = re.compile(
+    r"\b(?:schedul\w*|reschedul\w*|cancel\w*|book\w*|make an?|set up an?|move|change|confirm\w*|push back|running late|"
+    r"be late|come in|get in|be seen|see (?:the )?(?:doctor|dr|nurse|someone)|an appointment|next available|opening|"
+    r"cita|citas|cancelar|cambiar|reprogramar|llegar tarde|consulta)\b", re.IGNORECASE)
 _SPANISH = {"hola", "llamo", "gracias", "mi", "por", "que", "es", "una", "tiene", "número", "numero", "desde",
             "para", "llamar", "necesito", "cita"}
 
@@ -157,6 +162,8 @@ class Classifier:
             intents = ["symptom_report"] + [k for k in intents if k != "symptom_report"]
         if len(intents) > 1 and "other" in intents:
             intents.remove("other")
+        if "appointment" in intents[1:] and not _APPOINTMENT_ASK.search(doc.text):
+            intents.remove("appointment")  # "before my appointment next month" mentions one, asks for nothing
         for name in intents:
             found.add("intents", name, 0, 0, f"learned:p={p[name]:.2f}")
         return intents

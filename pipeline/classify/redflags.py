@@ -60,8 +60,8 @@ C: dict[str, str] = {
     "one_side": (r"one side|left side|right side|on the (?:left|right)|half (?:my|his|her|the) (?:face|body)|un lado"
                  r"|lado (?:izquierdo|derecho)|sudden\w*|de repente|de golpe|de un momento a otro"),
     "weak": r"weak\w*|debil\w*",
-    "vision_loss": (r"can'?t see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
-                    r"|seeing double|(?:two|dos) of everything|blind\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista"
+    "vision_loss": (r"can'?t see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) can'?t see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
+                    r"|seeing double|(?:two|dos) of everything|blind\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista|dej[eo] de ver|cortina|no (?:veo|ve) (?:casi )?nada"
                     r"|vista (?:doble|negra)|ciego"),
     "breath_bad": (r"can'?t (?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|can'?t breathe?"
                    r"|(?:struggl\w*|fight\w*|hard|trouble|work\w*|stop\w*|gasp\w*) (?:\w+ )?(?:to get|for|getting|to catch) (?:enough )?(?:air|breath)"
@@ -271,14 +271,14 @@ _PAST = re.compile(
     r"(?:\w+ )?(?:years?|months?|weeks?) ago|back in|in (?:19|20)\d\d|in (?:january|february|march|april|june|july|august|"
     r"september|october|november|december)|when (?:i|he|she) was (?:young|little|a kid|a child)|years back|a while back|"
     r"(?:the|el) (?:ano|mes) pasado|hace (?:un|una|dos|tres|cuatro|cinco|varios|muchos|\d+) (?:anos?|meses|semanas)|"
-    r"history of|recovered|doing (?:great|fine|well|good)|(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|"
+    r"history of|recovered|doing (?:really |very |so )?(?:great|fine|well|good)|(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|"
     r"bypass|stent|seizure|overdose)|had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose))\b")
 _RESOLVED = re.compile(
     r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|"
     r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito)\b")
 _BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back|worse|but now|now (?:he|she|i|it|they)|otra vez|de nuevo|regreso|volvio)\b")
 _CURRENT = re.compile(
-    r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since|for the (?:last|past)|"
+    r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"
     r"again|still|currently|just now|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
     r"ahora|hoy|todavia|otra vez|de nuevo|desde (?:ayer|anoche|esta))\b")
 _IDIOMS = re.compile(
@@ -286,7 +286,9 @@ _IDIOMS = re.compile(
     r"(?:a |an )?(?:heart attack|stroke|aneurysm|coronary)|dying to|to die for|scared (?:me )?to death|killing me|kill me|"
     r"bored to death|sick (?:and tired )?of|(?:about|nearly|almost) (?:passed|pass|fainted|had a heart attack)(?: out)? when|"
     r"(?:for (?:the|a|my|his|her)|had (?:a|the)|history of|sister had a|brother had a) blood clots?|"
-    r"blood clots? in (?:my|his|her|the) (?:legs?|lungs?|calf)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
+    r"blood clots? in (?:my|his|her|the) (?:legs?|lungs?|calf)|drowning in (?:paperwork|bills|work|debt|forms)|"
+    r"(?:message|voicemail|line|recording|call|connection) (?:was |is )?(?:kind of |a little |all )?(?:garbled|cutting out)|"
+    r"personal injury|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
     r"(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
     r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
     r"seizure (?:disorder|precautions)|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
@@ -401,7 +403,8 @@ URGENT_SIGNS: dict[str, str] = {
     "injury": r"sprain\w*|twist\w*|broke|broken|fractur\w*|can'?t put (?:any )?weight|cut (?:that )?(?:might|may) need|stitches",
     "mental": r"panic|anxiety attack|can'?t (?:stop crying|cope|sleep)|hopeless|depress\w*|ansiedad|panico|deprimid\w*",
     "bp_high": r"\b1[6-9]\d\s*(?:over|/)\s*\d{2,3}|blood pressure (?:is |was )?(?:really |very |so )?high|presion (?:muy )?alta",
-    "sugar_high": r"\b(?:2[5-9]\d|3\d\d)\b|three hundred|sugar\w* (?:is |are |has been |have been )?(?:really |very |so )?high",
+    "sugar_high": (r"(?:sugar|glucose|reading|meter|numbers?|cgm|azucar)\w*(?: \w+){0,5} (?:2[5-9]\d|3\d\d|three hundred)"
+                   r"|sugar\w* (?:is |are |has been |have been )?(?:really |very |so )?high"),
     "vomiting": r"vomit\w*|throw\w* up|threw up|diarrhea|vomit\w*|diarrea",
     "breathing_mild": r"wheez\w*|short of breath|tight chest|chest (?:is )?tight|cough\w* (?:up|blood)|silbido",
     "calf": r"(?:calf|leg)(?: \w+){0,4} (?:swollen|swelling|red|hot|hurts)",

@@ -4,8 +4,9 @@ Features of a transcript:
 - **static sentence embeddings**: every WordPiece token has a 256-d vector distilled from the
   all-MiniLM-L6-v2 sentence transformer (`training/distill.py`, the model2vec recipe: each token
   through the transformer alone, then PCA), so "a weight sitting on my chest" lands near "chest
-  pressure" although no rule or training sentence says it. The message is pooled per sentence
-  (mean) and over sentences (mean and max), so one alarming sentence among small talk still shows.
+  pressure" although no rule or training sentence says it. Each sentence is a frequency-weighted mean
+  of its tokens (SIF: rare words count more), the message the mean, max and min over sentences (so
+  one alarming sentence among small talk still shows), less its common component.
 - **words**: log-scaled counts of the word uni- and bigrams seen in training (English and Spanish);
 - **red-flag concepts**: which protocols, urgent signs and symptoms the rules found (`redflags.py`);
   red flags the rules dismissed as negated, hypothetical or past are blanked from the text the model reads,
@@ -61,16 +62,36 @@ class Encoder:
         self.vectors = np.load(model_dir / "vectors.npy").astype(np.float32)
         self.dim = self.vectors.shape[1]
         self.vocab = {w: i for i, w in enumerate(vocab or [])}
+        self.weights = np.ones(len(self.vectors), np.float32)
+        self.common = np.zeros(3 * self.dim, np.float32)
+        if (model_dir / "sif.npz").exists():
+            with np.load(model_dir / "sif.npz") as sif:
+                self.weights, self.common = sif["weights"].astype(np.float32), sif["common"].astype(np.float32)
+
+    def fit_sif(self, texts: list[str], a: float = 1e-3) -> None:
+        """Token weights a / (a + p(token)) from the training texts, then their first principal component."""
+        counts = np.ones(len(self.vectors))
+        for enc in self.tokenizer.encode_batch(texts, add_special_tokens=False):
+            np.add.at(counts, enc.ids, 1)
+        self.weights = (a / (a + counts / counts.sum())).astype(np.float32)
+        self.common = np.zeros(3 * self.dim, np.float32)
+        pooled = np.stack([self.embed(t) for t in texts])
+        self.common = np.linalg.svd(pooled - pooled.mean(0), full_matrices=False)[2][0].astype(np.float32)
+
+    def save_sif(self, model_dir: Path) -> None:
+        np.savez_compressed(model_dir / "sif.npz", weights=self.weights.astype(np.float16), common=self.common)
 
     def embed(self, text: str) -> np.ndarray:
-        """[mean of sentence means, max of sentence means, mean of all tokens] over unit token vectors."""
+        """Mean, max and min over the sentences' weighted token means, less the common component."""
         sents = [s for s in _SENT.findall(text) if s.strip()] or [text]
         pooled = []
         for enc in self.tokenizer.encode_batch(sents, add_special_tokens=False):
             ids = enc.ids
-            pooled.append(self.vectors[ids].mean(0) if ids else np.zeros(self.dim, np.float32))
+            w = self.weights[ids]
+            pooled.append(w @ self.vectors[ids] / w.sum() if ids else np.zeros(self.dim, np.float32))
         per_sent = np.stack(pooled)
-        return np.concatenate([per_sent.mean(0), per_sent.max(0), per_sent.min(0)])
+        v = np.concatenate([per_sent.mean(0), per_sent.max(0), per_sent.min(0)])
+        return v - (v @ self.common) * self.common
 
     def bag(self, text: str) -> np.ndarray:
         x = np.zeros(len(self.vocab), np.float32)

@@ -1,6 +1,6 @@
 """Train the triage model (`semantic.py`) on the train split; choose its thresholds on the dev split.
 
-`python -m pipeline train-triage` writes `pipeline/classify/model/` (`vocab.json`, `heads.npz`,
+`python -m pipeline train-triage` writes `pipeline/classify/model/` (`vocab.json`, `sif.npz`, `heads.npz`,
 `meta.json`; `vectors.npy` and `tokenizer.json` come from `distill.py`, rebuilt with `--distill`).
 The frozen test split is never read here. Training is full-batch gradient descent (Adam, L2) from
 zeros, so the same data gives the same model.
@@ -64,20 +64,49 @@ def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr
     return Heads(mean, scale, *params)
 
 
-def choose_thresholds(p_u: np.ndarray, p_i: np.ndarray, rows: list[dict]) -> dict:
-    """Emergency threshold: low enough that the model catches every dev emergency the rules missed
-    (with a margin); intent threshold: the best micro-F1 on dev."""
-    missed = np.array([r["urgency"] == "emergency" and not any(f.urgency == "emergency" for f in find_flags(r["text"]))
-                       for r in rows])
-    emergency = float(min(0.5, p_u[missed, 0].min() * RECALL_MARGIN)) if missed.any() else 0.5
+def best_intent_threshold(p_i: np.ndarray, rows: list[dict]) -> tuple[float, float]:
+    """(micro-F1, threshold) of the best intent threshold; the most likely intent is always kept."""
     y_i = np.array([[i in r["intents"] for i in INTENTS] for r in rows])
     best = (0.0, 0.5)
     for th in np.arange(0.2, 0.75, 0.05):
         pred = p_i >= th
         pred[np.arange(len(rows)), p_i.argmax(1)] = True
         tp, fp, fn = (pred & y_i).sum(), (pred & ~y_i).sum(), (~pred & y_i).sum()
-        best = max(best, (2 * tp / (2 * tp + fp + fn), float(round(th, 2))))
-    return {"emergency": round(emergency, 4), "review": round(emergency * REVIEW_FRACTION, 4), "intent": best[1]}
+        best = max(best, (float(2 * tp / (2 * tp + fp + fn)), float(round(th, 2))))
+    return best
+
+
+def choose_thresholds(p_u: np.ndarray, p_i: np.ndarray, rows: list[dict]) -> dict:
+    """Emergency threshold: low enough that the model catches every dev emergency the rules missed
+    (with a margin); intent threshold: the best micro-F1 on dev."""
+    missed = np.array([r["urgency"] == "emergency" and not any(f.urgency == "emergency" for f in find_flags(r["text"]))
+                       for r in rows])
+    emergency = float(min(0.5, p_u[missed, 0].min() * RECALL_MARGIN)) if missed.any() else 0.5
+    return {"emergency": round(emergency, 4), "review": round(emergency * REVIEW_FRACTION, 4),
+            "intent": best_intent_threshold(p_i, rows)[1]}
+
+
+def compare(model_dir: Path = MODEL_DIR) -> list[dict]:
+    """The model alone (no rules) on the dev split, per feature family: how the features were chosen."""
+    train_rows, dev_rows = load_part("train"), load_part("dev")
+    encoder = Encoder(model_dir, build_vocab(train_rows))
+    encoder.fit_sif([r["text"] for r in train_rows])
+    x_train, x_dev = featurize(encoder, train_rows), featurize(encoder, dev_rows)
+    d, v = encoder.dim * 3, len(encoder.vocab)
+    family = {"embeddings": np.arange(0, d), "words": np.arange(d, d + v), "concepts": np.arange(d + v, x_dev.shape[1])}
+    gold = np.array([URGENCIES.index(r["urgency"]) for r in dev_rows])
+    emergency = gold == 0
+    table = []
+    for parts in (("words",), ("embeddings",), ("concepts",), ("words", "concepts"), ("embeddings", "concepts"),
+                  ("embeddings", "words", "concepts")):
+        cols = np.concatenate([family[p] for p in parts])
+        p_u, p_i = fit(x_train[:, cols], train_rows).predict(x_dev[:, cols])
+        catch_all = p_u[emergency, 0].min()  # the threshold at which the model alone misses no dev emergency
+        table.append({"features": "+".join(parts), "urgency_accuracy": float((p_u.argmax(1) == gold).mean()),
+                      "emergency_recall_at_0.5": float((p_u[emergency, 0] >= 0.5).mean()),
+                      "false_alarms_at_full_recall": float((p_u[~emergency, 0] >= catch_all).mean()),
+                      "intent_micro_f1": best_intent_threshold(p_i, dev_rows)[0]})
+    return table
 
 
 def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
@@ -88,6 +117,8 @@ def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
     train_rows, dev_rows = load_part("train"), load_part("dev")
     vocab = build_vocab(train_rows)
     encoder = Encoder(model_dir, vocab)
+    encoder.fit_sif([r["text"] for r in train_rows])
+    encoder.save_sif(model_dir)
     heads = fit(featurize(encoder, train_rows), train_rows)
     p_u, p_i = heads.predict(featurize(encoder, dev_rows))
     thresholds = choose_thresholds(p_u, p_i, dev_rows)
