@@ -102,6 +102,10 @@ class Classifier:
         found = _Found()
         meds, generics = _medications(doc, found)
         urgency, reasons = self._urgency(doc, found)
+        if language and language not in SUPPORTED_LANGUAGES:
+            # Words we cannot read (or a misdetected language): a person listens, soon.
+            urgency = min(urgency, "urgent", key=URGENCIES.index)
+            reasons.append("unsupported_language")
         intents = self._intents(doc, urgency, found)
         relationship = _relationship(doc, self.matcher, found)
         caller = _first_name(doc, _CALLER_CUES, found, "caller_name")
@@ -169,6 +173,7 @@ class Classifier:
         return intents
 
 
+SUPPORTED_LANGUAGES = frozenset({"en", "es"})
 # Urgent signs that set a floor of urgent by themselves (LABELS.md); the others inform the model.
 HARD_URGENT = frozenset({"urgent:critical_med_out", "urgent:high_fever"})
 

@@ -91,6 +91,7 @@ C: dict[str, str] = {
     "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|inflam\w*|too big|huge|sock|stuffed"),
     "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|hinch\w*)"
                    r"|(?:swell\w*|swollen|puff\w*|hinch\w*)(?: up)?(?: \w+){0,2} (?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos)"),
+    "swallow_bad": r"hard(?:er)? to swallow|can'?t swallow|trouble swallowing|(?:me|le) cuesta tragar|no (?:puedo|puede) tragar|dificultad para tragar",
     "airway_sign": (r"hard(?:er)? to swallow|can'?t swallow|trouble swallowing|drool\w*|voice(?: \w+){0,3} (?:funny|raspy|hoarse|muffled|different)"
                     r"|raspy|hoarse|wheez\w*|silb\w*|short of breath|breath\w*|dizz\w*|woozy|faint\w*|hives|ronchas|throat"),
     "epi": (r"(?:used|gave|give|giving|jabbed|injected|stabbed|did|use|using) (?:\w+ ){0,3}(?:epi ?pens?|epinephrine|auvi\w*)"
@@ -328,7 +329,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("asthma_unrelieved", "emergency", "asthma attack not relieved by the inhaler; ribs sucking in",
              (_r("rescue_fail"), _r("retractions"))),
     Protocol("anaphylaxis", "emergency", "throat or tongue swelling or closing; epinephrine used; hives with breathing trouble",
-             (_r("throat", "swell_close"), _r("epi"), _r("face_swell", ctx=("airway_sign",)), _r("hives", "breath_bad"), _r("hives", "dizzy"))),
+             (_r("throat", "swell_close"), _r("epi"), _r("face_swell", ctx=("airway_sign",)), _r("swallow_bad", ctx=("hives",)), _r("hives", "breath_bad"), _r("hives", "dizzy"))),
     Protocol("severe_bleeding", "emergency", "bleeding that will not stop, soaking through, spurting",
              (_r("bleed", "heavy_bleed"), _r("blood_flow", ctx=("wound",)))),
     Protocol("nosebleed_uncontrolled", "emergency", "nosebleed over half an hour or with light-headedness",
@@ -445,7 +446,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 _CONCEPT = {name: _compile(p) for name, p in C.items()}
 _DIAGNOSIS = {name: _compile(p) for name, p in DIAGNOSES.items()}
 _URGENT = {name: _compile(p) for name, p in URGENT_SIGNS.items()}
-_SENT = re.compile(r"[^.!?;\n]+(?:[.!?;\n]+|$)")
+_SENT = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+(?:[.!?;\n]+|$)")  # "100.5" is not two sentences
 
 
 def _mask_idioms(low: str) -> str:

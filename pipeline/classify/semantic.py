@@ -40,7 +40,7 @@ _INTENT_CUES = {name: re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in
                                                     lexicon.INTENTS[name] + lexicon.INTENTS_ES.get(name, [])) + r")\b")
                 for name in lexicon.INTENTS}
 _WORD = re.compile(r"[a-z0-9']+")
-_SENT = re.compile(r"[^.!?;]+")
+_SENT = re.compile(r"(?:[^.!?;]|(?<=\d)\.(?=\d))+")
 
 if not Doc.has_extension("flags"):
     Doc.set_extension("flags", default=None)

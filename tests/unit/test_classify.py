@@ -133,3 +133,9 @@ def test_mentioning_an_appointment_is_not_asking_for_one(classifier: Classifier)
     t = classifier.classify("I got a new insurance card and want to update it before my appointment next month.")
     assert t["intents"] == ["billing_insurance"]
     assert t["role"] == "billing"
+
+
+def test_a_language_we_cannot_read_is_reviewed_soon(classifier: Classifier) -> None:
+    t = classifier.classify("Buongiorno, sono Marco, vorrei parlare con il dottore per mia madre.", language="it")
+    assert t["needs_review"] and "unsupported_language" in t["review_reasons"]
+    assert t["urgency"] in ("urgent", "emergency")
