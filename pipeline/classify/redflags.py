@@ -27,9 +27,14 @@ C: dict[str, str] = {
     "heart": r"heart|corazon",
     "radiating": r"(?:left |right )?(?:arm|jaw|shoulder|shoulder blade|back|neck)s?|brazo|mandibula|hombro|espalda",
     "face": r"face|mouth|smile|lip|cheek|cara|boca|sonrisa",
-    "jaw_arm": r"jaw|left arm|both arms|arms|mandibula|brazo izquierdo|brazos",
+    "jaw_arm": r"jaw|(?:left|right) arm|both arms|arms|mandibula|brazo izquierdo|brazos",
     "wound": r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab\w*|cortad\w*|corte|herida",
-    "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
+    "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
+    "heartburn": r"heartburn|indigestion|acid|acidez|agruras",
+    "allergy": r"allerg\w*|alergi\w*|sting|stung|peanuts?|sesame|shellfish|bee|wasp|picadura|pico",
+    "allergy_resp": r"wheez\w*|throat|swallow\w*|short of breath|voice|tongue|garganta|silb\w*",
+    "hernia_stuck": r"hernia(?: \w+){0,10} (?:won'?t go back|stuck|purple|hard)",
+    "inr_high": r"inr(?: \w+){0,4} (?:[5-9]|1\d|five|six|seven|eight|nine|ten|over|greater|really high|very high)",
     "limb": r"arms?|hands?|legs?|foot|feet|grip|fingers|brazo|mano|pierna|pie|lado",
     "throat": r"throat|tongue|airway|windpipe|garganta|lengua",
     "nose": r"nose|nosebleed|nariz",
@@ -37,119 +42,144 @@ C: dict[str, str] = {
     "belly": (r"belly|stomach|abdomen|abdominal|tummy|gut|panza|estomago|barriga|vientre|ombligo|(?:lower |upper )?(?:right|left) side"
               r"|lado (?:derecho|izquierdo)"),
     "worst_pain": r"worst pain|pain (?:is )?(?:unbearable|excruciating)|(?:el )?peor dolor|dolor (?:insoportable|mas fuerte de (?:mi|su) vida)",
-    "testicle": r"testic\w*|scrotum|balls|nuts|privates|groin|testiculo\w*",
+    "testicle": r"testic\w*|scrotum|balls?|nuts|privates|groin|testiculo\w*",
     "calf": r"calf|calves|leg|pantorrilla|pierna",
     # sensations and signs
     "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
-                   r"|sitting on|sits on|band|vise|vice|catch|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|dolor|dolores? (?:de|en)|duele\w*"
+                   r"|sitting on|sits on|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|dolor|dolores? (?:de|en)|duele\w*"
                    r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*"),
     "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb\w*"
-              r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)"
+              r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)|only half|half (?:his|her|my) (?:face|smile|mouth)"
               r"|torcid\w*|caid\w*|chuec\w*|colgad\w*"),
     "speech_bad": (r"slur\w*|jumbl\w*|garbl\w*|gibberish|nonsense|not making (?:any )?sense|wrong words?"
                    r"|words? (?:are |were |come |came |coming )?(?:out )?(?:all )?(?:wrong|mixed|funny|weird|jumbled)"
-                   r"|full of marbles|marbles|can'?t (?:get|find) (?:the|his|her|my) words|can'?t talk right|talking funny|talks funny"
+                   r"|full of marbles|marbles|(?:stopped|not) understanding|(?:answers|words)(?: \w+){0,3} (?:don'?t|didn'?t) (?:match|make (?:any )?sense)"
+                   r"|(?:find|finding) (?:her|his|my|the) words|get (?:the )?words out|wrong names?|(?:can'?t|couldn'?t|cannot) (?:get|find) (?:the|his|her|my) words|(?:can'?t|couldn'?t|cannot) talk right|talking funny|talks funny"
                    r"|speech is (?:off|weird|funny|thick|strange)|arrastra\w* (?:las )?palabras|no se le entiende"
                    r"|no tiene sentido|habla (?:raro|chistoso|enredado)|palabras (?:raras|enredadas|revueltas)"
                    r"|lengua trabada|trab\w* (?:al hablar|la lengua)"),
     "numb": r"numb|numbness|numbed|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
-    "limb_weak": (r"limp|dead weight|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|can'?t (?:seem to |really )?(?:lift|move|raise|hold"
+    "limb_weak": (r"limp|dead weight|dragg\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
                   r"|grip|feel|squeeze)|(?:keeps )?dropp\w*|slid\w* (?:right )?out|fell out of (?:his|her|my) hand"
                   r"|no (?:puede|podia) (?:mover|levantar|agarrar|sostener|sentir)|no le responde"
                   r"|se le cae"),
     "one_side": (r"one side|left side|right side|on the (?:left|right)|half (?:my|his|her|the) (?:face|body)|un lado"
                  r"|lado (?:izquierdo|derecho)|sudden\w*|de repente|de golpe|de un momento a otro"),
     "weak": r"weak\w*|debil\w*",
-    "vision_loss": (r"can'?t see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) can'?t see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
+    "vision_loss": (r"flash\w* of light|floaters|shadow(?: \w+){0,4} (?:creep\w*|spread\w*|coming)|went (?:all )?(?:dark|black)"
+                    r"|going dark|dim and washed out|viendo doble|ve dos de todo|"
+                    r"(?:can'?t|couldn'?t|cannot) see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) (?:can'?t|couldn'?t|cannot) see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
                     r"|seeing double|(?:two|dos) of everything|blind\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista|dej[eo] de ver|cortina|no (?:veo|ve) (?:casi )?nada"
                     r"|vista (?:doble|negra)|ciego"),
-    "breath_bad": (r"can'?t (?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|can'?t breathe?"
+    "breath_bad": (r"(?:can'?t|couldn'?t|cannot) (?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|(?:can'?t|couldn'?t|cannot) breathe?"
                    r"|(?:struggl\w*|fight\w*|hard|trouble|work\w*|stop\w*|gasp\w*) (?:\w+ )?(?:to get|for|getting|to catch) (?:enough )?(?:air|breath)"
-                   r"|drown\w*|suffocat\w*|smother\w*|can'?t lie (?:down|flat|back)|breathless\w*"
+                   r"|grunt\w*|belly (?:is )?(?:pumping|going in and out)|respira con la (?:panza|barriga)|nostrils? flar\w*"
+                   r"|breath\w* (?:super |really |very |so )?(?:fast|shallow|quick|noisy)|squeak\w*|stridor|barely moving (?:any )?air"
+                   r"|drown\w*|suffocat\w*|smother\w*|(?:can'?t|couldn'?t|cannot) lie (?:down|flat|back)|breathless\w*"
                    r"|winded (?:just )?(?:sitting|at rest|talking|on the phone|in bed)|(?:talking|sitting)(?: \w+){0,4} winded"
                    r"|(?:each|every) breath(?: \w+){0,4} (?:effort|struggle|work|fight)"
                    r"|(?:oxygen|o2|sats?|saturation|pulse ox\w*)(?: \w+){0,4} (?:8\d|7\d|6\d|eighty|seventy|sixty)"
                    r"|cannot breathe|hard(?:ly)? (?:to )?breath\w*|trouble breath\w*|difficult\w* breath\w*"
                    r"|struggl\w* (?:to breathe|for (?:air|breath)|breathing)|gasp\w*|short(?:ness)? of breath"
                    r"|out of breath|breath\w* (?:really |very |so )?(?:fast|hard|heavy|funny|weird)|fighting for air"
-                   r"|not getting (?:enough )?air|air hungry|can'?t get (?:enough )?air|winded (?:just )?(?:sitting|at rest|talking)"
+                   r"|not getting (?:enough )?air|air hungry|(?:can'?t|couldn'?t|cannot) get (?:enough )?air|winded (?:just )?(?:sitting|at rest|talking)"
                    r"|no (?:puede|podia|puedo) respirar|(?:le|me) falta (?:el )?aire|falta de aire|ahog\w*"
                    r"|respira (?:muy )?(?:rapido|fuerte|raro)|sin aire|no (?:le|me) entra (?:el )?aire"),
     "blue": (r"(?:blue|bluish|grey|gray|purple|dusky|pale blue)(?:ish)? (?:lips|fingers|fingernails|nails|face|skin)"
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w*(?: \w+){0,4} (?:bluish|blue|grey|gray|purple|dusky)"
              r"|gr[ae]yish(?: colou?r)?|gone (?:a )?gr[ae]y|(?:turned|turning|went) (?:blue|gr[ae]y|purple)"
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w* (?:are |is |look\w* |turn\w* |went |gone |got )+(?:a (?:little|bit) )?"
-             r"(?:blue|bluish|grey|gray|purple|dusky)|around (?:his|her|the) mouth|labios (?:morados|azules)|morad\w*"),
-    "cant_talk": r"can'?t (?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?(?:a |full )?(?:sentence|words?)?"
+             r"(?:blue|bluish|grey|gray|purple|dusky)|around (?:his|her|the) mouth|labios (?:morados|azules)"),
+    "cant_talk": r"(?:can'?t|couldn'?t)\W+talk|(?:can'?t|couldn'?t|cannot) (?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?(?:a |full )?(?:sentence|words?)?"
                  r"|no (?:puede|podia) (?:ni )?(?:hablar|terminar)",
     "rescue_fail": (r"(?:inhaler|albuterol|nebuli[sz]er|neb|puffer|rescue|pump|breathing treatment|inhalador|bomba)\w*"
                     r"(?: \w+){0,6} (?:isn'?t|is not|not|doesn'?t|didn'?t|did not|does not|hasn'?t|no|nothing|barely)"
                     r" (?:help\w*|work\w*|touch\w*|doing|making|opening|open\w* up|le ayuda|ayuda|sirve|hace nada)"
                     r"|(?:inhaler|albuterol|nebuli[sz]er|puffs?|inhalador|bomba)(?:[\s,]+[\w']+){0,12} (?:not|isn'?t) (?:opening|helping|working)"
-                    r"|(?:bomba|inhalador|albuterol)(?: \w+){0,10} no (?:le )?(?:esta )?(?:haciendo|hace) nada"),
-    "retractions": r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|se le hunden|hundiendo|costillas",
-    "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|inflam\w*|too big|huge|sock|stuffed"),
+                    r"|(?:bomba|inhalador|albuterol)(?: \w+){0,10} no (?:le )?(?:esta )?(?:haciendo|hace) nada"
+                    r"|(?:nebulizador|albuterol|bomba|inhalador|tratamientos?)(?:[\s,]+[\w']+){0,12} no (?:mejora|sirve|ayuda|funciona)"
+                    r"|(?:inhaler|albuterol|puffs?)(?:[\s,]+[\w']+){0,10} (?:it'?s )?not working"),
+    "retractions": r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|(?:se le (?:ven|marcan|hunden)|hundiendo) (?:las )?costillas",
+    "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|huge"),
     "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|hinch\w*)"
                    r"|(?:swell\w*|swollen|puff\w*|hinch\w*)(?: up)?(?: \w+){0,2} (?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos)"),
-    "swallow_bad": r"hard(?:er)? to swallow|can'?t swallow|trouble swallowing|(?:me|le) cuesta tragar|no (?:puedo|puede) tragar|dificultad para tragar",
-    "airway_sign": (r"hard(?:er)? to swallow|can'?t swallow|trouble swallowing|drool\w*|voice(?: \w+){0,3} (?:funny|raspy|hoarse|muffled|different)"
+    "swallow_bad": r"hard(?:er)? to swallow|(?:can'?t|couldn'?t|cannot) swallow|trouble swallowing|(?:me|le) cuesta tragar|no (?:puedo|puede) tragar|dificultad para tragar",
+    "airway_sign": (r"hard(?:er)? to swallow|(?:can'?t|couldn'?t|cannot) swallow|trouble swallowing|drool\w*|voice(?: \w+){0,3} (?:funny|raspy|hoarse|muffled|different)"
                     r"|raspy|hoarse|wheez\w*|silb\w*|short of breath|breath\w*|dizz\w*|woozy|faint\w*|hives|ronchas|throat"),
     "epi": (r"(?:used|gave|give|giving|jabbed|injected|stabbed|did|use|using) (?:\w+ ){0,3}(?:epi ?pens?|epinephrine|auvi\w*)"
             r"|epi ?pen (?:in|into)|(?:puse|use|le puse|le pusimos) (?:la |el )?(?:epi ?pen|epinefrina)"),
-    "hives": r"hives|welts|ronchas|urticaria",
-    "bleed": r"bleed\w*|blood\w*|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*",
-    "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|can'?t (?:get it to )?stop"
+    "hives": r"hives|welts|blotch\w*|ronchas|urticaria",
+    "bleed": (r"bleed\w*|bled|blood\w*(?! thinn| pressure| sugar| work| tests?| draw| count| clot| type| panel)|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*"
+              r"|(?:pee|urine)(?: \w+){0,3} (?:red|pink|bloody)"),
+    "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|(?:can'?t|couldn'?t|cannot) (?:get it to )?stop"
                     r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*|through (?:a|the|two|three|four|several|my|his|her)"
                     r" (?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|gush\w*|spurt\w*|pour\w*|a lot of|lots of"
-                    r"|so much|tons of|heavy|heavily|(?:passing|big|large|huge|golf ball|lots of) clots|clots (?:the size|as big)|puddle|full of|cupful|no (?:se )?(?:para|detiene|quita)"
+                    r"|so much|tons of|heavy|heavily|(?:passing|big|large|huge|golf ball|lots of) clots?|clots (?:the size|as big)|puddle|swallow\w* blood|mouthful|full of|cupful|no (?:se )?(?:para|detiene|quita)"
                     r"|mucha sangre|much\w* sangr\w*|empap\w*|chorro|coagulos"),
-    "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?: \w+){0,3} (?:blood|coffee grounds?|red|pink)"
+    "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?:[\s,]+[\w']+){0,10}[\s,]+(?:blood|coffee grounds?|red|pink)"
+                 r"|(?:del bano|popo|heces|caca)(?: \w+){0,3} negr\w*|chapopote|como (?:brea|alquitran)|rectal bleeding"
                  r"|coffee grounds?|(?:black|tarry|tar|maroon)(?:[\s,-]+\w+){0,3}[\s,-]+(?:stool|poop|bowel|diarrhea|bm)s?"
                  r"|blood (?:in|on) (?:the|his|her|my)? ?(?:toilet|stool|poop|bowl)|(?:vomit\w*|devolvi\w*) sangre"
                  r"|(?:heces|popo|excremento) negr\w*|sangre en (?:el|la) (?:popo|excremento|heces)"),
-    "long_time": (r"half (?:an )?hour|(?:thirty|forty|forty-five|forty five|fifty|twenty|\d\d) minutes|an hour|hours"
+    "long_time": (r"half (?:an )?hour|(?:twenty|thirty|forty|fifty)(?:[- ]\w+)? minutes|\d\d minutes|an hour|hours"
                   r"|over an hour|media hora|una hora|horas|(?:treinta|cuarenta) minutos"),
-    "acs_assoc": r"sweat\w*|clammy|queasy|nause\w*|to get air|(?:catch|get) (?:my |his |her )?breath|sick to (?:my|his|her) stomach|short of breath|light ?-?headed|sudor\w*|nausea",
+    "acs_assoc": r"sweat\w*|clammy|queasy|threw up|throwing up|vomit\w*|nause\w*|to get air|(?:catch|get) (?:my |his |her )?breath|sick to (?:my|his|her) stomach|short of breath|light ?-?headed|sudor\w*|nausea",
+    "shock_sign": (r"light ?-?headed\w*|faint\w*|pass\w* out|black\w* out|(?:nearly|almost) (?:went down|fell over|collapsed)"
+                   r"|white as a (?:sheet|ghost)|clammy|desmay\w*|mare\w*|dizz\w*|woozy"),
     "dizzy": (r"light ?-?headed\w*|dizz\w*|faint\w*|woozy|pass\w* out|black\w* out|pale|clammy|weak\w*|mare\w*|desmay\w*"
               r"|white as a (?:sheet|ghost)|(?:nearly|almost) (?:went down|fell over|collapsed)|wobbly"
               r"|palid\w*"),
-    "unresponsive": (r"unresponsive|won'?t (?:wake|respond|answer me)|can'?t (?:wake|rouse|get (?:him|her) (?:up|to wake))"
+    "unresponsive": (r"unresponsive|(?:difficult|hard) to (?:rouse|arouse|wake)|barely opens|(?:couldn'?t|can'?t) get (?:him|her) up"
+                     r"|lost (?:a chunk of )?time|don'?t remember (?:driving|how|what happened)|won'?t (?:wake|respond|answer me)|(?:can'?t|couldn'?t|cannot) (?:wake|rouse|get (?:him|her) (?:up|to wake))"
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
                      r"|dropped (?:to|like|down|in the middle)|(?:nearly |almost )?went down|no (?:me |le )?contesta|next thing (?:i|he|she) knew|out for (?:a|about|like)"
                      r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
-                     r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|floppy|(?:went|is|was|gone) limp|nodding off|can'?t stay awake"
+                     r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
                      r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
     "confused": (r"confus\w*|disorient\w*|doesn'?t (?:know|recogni[sz]e)|didn'?t (?:know|recogni[sz]e)|out of it"
                  r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
-                 r"|talking nonsense|seeing things|hallucinat\w*|delirious|loopy|agitated|confundid\w*|desorientad\w*"
+                 r"|talking nonsense|seeing things|seeing (?:people|bugs|kids|animals|men)|talking to (?:stuff|people|things) that|hallucinat\w*|delirious|loopy|agitated|confundid\w*|desorientad\w*"
                  r"|acting like (?:he|she)(?:'s| has| is)? (?:had too much|drunk)|sin sentido|repeating (?:him|her|my)self"
-                 r"|can'?t (?:tell|say|remember) (?:me )?(?:what|where|who) (?:day|month|year|she|he|i)|wobbly"
+                 r"|(?:can'?t|couldn'?t|cannot) (?:tell|say|remember) (?:me )?(?:what|where|who) (?:day|month|year|she|he|i)|wobbly"
                  r"|no (?:me )?reconoce|no sabe donde|incoherent\w*"),
     "acute": (r"sudden\w*|all of a sudden|out of nowhere|this (?:morning|afternoon|evening)|today|tonight|last night"
               r"|an hour|minutes|just now|right now|since (?:lunch|breakfast|dinner|this|noon|he woke|she woke)"
               r"|de repente|de golpe|hoy|esta (?:manana|tarde|noche)|hace (?:una hora|rato|unos minutos)|ahorita"),
-    "sugar": r"sugar|glucose|glucometer|meter|reading|sugars|glucosa|azucar|nivel",
-    "low": (r"low\w*|dropp\w*|crash\w*|bottom\w* out|baj\w*|[1-5]\d|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four"
+    "sugar": r"sugar|glucose|glucometer|meter|reading|sugars|numbers?|machine|glucosa|azucar|nivel|aparato",
+    "low": (r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*|[1-5]\d|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four"
             r"|five|six|seven|eight|nine))?|(?:veinte|treinta|cuarenta|cincuenta)(?: y \w+)?"),
-    "sugar_very_high": r"hi|(?:really |very |super )?high|over (?:4|5|6)00|[4-6]\d\d|(?:four|five|six) hundred|alt[oa]|quinientos|cuatrocientos|seiscientos",
-    "hypo_signs": (r"shak\w*|sweat\w*|tembl\w*|sudad\w*|sudand\w*|sin sentido|no (?:me )?contesta|clammy|confus\w*|drunk|out of it|won'?t wake|hard to wake|not making sense"
+    "sugar_very_high": (r"h ?i|(?:really |very |super )?high|over (?:4|5|6)00|[4-6]\d\d|(?:four|five|six) hundred|alt[oa]|quinientos"
+                        r"|cuatrocientos|seiscientos|(?:four|five|six)(?: hundred)?(?: and)? (?:ten|twenty|thirty|forty|fifty|sixty|seventy"
+                        r"|eighty|ninety)[- ]?\w*|over (?:four|five|six) hundred"),
+    "diabetes": (r"diabet\w*|type (?:one|1|two|2)|insulin\w*|humalog|novolog|lantus|levemir|tresiba|ozempic|glipizide|glyburide"
+                 r"|glimepiride|pump|cgm|dexcom|libre|glucagon|baqsimi|sugar|glucose|meter|azucar|glucosa|insulina"),
+    "hypo_treatment": (r"glucagon|baqsimi|gvoke|(?:honey|icing|frosting|sugar|gel|syrup|miel|azucar)(?: \w+){0,4} (?:gums?|cheeks?|mouth|boca|encias)"),
+    "hypo_signs": (r"shak\w*|sweat\w*|tembl\w*|sudad\w*|sudand\w*|sin sentido|no (?:me )?contesta|clammy|thrash\w*|drenched"
+                   r"|combative|foggy|swimmy|not thinking (?:too |very )?straight|trouble (?:reading|thinking|talking)|moan\w*"
+                   r"|acting (?:so |really )?(?:weird|strange|mean|funny)|pale|tingl\w*|confus\w*|drunk|out of it|won'?t wake|hard to wake|not making sense"
                    r"|sleepy|drowsy|pass\w* out|temblor\w*|sudor\w*|confundid\w*|no despierta"),
-    "sugar_high_sign": (r"vomit\w*|throw\w* up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|very thirsty|drowsy"
+    "sugar_high_sign": (r"thirst\w*|drinking (?:a lot|water|so much)|pee\w* (?:every|a lot|all)|ketone\w*|panting|deep (?:sighs|breaths)"
+                        r"|lethargic|sed\b|orin\w*|sick|pale|vomit\w*|throw\w* up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|very thirsty|drowsy"
                         r"|sleepy|confus\w*|vomit\w*|aliento|respira (?:rapido|profundo)"),
-    "ingest_strong": r"swallow\w*|got into|se (?:tomo|trago|comio)|trag\w*|ingiri\w*",
+    "ingest_strong": (r"swallow\w*|got into|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|ate|eaten|bit into|suck\w* on|chew\w*|licked"
+                      r"|took (?:one|two|some|a few|a couple|a bunch|a handful)|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
     "ingest": (r"swallow\w*|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
                r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio|mordi\w*"),
     "toxic": (r"pills?|tablets?|capsules?|medicine|medication|meds|bottle|button batter\w*|batter\w*|magnets?"
               r"|bleach|detergent|pods?|cleaner|chemicals?|poison\w*|antifreeze|lamp oil|lighter fluid|vitamins"
-              r"|iron|gumm\w*|edible|vape|nicotine|e-?cig\w*|pastillas?|medicina\w*|pila\w*|cloro|veneno|quimico\w*|jabon"),
-    "child": (r"toddler|baby|babies|infant|son|daughter|kid|kids|child|grandson|granddaughter|boy|girl|year[- ]old"
+              r"|iron|gumm\w*|edible|vape|nicotine|bait|rat poison|mouse poison|imanes|iman|clonidine|benadryl|amitriptyline"
+              r"|nortriptyline|diphenhydramine|methadone|suboxone|buprenorphine|e-?cig\w*|pastillas?|medicina\w*|pila\w*|cloro|veneno|quimico\w*|jabon"),
+    "child": (r"little (?:sister|brother|one|guy|girl|boy)|\d+ months|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+              r"|thirteen|fourteen|fifteen|sixteen|eighteen|twenty) months|grandbaby|(?:he'?s|she'?s) (?:only )?(?:one|two|three|four|five)\b"
+              r"|(?:tiene|de) (?:uno|dos|tres|cuatro|cinco) anos|toddler|baby|babies|infant|son|daughter|kid|kids|child|grandson|granddaughter|boy|girl|year[- ]old"
               r"|month[- ]old|two-year|nino|nina|bebe|hij[oa]|niet[oa]|chiquit\w*|anos"),
     "too_many": (r"(?:took|taken|taking|swallowed|had|gave (?:him|her|me))(?: \w+){0,3} (?:too many|too much|the whole|a whole|a handful"
                  r"|a bunch|all of|all (?:his|her|my|the)|extra|double|two doses|twice|more than)|too many (?:pills|tablets|of (?:his|her|my))"
-                 r"|whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
+                 r"|(?:took|swallowed|taken)(?: like| about| maybe| around| almost)? (?:\d\d|ten|eleven|twelve|fifteen|twenty|thirty|forty"
+                 r"|fifty|sixty|a dozen|dozens)\b|tom[eo] (?:\w+ ){0,3}dos veces|whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
                  r"|mixed(?: \w+){0,3} with (?:alcohol|vodka|wine|beer|whiskey|liquor|drinks?)|with (?:a lot of|lots of) (?:alcohol|wine|beer|vodka)"
                  r"|way too many|(?:tomando|tomado|tomo|toma)(?: \w+){0,4} muchisim\w*|(?:\d+|diez|quince|veinte|treinta) pastillas al dia"
                  r"|sobredosis|demasiad\w* pastillas|todas? (?:las|sus|mis) pastillas|doble dosis|se tomo (?:todo|toda|todas)"),
@@ -157,27 +187,40 @@ C: dict[str, str] = {
                    r"|blood thinner\w*|insulin|oxy\w*|hydrocodone|percocet|vicodin|morphine|fentanyl|methadone|opioid\w*"
                    r"|tramadol|xanax|ativan|klonopin|valium|sleeping pills?|ambien|digoxin|lithium|tylenol|acetaminophen"
                    r"|metoprolol|propranolol|diltiazem|seizure med\w*|heart med\w*|anticoagulante|insulina"),
-    "exposure": (r"carbon monoxide|co detector|monoxide|fumes|gas leak|smell\w* (?:of )?gas|mixed (?:bleach|cleaners|chemicals)"
+    "exposure": (r"antifreeze|scorpion|oleander|foxglove|poisonous|alacran|venenos\w*|carbon monoxide|co detector|monoxide|fumes|gas leak|smell\w* (?:of )?gas|mixed (?:bleach|cleaners|chemicals)"
                  r"|bleach and ammonia|pesticide|insecticide|weed killer|mushroom|snake ?bit\w*|bitten by a snake"
                  r"|spider bit\w*|black widow|brown recluse|rattl\w*|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
     "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
-    "suicidal": (r"kill\w* (?:my|him|her|them)sel(?:f|ves)|end\w* (?:it all|my life|his life|her life|things|everything)|suicid\w*"
+    "suicidal": (r"tired of (?:being here|living|being alive|it all)|(?:hope|hoping|wish\w*|pray\w*) (?:that )?(?:i|he|she) (?:just )?"
+                 r"(?:don'?t|doesn'?t|won'?t|wouldn'?t|never) wake up|(?:only|easy|real) (?:real )?way out|(?:can'?t|couldn'?t|cannot) do (?:it|this) (?:much |any )?longer"
+                 r"|se quiere morir|quiero morir\w*|ya no aguanta\w*|(?:thinking|thought) (?:about|of) ending it|(?:want|going) to end it"
+                 r"|saving (?:up )?(?:my|his|her) (?:pills|meds)|stockpil\w*|hoard\w* (?:pills|meds)|easier (?:on|for) (?:everybody|everyone|you all|the family|us) if"
+                 r"|if (?:i|he|she) (?:wasn'?t|weren'?t) (?:around|here)|sorry for everything|(?:pills|meds) hidden"
+                 r"|kill\w* (?:my|him|her|them)sel(?:f|ves)|end\w* (?:it all|my life|his life|her life|things|everything)|suicid\w*"
                  r"|better off (?:without|dead)|don'?t (?:want|wanna) to (?:live|be here|be alive|wake up|go on|exist)"
                  r"|doesn'?t want to (?:live|be here|be alive|wake up|go on)|no reason to (?:live|go on)|want(?:s|ed)? to die"
                  r"|wish(?:es)? (?:i|he|she) (?:was|were) dead|wish(?:es)? (?:i|he|she) (?:wouldn'?t|didn'?t) wake up"
-                 r"|take (?:my|his|her) (?:own )?life|(?:not be|wasn'?t|weren'?t|wouldn'?t be) (?:here|around|alive) (?:anymore|any more)|can'?t go on"
+                 r"|take (?:my|his|her) (?:own )?life|(?:not be|wasn'?t|weren'?t|wouldn'?t be) (?:here|around|alive) (?:anymore|any more)|(?:can'?t|couldn'?t|cannot) go on"
                  r"|dark place|how many (?:would be|is|are) too many|(?:lethal|deadly) dose|what amount would(?: \w+){0,2} (?:dangerous|kill|lethal)"
                  r"|ya tengo un plan|(?:have|got|made) a plan (?:to|for how)|goodbye (?:note|letter)s?"
                  r"|giv\w* (?:away )?(?:all )?(?:my|his|her) (?:things|stuff|belongings)|say\w* goodbye to everyone"
                  r"|plan to (?:end|hurt)|quitar(?:me|se) la vida|matar(?:me|se)|no (?:quiero|quiere) (?:vivir|seguir|despertar)"
                  r"|mejor sin mi|estarian mejor|acabar con todo|ya no (?:quiero|quiere|aguanto) (?:mas|vivir|seguir)"),
     "self_harm": (r"(?:hurt|harm|cut|cutting|burn|burning|burned)\w* (?:my|him|her|them)sel(?:f|ves)|self[- ]harm\w*"
+                  r"|carv\w* (?:into|on) (?:my|his|her)|scratch\w* (?:\w+ )?raw|cigarette burns|(?:burn|cut)\w* (?:my|his|her)(?: \w+){0,5} on purpose"
+                  r"|on purpose(?: \w+){0,3} (?:burn|cut)\w*|se (?:estaba |esta )?cort\w*|cortandose|deserves? to (?:hurt|suffer)"
                   r"|(?:cuts|cutting|scratches|burns|lines)(?: \w+){0,5} (?:thighs?|arms?|wrists?|legs?|skin|stomach)"
                   r"|press\w* it (?:on|into) (?:her|his|my) (?:wrist|arm|skin|leg)"
                   r"|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
-    "harm_others": (r"hurt (?:the baby|someone|somebody|others|people|the kids)|threaten\w* to (?:hurt|kill|harm)|voices (?:telling|tell)"
+    "harm_others": (r"(?:with|holding|grabbed|has|had) (?:a )?(?:knife|gun|shotgun|rifle|weapon|machete|cuchillo|pistola)"
+                    r"|bought a (?:gun|shotgun|rifle)|(?:iba|va) a matar|matarl[oa]s?|once and for all|don'?t trust (?:my|him|her)self"
+                    r"|(?:thoughts?|pictures?|images?)(?: \w+){0,6} (?:hurting|dropping|drowning|smother\w*|holding a pillow)"
+                    r"|threw a (?:chair|table)|(?:scared|afraid) (?:of|for) (?:my|our) (?:safety|lives)|castigar\w*"
+                    r"|hurt (?:the baby|someone|somebody|others|people|the kids)|threaten\w* to (?:hurt|kill|harm)|voices (?:telling|tell)"
                     r"|kill (?:someone|somebody|us|the baby|the kids)|lastimar (?:al bebe|a alguien)|voces (?:le|me) dicen"),
-    "infant": (r"(?:he'?s|she'?s|he is|she is|baby is|only|just) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    "infant": (r"born (?:\w+ ){0,2}(?:days?|weeks?) ago|tiene (?:un|dos) mes(?:es)?|(?:un|dos) mes(?:es)? (?:de nacid\w*|nada mas)"
+               r"|(?:he'?s|she'?s|baby is|is)(?:,? (?:uh|um|like|only|just))*,? (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
+               r"|eleven|twelve) (?:days?|weeks?)\b|(?:he'?s|she'?s|is)(?:,? (?:uh|um|like|only|just))*,? (?:one|two|a|1|2)(?: and a half)? months?|"r"(?:he'?s|she'?s|he is|she is|baby is|only|just) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                r" (?:days?|weeks?)\b|"r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)"
                r"[ -](?:day|days|week|weeks)[ -]old|\b(?:one|two|three|1|2|3|a)[ -]months?[ -]old|newborn|new baby|just born"
                r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas) de (?:nacid\w*|edad)"
@@ -186,9 +229,15 @@ C: dict[str, str] = {
     "fever": (r"fever\w*|temps?|temperature\w*|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
               r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
               r"|temperatura|3[89][.,]\d"),
-    "stiff_neck": (r"stiff (?:neck|necked)|neck(?:'s)?(?: \w+){0,3} (?:stiff|rigid)|can'?t (?:bend|touch|put|move|tuck) (?:his|her|my)"
+    "stiff_neck": (r"no puede (?:bajar|doblar|mover) (?:la barbilla|el cuello|la cabeza)|(?:duele|dolor)(?: \w+){0,5} cuello|la luz le molesta"
+                   r"|stiff (?:neck|necked)|neck(?:'s)?(?: \w+){0,3} (?:stiff|rigid)|(?:can'?t|couldn'?t|cannot) (?:bend|touch|put|move|tuck) (?:his|her|my)"
                    r" (?:chin|head|neck)|light (?:hurts|bothers)|hurts? (?:his|her|my) eyes|(?:rash|spots)(?: \w+){0,4} (?:doesn'?t|don'?t|won'?t|didn'?t) fade"
                    r"|purple (?:spots|rash|dots|blotches)|cuello (?:rigido|tieso|duro)|manchas moradas"),
+    "headache": r"headache\w*|head (?:hurts|pain)|pain in (?:my|his|her) head|(?:my|his|her) head|dolor de cabeza|cabeza",
+    "sudden_onset": (r"sudden\w*|out of nowhere|all at once|in (?:a|like a|one) (?:split )?second|instant\w*|bam|explo\w*|burst|pop(?:ped)?"
+                     r"|like (?:a|an|being hit with a|somebody swung a|someone hit me with a) (?:hammer|bat|bomb|gunshot|thunderclap|lightning|brick)"
+                     r"|flipped a switch|zero to (?:a hundred|ten)|ten out of ten|most (?:intense|painful|insane|severe)|never (?:had|felt)"
+                     r"|de (?:repente|golpe)|trancazo|martillazo|nunca en mi vida"),
     "worst_headache": (r"(?:worst|worse) (?:headache|head pain|pain in (?:my|his|her) head)(?: \w+){0,3} (?:ever|life|of (?:my|his|her) life)"
                        r"|worst (?:headache|head pain) (?:i'?ve|he'?s|she'?s|i have|he has|she has) ever"
                        r"|(?:headache|head pain|pain in (?:my|his|her) head)(?: \w+){0,5} (?:came on|hit|started|exploded)(?: \w+){0,2} (?:sudden\w*|all at once|out of nowhere|like)"
@@ -198,50 +247,61 @@ C: dict[str, str] = {
                        r"|(?:head|skull)(?: \w+){0,6} (?:all at once|out of nowhere|explod\w*|went off)"
                        r"|(?:all at once|out of nowhere|went off)(?: \w+){0,8} (?:head|skull)"
                        r"|dolor de cabeza (?:horrible|terrible|insoportable|de repente|de golpe)"),
-    "head_injury": (r"(?:hit|bumped|banged|struck|smacked|knocked|cracked|whacked) (?:his|her|my|their|the|its)? ?(?:own )?(?:head|forehead|skull)"
+    "head_injury": (r"(?:hit|bumped|banged|struck|smacked|knocked|cracked|whacked|caught) (?:his|her|my|their|the|its)? ?(?:own )?(?:head|forehead|skull)"
+                    r"|(?:head|forehead)(?: \w+){0,2} (?:hit|struck|bumped|smacked|slammed)|unwitnessed fall"
                     r"|head (?:injury|trauma|wound|bump)|concuss\w*|fell (?:and|down|over|off|out)(?: \w+){0,6} (?:head|forehead)"
                     r"|(?:golpe\w*|peg\w*) (?:en )?la cabeza|se (?:pego|golpeo) (?:en )?la cabeza|(?:cayo|caida)(?: \w+){0,6} cabeza"),
     "anticoag": (r"warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|dabigatran|savaysa|plavix"
                  r"|clopidogrel|brilinta|lovenox|heparin|blood thinner\w*|anticoagula\w*|para adelgazar la sangre|inr"),
     "head_injury_sign": r"vomit\w*|throw\w* up|threw up|pass\w* out|confus\w*|drows\w*|sleepy|headache|seiz\w*|pupil\w*|blood|vomit\w*|dolor de cabeza",
-    "seizure": (r"seiz(?:ure|ures|ing|ed)|convuls\w*|stares? off|staring spells?|(?:mouth|face|arm|hand)(?: \w+){0,2} twitch\w*|(?:having|had) (?:a|another) fit|shak\w* all over|whole body (?:was )?shak\w*"
+    "seizure": (r"seiz(?:ure|ing|ed)|convuls\w*|twitch\w*(?: \w+){0,6} (?:face|arm|hand|leg)|se le (?:voltearon|fueron) los (?:ojos|ojitos)"
+                r"|empez\w* a temblar|stares? off|staring spells?|(?:mouth|face|arm|hand)(?: \w+){0,2} twitch\w*|(?:having|had) (?:a|another) fit|shak\w* all over|whole body (?:was )?shak\w*"
                 r"|jerk\w*|eyes (?:rolled|rolling) back|stiff(?:ened)? and (?:shak\w*|jerk\w*)|foam\w* at the mouth|convulsion\w*"
                 r"|ataque epileptico|tembl\w* tod[oa]|le dio un ataque|espuma (?:de|por) la boca|se puso (?:tieso|tiesa|rigid[oa])"
                 r"|(?:ojos|ojitos) (?:para|hacia) arriba|convulsion\w*"),
     "sepsis_sign": (r"confus\w*|mottled|blotchy|breath\w* (?:fast|hard|quick)|heart (?:is )?(?:racing|pounding)|very weak|so weak"
-                    r"|can'?t (?:stand|get up|keep (?:his|her|my) eyes open)|ice cold|cold and clammy"
+                    r"|(?:can'?t|couldn'?t|cannot) (?:stand|get up|keep (?:his|her|my) eyes open)|ice cold|cold and clammy"
                     r"|manchas|confundid\w*"),
     "chemo": r"chemo\w*|quimio\w*|radiation|cancer treatment|transplant|neutropeni\w*|immunocompromis\w*",
-    "pregnant": (r"pregnan\w*|weeks along|expecting|due date|trimester|embaraz\w*|semanas de embarazo|esperando (?:un|una) beb"),
+    "pregnant": (r"pregnan\w*|weeks along|expecting|due date|trimester|embaraz\w*|semanas de embarazo|esperando (?:un|una) beb"
+                 r"|(?:i'?m|she'?s|she is|i am|at) (?:\w+[- ])?\w+ weeks\b(?! old| ago)|\d\d weeks\b(?! old| ago)"),
     "postpartum": (r"had (?:the|my|a|our) baby|gave birth|delivered|delivery|c-?section|postpartum|dio a luz|di a luz|parto|cesarea"),
     "pregnancy_bad": (r"baby (?:isn'?t|is not|hasn'?t|has not|not|stopped|hasn'?t been)(?: \w+){0,2} mov\w*|no (?:kicks?|movement)"
+                      r"|(?:haven'?t|hasn'?t|not|didn'?t) felt (?:the |her |him )?(?:baby )?(?:move|kick)\w*|gush\w*|leaking|rock hard|sparkl\w*|flashing|puffy|swollen|rings? (?:won'?t|don'?t)"
                       r"|water (?:broke|broken|is leaking)|(?:severe|bad|terrible|sharp) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
                       r"|seeing spots|vision (?:is )?(?:blurry|spots)|fuente|no se mueve|no (?:lo|la) siento mover|dolor fuerte"),
     "spotting": r"spotting|spot\w*|a (?:little|tiny) bit of blood|light bleeding|manchado|manchit\w*|poquit\w* de sangre",
-    "procedure": (r"colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
+    "procedure": (r"tonsils? out|taken out|removed|colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
                   r"|tooth (?:pulled|out)|circumcision|c-?section|cirugia|operacion|operaron|procedimiento"),
-    "severe": (r"worst|unbearable|excruciating|doubled over|hunched over|curled up|like a knife|rigid|hard as a (?:rock|board)"
-               r"|can'?t (?:stand up|straighten|move|walk|sit still)|screaming|writhing|severe|insoportable|fuertisim\w*"
+    "severe": (r"(?:belly|stomach|panza|abdomen|tummy)(?:'s| is)?(?: \w+){0,4} (?:hard|rigid|dura|swollen|distended|like a drum)"
+               r"|tight like a drum|distended|hasn'?t (?:had a bowel movement|pooped|passed gas)|(?:vomit\w*|threw up|last one was) green"
+               r"|green (?:vomit|bile)|pulls? (?:his|her) knees up|eyes look yellow|yellow (?:eyes|skin)|no se puede enderezar|doblad[oa]|worst|unbearable|excruciating|doubled over|hunched over|curled up|like a knife|rigid|hard as a (?:rock|board)"
+               r"|(?:can'?t|couldn'?t|cannot) (?:stand up|straighten|move|walk|sit still)|screaming|writhing|severe|insoportable|fuertisim\w*"
                r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
-    "heart_rate": (r"(?:heart|pulse|ticker|chest)(?: \w+){0,3} (?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
+    "heart_rate": (r"(?:heart|pulse|ticker|chest)(?:[\s,]+[\w']+){0,4}[\s,]+(?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
                    r"|going crazy|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
                    r"|palpitation\w*|corazon(?: \w+){0,2} (?:acelerado|rapido|late fuerte|brinca)|palpitaciones"),
-    "shock": (r"defib\w*(?: just)? (?:went off|fired|shocked)|(?:icd|device|pacemaker)(?: just)? (?:went off|fired|shocked)|got shocked"
+    "shock": (r"zapp\w*|(?:defib\w*|icd)(?: \w+){0,4} (?:shock\w*|zap\w*|fired|went off)|defib\w*(?: just)? (?:went off|fired|shocked)|(?:icd|device|pacemaker)(?: just)? (?:went off|fired|shocked)|got shocked"
               r"|electrocut\w*|electric(?:al)? shock"),
     "nitro": r"nitro\w*",
-    "bp_crisis": (r"(?:1[89]\d|2\d\d)\s*(?:over|/|sobre)\s*\d{2,3}|(?:one )?(?:hundred (?:and )?)?(?:eighty|ninety)[- ]?\w* over"
+    "bp_crisis": (r"(?:1\d\d|one \w+(?:[- ]\w+)?) over (?:1[1-9]\d|one (?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+                  r"|eighteen|nineteen|twenty|thirty|forty))|sobre ciento|"
+                    r"(?:1[89]\d|2\d\d)\s*(?:over|/|sobre)\s*\d{2,3}|(?:one )?(?:hundred (?:and )?)?(?:eighty|ninety)[- ]?\w* over"
                   r"|two (?:hundred )?(?:and )?(?:\w+[- ])?\w+ over|doscientos"),
-    "crisis_sign": r"headache|chest|confus\w*|vision|blurr\w*|short of breath|numb\w*|nose ?bleed|dolor de cabeza|pecho",
+    "crisis_sign": r"cabeza|borros\w*|lucecitas|sparkl\w*|spots|headache|chest|confus\w*|vision|blurr\w*|short of breath|numb\w*|nose ?bleed|dolor de cabeza|pecho",
     "dry_child": (r"no wet diapers?|hasn'?t (?:peed|wet|had a wet)|no (?:pee|urine)|no tears|sunken|soft spot|hasn'?t urinated"
                   r"|no ha (?:orinado|hecho pipi|mojado)|panal seco|sin lagrimas|mollera hundida"),
-    "burn": r"burn\w*|scald\w*|quemad\w*|quem\w*",
-    "burn_bad": r"face|hands?|blister\w* all over|whole (?:arm|leg|back|chest)|chemical|charred|white|leathery|cara|manos|ampollas",
+    "burn": r"burn\w*|scald\w*|grease|boiling|kettle|quemad\w*|quem\w*",
+    "burn_bad": (r"face|hands?|blister\w* (?:all over|everywhere|up)|big blisters|whole (?:arm|leg|back|chest)|chemical|charred|white|leathery"
+                 r"|skin (?:is )?(?:peeling|coming off)|chest and (?:both )?arms|cara|manos|ampollas"),
     "eye_chem": (r"(?:bleach|cleaner|chemical\w*|drain|oven|lye|acid|ammonia|cloro|quimico\w*)(?: \w+){0,8} (?:eyes?|ojos?)"
                  r"|(?:eyes?|ojos?)(?: \w+){0,8} (?:bleach|cleaner|chemical\w*|lye|acid|cloro|quimico\w*)"),
-    "fracture_bad": (r"bone (?:is )?(?:sticking|poking|pushing)|(?:bent|pointing|facing|turned)(?:[\s,]+\w+){0,3} (?:the )?wrong way"
-                     r"|wrong way|deform\w*|at a weird angle|can'?t (?:get up|stand up"
-                     r"|put any weight)|hip(?: \w+){0,5} (?:can'?t|won'?t)|hueso (?:salido|de fuera)|no se puede levantar"),
-    "fell": r"fell|fall|fallen|tripped|slipped|se cayo|caida|resbalo",
+    "fracture_bad": (r"shaped like an? \w|bent in the middle|no (?:se )?puede (?:parar|levantar|apoyar)|(?:can'?t|couldn'?t|cannot) (?:bear|put) weight"
+                     r"|(?:dog|perro)(?: \w+){0,4} (?:bit|bite|mordi\w*)(?: \w+){0,6} (?:face|cara)|mordi\w*(?: \w+){0,6} cara|"
+                    r"bone (?:is )?(?:sticking|poking|pushing)|(?:bent|pointing|facing|turned)(?:[\s,]+\w+){0,3} (?:the )?wrong way"
+                     r"|wrong way|deform\w*|at a weird angle|(?:can'?t|couldn'?t|cannot) (?:get up|stand up"
+                     r"|put any weight)|hip(?: \w+){0,5} (?:(?:can'?t|couldn'?t|cannot)|won'?t)|hueso (?:salido|de fuera)|no se puede levantar"),
+    "fell": r"fell|fall|fallen|tripped|slipped|tumble|se cayo|caida|resbalo",
 }
 # Diagnosis words people use mostly about the past ("after his stroke"): current only with a marker of now.
 DIAGNOSES = {
@@ -249,6 +309,7 @@ DIAGNOSES = {
     "stroke_signs": r"stroke|mini[- ]stroke|tia|derrame|embolia",
     "anaphylaxis": r"anaphyla\w*|anafila\w*",
     "adult_overdose": r"overdos\w*|sobredosis",
+    "seizure": r"seizures|epilep\w*",
 }
 _NOW = re.compile(r"\b(?:having|is having|think (?:i'?m|he'?s|she'?s|it'?s|this is|i am|he is|she is)|might be|could be|"
                   r"(?:is|was) (?:this|it) a|right now|now|today|tonight|this (?:morning|afternoon|evening)|"
@@ -258,12 +319,13 @@ _NEGATION = re.compile(
     r"\b(?:no|not|never|denies|denied|deny|without|free of|negative for|nor|none|neither|isn'?t|wasn'?t|doesn'?t|"
     r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|sin|nunca|tampoco|ni|ningun\w*)\b")
 _NEW_CLAUSE = re.compile(
-    r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|el|ella|su|mi|ahora)\b)"
+    r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|is|has|was|keeps|started"
+    r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy)\b)"
     r"|\b(?:so|then|entonces)\b")
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would) (?:i|we) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
-    r"is it (?:ok|okay|safe|alright|normal)|"
+    r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|is it normal|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
 _PAST = re.compile(
@@ -280,7 +342,7 @@ _RESOLVED = re.compile(
 _BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back|worse|but now|now (?:he|she|i|it|they)|otra vez|de nuevo|regreso|volvio)\b")
 _CURRENT = re.compile(
     r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"
-    r"again|still|currently|just now|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
+    r"again|still|currently|just now|just had|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
     r"ahora|hoy|todavia|otra vez|de nuevo|desde (?:ayer|anoche|esta))\b")
 _IDIOMS = re.compile(
     r"\b(?:(?:gave|give|giving|gives|nearly|almost|about to|going to|gonna|like to) (?:me |him |her |you )?(?:have |had )?"
@@ -290,7 +352,7 @@ _IDIOMS = re.compile(
     r"blood clots? in (?:my|his|her|the) (?:legs?|lungs?|calf)|drowning in (?:paperwork|bills|work|debt|forms)|"
     r"(?:message|voicemail|line|recording|call|connection) (?:was |is )?(?:kind of |a little |all )?(?:garbled|cutting out)|"
     r"personal injury|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
-    r"(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
+    r"heart (?:failure|rate|valve|monitor)|(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
     r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
     r"seizure (?:disorder|precautions)|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
     r"(?:sugar|glucose|blood pressure|bp) (?:log|logs|readings have been (?:good|fine|normal))|pressure (?:cuff|medicine|pills))\b")
@@ -320,7 +382,8 @@ def _r(*here: str, ctx: tuple[str, ...] = ()) -> Rule:
 PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("acute_coronary", "emergency", "chest pain, pressure or heaviness; arm, jaw or back pain with sweating",
              (_r("chest", "chest_feel"), _r("heart", "chest_feel"), _r("radiating", "chest_feel", ctx=("acs_assoc",)),
-              _r("jaw_arm", "chest_feel", ctx=("acute",)), _r("nitro", ctx=("chest_feel",)))),
+              _r("jaw_arm", "chest_feel", ctx=("acute",)), _r("nitro", ctx=("chest_feel",)),
+              _r("heartburn", ctx=("jaw_arm", "acs_assoc")))),
     Protocol("stroke_signs", "emergency", "face droop, slurred or jumbled speech, one-sided weakness, sudden vision loss",
              (_r("face", "droop"), _r("speech_bad"), _r("limb", "limb_weak"), _r("limb", "weak", "one_side"), _r("limb", "numb", "one_side"), _r("face", "numb"),
               _r("vision_loss"))),
@@ -329,16 +392,19 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("asthma_unrelieved", "emergency", "asthma attack not relieved by the inhaler; ribs sucking in",
              (_r("rescue_fail"), _r("retractions"))),
     Protocol("anaphylaxis", "emergency", "throat or tongue swelling or closing; epinephrine used; hives with breathing trouble",
-             (_r("throat", "swell_close"), _r("epi"), _r("face_swell", ctx=("airway_sign",)), _r("swallow_bad", ctx=("hives",)), _r("hives", "breath_bad"), _r("hives", "dizzy"))),
+             (_r("throat", "swell_close"), _r("epi"), _r("face_swell", ctx=("airway_sign",)), _r("swallow_bad", ctx=("hives",)),
+              _r("swallow_bad", ctx=("allergy",)), _r("hives", ctx=("allergy_resp",)), _r("hives", "breath_bad"), _r("hives", "dizzy"))),
     Protocol("severe_bleeding", "emergency", "bleeding that will not stop, soaking through, spurting",
              (_r("bleed", "heavy_bleed"), _r("blood_flow", ctx=("wound",)))),
     Protocol("nosebleed_uncontrolled", "emergency", "nosebleed over half an hour or with light-headedness",
-             (_r("nose", "bleed", "long_time"), _r("nose", "bleed", ctx=("dizzy",)), _r("nose", "bleed", ctx=("anticoag",)))),
+             (_r("nose", "bleed", "long_time"), _r("nose", "bleed", ctx=("long_time",)), _r("nose", "bleed", ctx=("heavy_bleed",)), _r("nose", "bleed", ctx=("dizzy",)), _r("nose", "bleed", ctx=("anticoag",)))),
     Protocol("gi_bleeding", "emergency", "vomiting blood or coffee grounds, black tarry stools", (_r("gi_blood"),)),
     Protocol("bleeding_with_shock_signs", "emergency", "any bleeding with light-headedness or fainting, or on a blood thinner",
-             (_r("bleed", ctx=("dizzy",)), _r("bleed", ctx=("anticoag",)))),
+             (_r("bleed", ctx=("shock_sign",)), _r("bleed", ctx=("anticoag",)), _r("inr_high", ctx=("bleed",)),
+              _r("inr_high", ctx=("shock_sign",)))),
     Protocol("post_procedure_bleeding", "emergency", "bleeding after a colonoscopy, tonsillectomy, biopsy or surgery",
-             (_r("bleed", "heavy_bleed", ctx=("procedure",)), _r("bleed", ctx=("procedure", "dizzy")))),
+             (_r("bleed", "heavy_bleed", ctx=("procedure",)), _r("bleed", ctx=("procedure", "dizzy")),
+              _r("bleed", ctx=("procedure", "heavy_bleed")), _r("swallow_bad", ctx=("procedure",)))),
     Protocol("pregnancy_emergency", "emergency", "pregnant with bleeding, severe pain, no fetal movement, waters broken, "
              "headache with vision spots; heavy bleeding after delivery",
              (_r("pregnancy_bad", ctx=("pregnant",)), Rule(("bleed",), ("pregnant",), ("spotting",)), _r("bleed", ctx=("postpartum",)),
@@ -346,11 +412,12 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("altered_consciousness", "emergency", "fainted, unresponsive, hard to wake, suddenly confused",
              (_r("unresponsive"), _r("confused", "acute"))),
     Protocol("hypoglycemia", "emergency", "low blood sugar with shaking, sweating, confusion or drowsiness",
-             (_r("sugar", "low", ctx=("hypo_signs",)),)),
+             (_r("sugar", "low", ctx=("hypo_signs",)), _r("low", ctx=("diabetes", "hypo_signs")), _r("hypo_treatment"))),
     Protocol("hyperglycemia_dka", "emergency", "very high blood sugar with vomiting, fast breathing, fruity breath",
              (_r("sugar", "sugar_very_high", ctx=("sugar_high_sign",)),)),
     Protocol("child_ingestion", "emergency", "a child swallowed pills, a battery, a magnet or a chemical",
              (_r("ingest", "toxic", "child"), _r("ingest", "toxic", ctx=("infant",)), _r("ingest", "danger_med", ctx=("child",)),
+              _r("ingest_strong", "toxic", ctx=("child",)),
               _r("ingest_strong", ctx=("toxic", "child")))),
     Protocol("adult_overdose", "emergency", "too many pills, a double dose of a dangerous drug, pills with alcohol",
              (_r("too_many", "toxic"), _r("too_many", "danger_med"), _r("too_many", ctx=("dizzy",)))),
@@ -364,7 +431,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("infant_fever", "emergency", "fever in a baby under three months", (_r("fever", ctx=("infant",)),)),
     Protocol("meningitis_signs", "emergency", "fever with stiff neck, light sensitivity or a rash that does not fade",
              (_r("stiff_neck", ctx=("fever",)), _r("stiff_neck", ctx=("worst_headache",)))),
-    Protocol("thunderclap_headache", "emergency", "sudden worst headache of one's life", (_r("worst_headache"),)),
+    Protocol("thunderclap_headache", "emergency", "sudden worst headache of one's life",
+             (_r("worst_headache"), _r("headache", "sudden_onset"))),
     Protocol("head_injury_anticoagulant", "emergency", "a head injury on a blood thinner, or with vomiting, fainting or confusion",
              (_r("head_injury", ctx=("anticoag",)), _r("head_injury", ctx=("head_injury_sign",)))),
     Protocol("sepsis_signs", "emergency", "fever or chills with confusion, mottled skin, fast breathing; any fever on chemotherapy",
@@ -372,7 +440,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("pe_dvt", "emergency", "a swollen painful calf with breathlessness or chest pain", (_r("calf", "swell_close", ctx=("breath_bad",)),)),
     Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling", (_r("testicle", "chest_feel"), _r("testicle", "swell_close"))),
     Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand",
-             (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"))),
+             (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"), _r("hernia_stuck"))),
     Protocol("arrhythmia_syncope", "emergency", "racing or irregular heartbeat with fainting, dizziness or chest pain; a device shock",
              (_r("heart_rate", ctx=("dizzy",)), _r("shock"))),
     Protocol("hypertensive_crisis", "emergency", "blood pressure 180/110 or more with headache, chest pain, confusion, vision change",
@@ -458,8 +526,8 @@ def _sentences(low: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENT.finditer(low)]
 
 
-def _not_current(low: str, sent: tuple[int, int], start: int) -> bool:
-    """Negated, hypothetical or a resolved past event, judged from the sentence around the hit."""
+def _not_current(low: str, sent: tuple[int, int], start: int, history: bool = True) -> bool:
+    """Negated, hypothetical or (with `history`) a resolved past event, judged from the sentence around the hit."""
     s, e = sent
     before = low[s:start]
     # A negation reaches across a list ("denies chest pain and trouble breathing") but not into a new
@@ -472,10 +540,21 @@ def _not_current(low: str, sent: tuple[int, int], start: int) -> bool:
         return True
     if _HYPOTHETICAL.search(before):
         return True
+    if not history:
+        return False
     sentence = low[s:e]
     if _RESOLVED.search(sentence) and not _BACK.search(sentence):
         return True
     return bool(_PAST.search(sentence)) and not _CURRENT.search(sentence)
+
+
+def _first_current(low: str, sent: tuple[int, int], matches: list[re.Match[str]],
+                   others: list[re.Match[str]]) -> re.Match[str] | None:
+    """The first match said about now, judged with the rule's other concepts blanked, so the "no" of
+    "no puede mover el brazo" belongs to the weakness, not to the arm."""
+    for m in others:
+        low = low[:m.start()] + " " * (m.end() - m.start()) + low[m.end():]
+    return next((m for m in matches if not _not_current(low, sent, m.start())), None)
 
 
 def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.Match[str]]:
@@ -491,7 +570,8 @@ def find_flags(text: str) -> list[Flag]:
 
     def anywhere(concept: str) -> bool:
         if concept not in present:
-            present[concept] = any(not _not_current(low, s, m.start())
+            # A context ("is pregnant", "takes Eliquis", "is diabetic") still holds when told in the past tense.
+            present[concept] = any(not _not_current(low, s, m.start(), history=False)
                                    for s in sents for m in _hits(_CONCEPT[concept], low, s))
         return present[concept]
 
@@ -503,10 +583,14 @@ def find_flags(text: str) -> list[Flag]:
                 if (not all(cache[c] for c in rule.here) or any(cache[c] for c in rule.unless)
                         or not all(anywhere(c) for c in rule.context)):
                     continue
-                first = min((cache[c][0] for c in rule.here), key=lambda m: m.start())
-                end = max(cache[c][0].end() for c in rule.here)
-                dismissed = _not_current(low, sent, first.start())
-                flags.append(Flag(proto.name, DISMISSED if dismissed else proto.urgency, first.start(), end))
+                # Each concept must be said about now somewhere in the sentence ("my heart was fine, I
+                # don't have chest pain" has a current "heart" but a negated "pain").
+                live = [_first_current(low, sent, cache[c], [m for o in rule.here if o != c for m in cache[o]])
+                        for c in rule.here]
+                dismissed = any(m is None for m in live)
+                hits = [cache[c][0] for c in rule.here] if dismissed else live
+                start, end = min(m.start() for m in hits), max(m.end() for m in hits)
+                flags.append(Flag(proto.name, DISMISSED if dismissed else proto.urgency, start, end))
                 if not dismissed:
                     break
         for proto_name, pat in _DIAGNOSIS.items():
