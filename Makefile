@@ -21,14 +21,17 @@ test: setup
 	$(PY) -m pytest
 	$(MAKE) triage-gate
 
-# The frozen test split (never tuned on) as a gate: on transcripts, and through Whisper on the
-# test voicemails that have phone audio. Floors sit just under the figures measured when the model
-# was frozen, so a regression fails CI; the goals (emergency recall 1.00) are in the README.
+# Triage gates (`eval --min`): the frozen test split on transcripts and, through Whisper, its
+# voicemails that have phone audio; the held-out set on transcripts. Floors sit just under the
+# figures measured when the model was frozen (README), so a regression fails CI. The goal
+# (emergency recall 1.00 everywhere) is not met yet; these are not it.
 triage-gate: setup
 	$(PY) -m pipeline eval data/triage/test.jsonl --min emergency_recall=0.93 --min urgency_accuracy=0.85 \
-	  --min intent_micro_f1=0.85 --min role_accuracy=0.84
+	  --min intent_micro_f1=0.87 --min role_accuracy=0.87
+	$(PY) -m pipeline eval data/triage/holdout.jsonl --min emergency_recall=0.97 --min urgency_accuracy=0.86 \
+	  --min intent_micro_f1=0.84 --min role_accuracy=0.85
 	$(PY) -m pipeline eval data/triage/test.devset2.jsonl --audio ../shared/devset/audio2 \
-	  --min emergency_recall=0.95 --min urgency_accuracy=0.8 --min intent_micro_f1=0.8 --min role_accuracy=0.8
+	  --min emergency_recall=0.87 --min urgency_accuracy=0.72 --min intent_micro_f1=0.83 --min role_accuracy=0.79
 
 test-unit: setup
 	$(PY) -m pytest tests/unit

@@ -326,7 +326,7 @@ _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|p
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would) (?:i|we) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
-    r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|is it normal|how (?:do|would) (?:i|we) know|"
+    r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
 _PAST = re.compile(
     r"\b(?:last (?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|"
@@ -454,7 +454,10 @@ PROTOCOL_NAMES = tuple(p.name for p in PROTOCOLS)
 
 # Urgent signs: a same-hour call (LABELS.md). Same matching, no protocol table of their own.
 URGENT_SIGNS: dict[str, str] = {
-    "high_fever": r"\b10[3-6]\b|hundred (?:and )?(?:three|four|five)|(?:thirty|\b)(?:39|40)(?:[.,]\d)?\b|thirty[- ]?nine|forty degrees|fiebre (?:alta|de (?:39|40|ciento))",
+    # A reading only counts beside a temperature word: transcripts are full of other numbers (DOBs, doses).
+    "high_fever": (r"(?:fever|temp\w*|temperature|thermometer|fiebre|calentura)(?:[\s,]+[\w'.]+){0,8}[\s,]+(?:10[3-6](?:[.,]\d)?"
+                   r"|(?:a )?hundred (?:and )?(?:three|four|five)|(?:39|40)(?:[.,]\d)?|thirty[- ]nine|forty|ciento (?:tres|cuatro))\b"
+                   r"|10[3-6][.,]\d|(?:39|40)[.,]\d (?:degrees|grados)|fiebre (?:muy )?alta"),
     "post_procedure": (r"(?:surgery|operation|incision|stitches|staples|wound|procedure|cirugia|operacion|herida)(?: \w+){0,8} "
                        r"(?:red\w*|pus|drain\w*|ooz\w*|open\w*|hot|warm|swell\w*|swollen|fever|infect\w*|leak\w*|bleed\w*|smell\w*|roj\w*|hinch\w*)"),
     "reaction": (r"(?:rash|hives|itch\w*|swell\w*|swollen|sarpullido|ronchas|hinch\w*)(?: \w+){0,8} (?:since|after|from|started|new|"
