@@ -36,6 +36,7 @@ URGENCIES = ("emergency", "urgent", "routine", "informational")
 INTENTS = ("symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
            "billing_insurance", "records_forms", "referral", "returning_call", "other")
 FLAG_FEATURES = (*PROTOCOL_NAMES, *(f"urgent:{k}" for k in URGENT_SIGNS), "symptom")
+_FLAG_INDEX = {name: i for i, name in enumerate(FLAG_FEATURES)}
 _INTENT_CUES = {name: re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in
                                                     lexicon.INTENTS[name] + lexicon.INTENTS_ES.get(name, [])) + r")\b")
                 for name in lexicon.INTENTS}
@@ -106,10 +107,9 @@ class Encoder:
     @staticmethod
     def concepts(text: str, flags: list[Flag]) -> np.ndarray:
         x = np.zeros(len(FLAG_FEATURES) + len(_INTENT_CUES), np.float32)
-        index = {name: i for i, name in enumerate(FLAG_FEATURES)}
         for f in flags:
             if f.urgency != DISMISSED:
-                x[index[f.protocol]] = 1.0
+                x[_FLAG_INDEX[f.protocol]] = 1.0
         low = fold(text)
         for i, cue in enumerate(_INTENT_CUES.values()):
             x[len(FLAG_FEATURES) + i] = min(len(cue.findall(low)), 3) / 3
