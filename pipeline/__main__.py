@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "role_accuracy, or an entity field such as callback_number); repeatable")
     ev.set_defaults(func=_eval)
 
-    tr = sub.add_parser("train-triage", help="retrain the triage model on the train split (thresholds from dev)")
+    tr = sub.add_parser("train-triage", help="retrain the triage model on the train + dev splits (thresholds from cross-validation)")
     tr.add_argument("--distill", action="store_true", help="also rebuild the static vectors (needs the `train` extra)")
     tr.add_argument("--compare", action="store_true",
                     help="print the model alone on the dev split per feature family, and train nothing")

@@ -49,8 +49,8 @@ def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr
     y_i = np.array([[i in r["intents"] for i in INTENTS] for r in rows], np.float32)
     # Balanced classes: the corpus holds more emergencies than a real mailbox; the emergency
     # threshold, not the prior, decides how readily the model raises a message.
-    weight = (n / (len(URGENCIES) * np.maximum(y_u.sum(0), 1)))[None, :] @ y_u.T
-    weight = weight.T.astype(np.float32)
+    per_class = n / (len(URGENCIES) * np.maximum(y_u.sum(0), 1))
+    weight = (y_u @ per_class)[:, None].astype(np.float32)
     params = [np.zeros((f, len(URGENCIES)), np.float32), np.zeros(len(URGENCIES), np.float32),
               np.zeros((f, len(INTENTS)), np.float32), np.zeros(len(INTENTS), np.float32)]
     m = [np.zeros_like(p) for p in params]
