@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # None: detect per voicemail. A practice whose callers all speak one language can fix it and save
     # one of the two encoder passes per voicemail (see README: bench).
     whisper_language: str | None = None
+    # The languages this practice's callers speak (JSON list in the env; [] = any). Whisper base often
+    # ranks Latin or Italian just above Spanish on phone audio; the best of these wins when it is a
+    # real candidate (see transcribe.core.choose_language), else the caller's own language is kept.
+    whisper_languages: list[str] = ["en", "es"]
     whisper_prompts: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PROMPTS))  # JSON in the env
     whisper_hotwords: str = ""  # extra words of this practice: drug names, doctors, local places
     review_min_language_probability: float = Field(default=0.7, ge=0, le=1)

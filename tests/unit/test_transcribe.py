@@ -6,9 +6,9 @@ from faster_whisper.audio import decode_audio
 
 from pipeline.audio import AudioRejected
 from pipeline.config import Settings
-from pipeline.transcribe.core import ReviewThresholds, Transcriber, review_reasons
+from pipeline.transcribe.core import ReviewThresholds, Transcriber, choose_language, review_reasons
 from pipeline.transcribe.model import BASE_MODEL_SHA256, assemble_base_model
-from tests.conftest import SAMPLES
+from tests.conftest import REPO, SAMPLES
 from tests.support.audio import FORMATS, encode, noise, tone, wav16
 
 
@@ -35,6 +35,28 @@ def test_a_configured_language_skips_detection(transcriber: Transcriber) -> None
     t = fixed.transcribe((SAMPLES / "audio" / "sample01.wav").read_bytes())
     assert "chest" in t["text"].lower()
     assert (t["language"], t["language_probability"], t["model"]["language"]) == ("en", 1.0, "en")
+
+
+def test_a_served_language_wins_when_it_is_a_real_candidate() -> None:
+    served = ["en", "es"]
+    # Whisper base on a Spanish caller (phone audio): Latin first, Spanish a close second.
+    assert choose_language([("la", 0.42), ("es", 0.39), ("it", 0.06)], served) == ("es", 0.39)
+    assert choose_language([("es", 0.88), ("la", 0.04)], served) == ("es", 0.88)
+    # A caller in another language keeps it, so triage can flag an unsupported language.
+    assert choose_language([("pt", 0.61), ("la", 0.2), ("en", 0.12)], served) == ("pt", 0.61)
+    assert choose_language([("vi", 0.92), ("th", 0.02)], served) == ("vi", 0.92)
+    assert choose_language([("la", 0.42), ("es", 0.39)], []) == ("la", 0.42)  # no list: any language
+
+
+@pytest.mark.parametrize(("clip", "language", "words"), [
+    ("caller_spanish.wav", "es", ("boca", "levantar")),
+    ("caller_vietnamese.wav", "vi", ()),
+])
+def test_callers_are_decoded_in_their_own_language(transcriber: Transcriber, clip: str, language: str,
+                                                   words: tuple) -> None:
+    t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / clip).read_bytes())
+    assert t["language"] == language
+    assert all(w in t["text"].lower() for w in words), t["language"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS[1:], ids=[f[0] for f in FORMATS[1:]])
