@@ -99,7 +99,9 @@ C: dict[str, str] = {
                     r"|(?:bomba|inhalador|albuterol)(?: \w+){0,10} no (?:le )?(?:esta )?(?:haciendo|hace) nada"
                     r"|(?:nebulizador|albuterol|bomba|inhalador|tratamientos?)(?:[\s,]+[\w']+){0,12} no (?:mejora|sirve|ayuda|funciona)"
                     r"|(?:inhaler|albuterol|puffs?)(?:[\s,]+[\w']+){0,10} (?:it'?s )?not working"),
-    "retractions": r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|(?:se le (?:ven|marcan|hunden)|hundiendo) (?:las )?costillas",
+    "retractions": (r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|(?:se le (?:ven|marcan|hunden)|hundiendo) (?:las )?costillas"
+                    r"|(?:skin|piel)(?: \w+){0,3} (?:between|under|entre|debajo de) (?:the |his |her |my |las |sus )?(?:ribs|costillas)"
+                    r"|(?:hunde|hunden|jala|jalan|chupa|pulls?|sinks?)(?: \w+){0,4} (?:ribs|costillas)"),
     "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|huge"),
     "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|hinch\w*)"
                    r"|(?:swell\w*|swollen|puff\w*|hinch\w*)(?: up)?(?: \w+){0,2} (?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos)"),
@@ -205,7 +207,13 @@ C: dict[str, str] = {
                  r"|ya tengo un plan|(?:have|got|made) a plan (?:to|for how)|goodbye (?:note|letter)s?"
                  r"|giv\w* (?:away )?(?:all )?(?:my|his|her) (?:things|stuff|belongings)|say\w* goodbye to everyone"
                  r"|plan to (?:end|hurt)|quitar(?:me|se) la vida|matar(?:me|se)|no (?:quiero|quiere) (?:vivir|seguir|despertar)"
-                 r"|mejor sin mi|estarian mejor|acabar con todo|ya no (?:quiero|quiere|aguanto) (?:mas|vivir|seguir)"),
+                 r"|mejor sin mi|estarian mejor|acabar con todo|ya no (?:quiero|quiere|aguanto) (?:mas|vivir|seguir)"
+                 # perceived burdensomeness, a recognised suicide risk marker
+                 r"|(?:a|an|such a|una|un) (?:\w+ )?(?:burden|carga|estorbo) (?:to|on|for|para) (?:\w+ ){0,2}(?:everyone|everybody|them|family|kids|children|todos|mundo|familia|hijos)\b"),
+    # lethal means in reach: a risk only beside despair (below)
+    "means": r"\b(?:gun|guns|firearm|pistol|revolver|rifle|shotgun|arma|armas|pistola|escopeta|rifle)\b",
+    "despair": (r"hopeless|(?:can'?t|cannot) (?:take|handle|stand|do) (?:it|this|this anymore|it anymore)(?: any ?more)?|no point (?:anymore|in anything)"
+                r"|(?:a|una) (?:\w+ )?(?:burden|carga|estorbo)|ya no (?:aguanto|puedo)|no (?:aguanto|puedo) mas|sin esperanza|no vale la pena"),
     "self_harm": (r"(?:hurt|harm|cut|cutting|burn|burning|burned)\w* (?:my|him|her|them)sel(?:f|ves)|self[- ]harm\w*"
                   r"|carv\w* (?:into|on) (?:my|his|her)|scratch\w* (?:\w+ )?raw|cigarette burns|(?:burn|cut)\w* (?:my|his|her)(?: \w+){0,5} on purpose"
                   r"|on purpose(?: \w+){0,3} (?:burn|cut)\w*|se (?:estaba |esta )?cort\w*|cortandose|deserves? to (?:hurt|suffer)"
@@ -320,7 +328,7 @@ _NEGATION = re.compile(
     r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|sin|nunca|tampoco|ni|ningun\w*)\b")
 _NEW_CLAUSE = re.compile(
     r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|is|has|was|keeps|started"
-    r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy)\b)"
+    r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy|yo|soy|siento|creo|pienso|hay)\b)"
     r"|\b(?:so|then|entonces)\b")
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
@@ -424,7 +432,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("poisoning_exposure", "emergency", "carbon monoxide, chemical fumes, poisonous mushroom, snake or spider bite",
              (_r("exposure", ctx=("exposure_sign",)), _r("exposure", "exposure_sign"))),
     Protocol("suicidal_ideation", "emergency", "wants to die, better off without them, a plan or the means at home",
-             (_r("suicidal"),)),
+             (_r("suicidal"), _r("means", ctx=("despair",)))),
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
     Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"),)),
     Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),
