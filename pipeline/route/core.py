@@ -79,6 +79,9 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
     if transcript.get("needs_review"):
         # Low transcription confidence: the reviewer must listen, not trust the words.
         notes.append(f"Listen to the audio: transcript flagged ({', '.join(transcript['review_reasons'])})")
+    if transcript.get("unheard"):
+        spans = ", ".join(f"{s['start']:.1f}-{s['end']:.1f} s" for s in transcript["unheard"])
+        notes.append(f"Not in the transcript, listen at {spans}")
     if triage["needs_review"]:
         # The model was unsure of the urgency: a clinician confirms it.
         notes.append(f"Check the urgency: triage flagged ({', '.join(triage['review_reasons'])})")

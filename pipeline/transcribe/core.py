@@ -8,7 +8,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from faster_whisper import WhisperModel
+from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from pipeline import events
 from pipeline.audio import AudioLimits, AudioRejected, load_audio
@@ -28,6 +30,20 @@ MAX_COMPRESSION_RATIO = 2.4
 # >= 0.29; English callers give English >= 0.98; other languages (espeak-ng pt/it/fr/de/vi/ru) give
 # en/es <= 0.22.
 MIN_SERVED_LANGUAGE_PROBABILITY = 0.25
+
+SAMPLE_RATE = 16000
+# The one voice activity detector: it cuts the audio Whisper decodes and is the measure of what the
+# transcript must cover (faster-whisper's defaults: 2 s of silence splits, 0.4 s pad).
+VAD = VadOptions()
+# Whisper stops early now and then: it ends a 30 s window with no more timestamps, and the rest of the
+# window is skipped. Speech that no kept segment covers, in a stretch of at least REDECODE_S, is decoded
+# again; a stretch of at least UNHEARD_S still uncovered after that makes the transcript incomplete.
+# Whisper's segment times are coarse (on devset2 audio a last segment ends up to 1.7 s before the padded
+# speech does; the three truncated transcripts there left 5.5 to 12.8 s), so each segment is widened
+# by SLACK_S before comparing.
+REDECODE_S = 1.0
+UNHEARD_S = 2.0
+SLACK_S = 0.8
 
 
 def choose_language(probabilities: list[tuple[str, float]], served: list[str]) -> tuple[str, float]:
@@ -65,6 +81,41 @@ def review_reasons(language_probability: float, segments: list[dict], dropped: i
     return reasons
 
 
+def speech_spans(audio: np.ndarray) -> list[tuple[float, float]]:
+    """Where the caller speaks, in seconds."""
+    return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in get_speech_timestamps(audio, VAD)]
+
+
+def unheard(speech: list[tuple[float, float]], segments: list[dict], min_s: float) -> list[tuple[float, float]]:
+    """Stretches of speech, at least `min_s` long, that no kept segment covers."""
+    covered = sorted((s["start"] - SLACK_S, s["end"] + SLACK_S) for s in segments)
+    gaps = []
+    for start, end in speech:
+        cursor = start
+        for c0, c1 in covered:
+            if c1 <= cursor or c0 >= end:
+                continue
+            if c0 > cursor:
+                gaps.append((cursor, c0))
+            cursor = max(cursor, c1)
+        if cursor < end:
+            gaps.append((cursor, end))
+    return [(round(a, 2), round(b, 2)) for a, b in gaps if b - a >= min_s]
+
+
+def keep(segments, offset: float = 0.0) -> tuple[list[dict], int]:
+    """Whisper's segments -> (the ones worth keeping as dicts, how many were dropped)."""
+    kept, dropped = [], 0
+    for s in segments:
+        if s.no_speech_prob > NO_SPEECH_PROB and s.avg_logprob < NO_SPEECH_LOGPROB or not s.text.strip():
+            dropped += 1  # hallucinated over noise or silence
+            continue
+        kept.append({"start": round(s.start + offset, 2), "end": round(s.end + offset, 2), "text": s.text.strip(),
+                     "avg_logprob": round(s.avg_logprob, 4), "no_speech_prob": round(s.no_speech_prob, 4),
+                     "compression_ratio": round(s.compression_ratio, 3)})
+    return kept, dropped
+
+
 class Transcriber:
     def __init__(self, settings: Settings) -> None:
         started = time.monotonic()
@@ -95,21 +146,27 @@ class Transcriber:
             _, _, probabilities = self.model.detect_language(audio, vad_filter=True)
             language, language_probability = choose_language(probabilities, self.served_languages)
         segments, info = self.model.transcribe(
-            audio, language=language, beam_size=self.beam_size, vad_filter=True,
+            audio, language=language, beam_size=self.beam_size, vad_filter=True, vad_parameters=VAD,
             initial_prompt=self.prompts.get(language), hotwords=self.hotwords, condition_on_previous_text=False,
         )
-        kept, dropped = [], 0
         # `segments` is lazy: decoding errors surface here, inside the caller's error handling.
-        for s in segments:
-            if s.no_speech_prob > NO_SPEECH_PROB and s.avg_logprob < NO_SPEECH_LOGPROB or not s.text.strip():
-                dropped += 1  # hallucinated over noise or silence
-                continue
-            kept.append({"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text.strip(),
-                         "avg_logprob": round(s.avg_logprob, 4), "no_speech_prob": round(s.no_speech_prob, 4),
-                         "compression_ratio": round(s.compression_ratio, 3)})
+        kept, dropped = keep(segments)
+        speech = speech_spans(audio)
+        gaps = unheard(speech, kept, REDECODE_S)
+        for start, end in gaps:
+            # That stretch alone, the library's careful settings: beam 5, temperature fallback, no prompt.
+            lo, hi = max(0.0, start - 0.2), end + 0.2
+            again, _ = self.model.transcribe(audio[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)], language=language,
+                                             beam_size=5, vad_filter=False, condition_on_previous_text=False)
+            recovered, _ = keep(again, offset=lo)
+            kept.extend(s for s in recovered if s["end"] > start and s["start"] < end)
+        kept.sort(key=lambda s: s["start"])
+        missing = unheard(speech, kept, UNHEARD_S) if gaps else []
         if not kept:
             raise AudioRejected("no_speech", "no speech found" + (f" ({dropped} segments dropped)" if dropped else ""))
         reasons = review_reasons(language_probability, kept, dropped, self.review)
+        if missing:
+            reasons.append("incomplete")
         return {
             "text": " ".join(s["text"] for s in kept),
             "segments": kept,
@@ -119,6 +176,8 @@ class Transcriber:
             "speech_s": round(info.duration_after_vad, 2),
             "needs_review": bool(reasons),
             "review_reasons": reasons,
+            "redecoded": [{"start": a, "end": b} for a, b in gaps],
+            "unheard": [{"start": a, "end": b} for a, b in missing],
             "model": self.model_info,
         }
 

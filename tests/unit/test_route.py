@@ -72,6 +72,14 @@ def test_low_confidence_transcript_asks_for_a_listen() -> None:
     assert any("low_confidence" in n["text"] for n in task["note"])
 
 
+def test_an_incomplete_transcript_says_which_seconds_to_hear() -> None:
+    cut = {"text": "words", "needs_review": True, "review_reasons": ["incomplete"],
+           "unheard": [{"start": 12.88, "end": 24.92}]}
+    task = build_task(POLICY, VM, cut, triage("routine", "nurse"), datetime.now(UTC)).resource
+    Task.model_validate(task)
+    assert "Not in the transcript, listen at 12.9-24.9 s" in [n["text"] for n in task["note"]]
+
+
 def test_invalid_fhir_is_rejected() -> None:
     task = build_task(POLICY, VM, TRANSCRIPT, triage("urgent", "nurse"), datetime.now(UTC)).resource
     with pytest.raises(Rejected) as err:

@@ -6,7 +6,7 @@ from faster_whisper.audio import decode_audio
 
 from pipeline.audio import AudioRejected
 from pipeline.config import Settings
-from pipeline.transcribe.core import ReviewThresholds, Transcriber, choose_language, review_reasons
+from pipeline.transcribe.core import ReviewThresholds, Transcriber, choose_language, review_reasons, unheard
 from pipeline.transcribe.model import BASE_MODEL_SHA256, assemble_base_model
 from tests.conftest import REPO, SAMPLES
 from tests.support.audio import FORMATS, encode, noise, tone, wav16
@@ -84,6 +84,15 @@ def test_review_reasons() -> None:
     assert review_reasons(0.5, good, 0, t) == ["language_uncertain"]
     shaky = [*good, {"start": 5, "end": 25, "avg_logprob": -1.2, "compression_ratio": 3.1}]
     assert review_reasons(0.99, shaky, 1, t) == ["low_confidence", "repetitive_output", "segments_dropped"]
+
+
+def test_unheard_speech_is_what_no_segment_covers() -> None:
+    seg = lambda a, b: {"start": a, "end": b}  # noqa: E731
+    speech = [(0.1, 21.0)]
+    assert unheard(speech, [seg(0.1, 5), seg(5, 19.6)], 1.0) == []  # Whisper's usual early last timestamp
+    assert unheard(speech, [seg(0.1, 5), seg(5, 9.1)], 1.0) == [(9.9, 21.0)]  # stopped mid-message
+    assert unheard([(0.1, 8), (10.5, 30)], [seg(0.2, 7.9), seg(20, 29.5)], 2.0) == [(10.5, 19.2)]
+    assert unheard([(0.1, 8)], [], 1.0) == [(0.1, 8)]
 
 
 def test_workers_starting_together_assemble_the_model_safely(tmp_path) -> None:
