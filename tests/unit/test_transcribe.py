@@ -86,6 +86,14 @@ def test_review_reasons() -> None:
     assert review_reasons(0.99, shaky, 1, t) == ["low_confidence", "repetitive_output", "segments_dropped"]
 
 
+def test_speech_the_decoder_skipped_is_decoded_again(transcriber: Transcriber) -> None:
+    t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / "caller_cut_short.wav").read_bytes())
+    assert t["redecoded"], "the first pass is expected to stop early on this clip"
+    assert "6200" in t["text"].replace("-", "").replace(" ", "")  # the callback number at the very end
+    assert t["unheard"] == [] and "incomplete" not in t["review_reasons"]
+    assert [s["start"] for s in t["segments"]] == sorted(s["start"] for s in t["segments"])
+
+
 def test_unheard_speech_is_what_no_segment_covers() -> None:
     seg = lambda a, b: {"start": a, "end": b}  # noqa: E731
     speech = [(0.1, 21.0)]
