@@ -336,14 +336,16 @@ _HYPOTHETICAL = re.compile(
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
-_PAST = re.compile(
-    r"\b(?:last (?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|"
+_PAST_TIME = (  # a time long enough ago that an event placed there is history
+    r"last (?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|time)|"
     r"(?:\w+ )?(?:years?|months?|weeks?) ago|back in|in (?:19|20)\d\d|in (?:january|february|march|april|june|july|august|"
     r"september|october|november|december)|when (?:i|he|she) was (?:young|little|a kid|a child)|years back|a while back|"
     r"(?:the|el) (?:ano|mes) pasado|hace (?:un|una|dos|tres|cuatro|cinco|varios|muchos|\d+) (?:anos?|meses|semanas)|"
-    r"history of|recovered|doing (?:really |very |so )?(?:great|fine|well|good)|(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|"
-    r"bypass|stent|seizure|overdose)|had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose))\b")
+    r"(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|bypass|stent|seizure|overdose)")
+_PAST_AT = re.compile(rf"\b(?:{_PAST_TIME})\b")
+_PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |very |so )?(?:great|fine|well|good)|"
+                   r"had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose))\b")
 _RESOLVED = re.compile(
     r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|"
     r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito)\b")
@@ -363,7 +365,10 @@ _IDIOMS = re.compile(
     r"heart (?:failure|rate|valve|monitor)|(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
     r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
     r"seizure (?:disorder|precautions)|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
-    r"(?:sugar|glucose|blood pressure|bp) (?:log|logs|readings have been (?:good|fine|normal))|pressure (?:cuff|medicine|pills))\b")
+    r"(?:sugar|glucose|blood pressure|bp) (?:log|logs|readings have been (?:good|fine|normal))|pressure (?:cuff|medicine|pills)|"
+    # "can't see anything on the portal" is about a screen, not eyesight
+    r"(?:can'?t|cannot|couldn'?t|unable to|no (?:puedo|puede)) (?:see|view|ver)(?: \w+){0,4} (?:on|in|en) (?:the |my |his |her |el |mi |su )?"
+    r"(?:portal|app|website|site|chart|account|screen|statement|bill|mychart|pagina|cuenta|aplicacion))\b")
 
 
 @dataclass(frozen=True)
@@ -556,7 +561,22 @@ def _not_current(low: str, sent: tuple[int, int], start: int, history: bool = Tr
     sentence = low[s:e]
     if _RESOLVED.search(sentence) and not _BACK.search(sentence):
         return True
-    return bool(_PAST.search(sentence)) and not _CURRENT.search(sentence)
+    if not _PAST.search(sentence):
+        return False
+    # A time in the past said of the event itself holds unless its own clause brings it to now: "had a
+    # stroke last week and she is home now" is history; "has had chest pain since last week" is not.
+    clause = _clause_at(sentence, start - s)
+    return not _CURRENT.search(clause if _PAST_AT.search(clause) else sentence)
+
+
+def _clause_at(sentence: str, offset: int) -> str:
+    """The clause of `sentence` that holds the character at `offset`."""
+    begin = 0
+    for cut in _NEW_CLAUSE.finditer(sentence):
+        if cut.start() > offset:
+            return sentence[begin:cut.start()]
+        begin = cut.end()
+    return sentence[begin:]
 
 
 def _first_current(low: str, sent: tuple[int, int], matches: list[re.Match[str]],
