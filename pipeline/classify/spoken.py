@@ -23,7 +23,7 @@ MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "
                                       "september", "october", "november", "december"], 1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
-_SEPARATORS = {",", "-", ".", "(", ")", "/"}
+_SEPARATORS = {",", "-", ".", "(", ")", "/", "o", "y"}  # "4 o 8 o 4": Whisper's Spanish between digits
 _SENTENCE_END = re.compile(r"[.?!](\s|$)")
 
 
@@ -31,32 +31,110 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+# Words Whisper writes for a spoken digit ("three oh two" -> "free 02"): digits only right before one.
+HOMOPHONES = {"free": "3", "tree": "3", "to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
+# Whisper's Spanish spellings of digit words on phone audio ("sinco", "pero uno" for "cero uno"):
+# a word this close to a Spanish digit word counts inside a run of digits, never alone.
+_FUZZY_ES = {w: DIGIT_WORDS[w] for w in ("cero", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve")}
+_CORRECTION = re.compile(r"\W*(?:i mean|sorry|no wait|wait|correction|actually|let me correct that|perdon|perdón|digo|o sea)\b\W*",
+                         re.IGNORECASE)
+
+
+def _fuzzy_digit(word: str) -> str | None:
+    if len(word) == 3:  # "los seis siete" for "dos seis siete": one letter off a short digit word
+        return next((DIGIT_WORDS[w] for w in ("dos", "uno") if sum(a != b for a, b in zip(word, w)) == 1), None)
+    if len(word) < 3:
+        return None
+    from difflib import SequenceMatcher
+
+    best = max(_FUZZY_ES, key=lambda w: SequenceMatcher(None, word, w).ratio())
+    return _FUZZY_ES[best] if SequenceMatcher(None, word, best).ratio() >= 0.75 else None
+
+
+def _as_number(groups: list[tuple[str, int, int]]) -> tuple[str, int, int] | None:
+    """Digit groups of one run -> the US number they end with: the whole run, or its last groups when
+    something else was said just before ("born in 1941, 717-555-0194")."""
+    for first in range(len(groups)):
+        digits = "".join(g for g, _, _ in groups[first:])
+        digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+        # Only a number shaped like one is cut out of a longer run (3-3-4, 3-7 or 10 digits at once).
+        shaped = first == 0 or [len(g) for g, _, _ in groups[first:]] in ([3, 3, 4], [3, 7], [10])
+        if len(digits) == 10 and digits[0] not in "01" and shaped:
+            return "+1" + digits, groups[first][1], groups[-1][2]
+        if len(digits) < 10:
+            return None
+    return None
+
+
 def phone_numbers(text: str) -> list[tuple[str, int, int]]:
     """US numbers spoken digit by digit ("three oh two, five five five ...") or written (302-555-0147),
-    as (E.164, start, end), in order of appearance."""
-    found: list[tuple[str, int, int]] = []
-    run, start, end = "", -1, -1
+    as (E.164, start, end), in order of appearance. A correction right after a number ("... 0104, I
+    mean 0106") replaces its last digits."""
+    toks = tokens(text)
+    runs: list[list[tuple[str, int, int]]] = []  # each run: groups of digits (digits, start, end)
+    run: list[tuple[str, int, int]] = []
+    joined = False  # the next digit joins the current group (no separator between)
 
-    def close() -> None:
-        digits = run[1:] if len(run) == 11 and run.startswith("1") else run
-        if len(digits) == 10 and digits[0] not in "01":
-            found.append(("+1" + digits, start, end))
+    def digit_of(i: int) -> str | None:
+        tok = toks[i][0]
+        if tok.isdigit():
+            return tok
+        if tok in DIGIT_WORDS:
+            spoken_before = any(toks[j][0] in UNITS for j in (i - 1, i - 2) if j >= 0)
+            if tok == "oh" and not run or tok == "o" and not (run and spoken_before):
+                return None  # "oh, hi" is not a zero, nor the Spanish "4 o 8"; "three oh two" has one
+            return DIGIT_WORDS[tok]
+        following = digit_of(i + 1) if i + 1 < len(toks) and toks[i + 1][0] not in HOMOPHONES else None
+        if tok in HOMOPHONES and following is not None:
+            return HOMOPHONES[tok]
+        if tok.isalpha() and (run or following is not None) and (fuzzy := _fuzzy_digit(tok)):
+            return fuzzy
+        return None
 
-    for tok, s, e in tokens(text):
-        digit = DIGIT_WORDS.get(tok) if tok.isalpha() else (tok if tok.isdigit() else None)
-        if tok in ("oh", "o") and not run:
-            digit = None  # "oh, hi" is not a zero; a zero inside a number run is
+    for i, (tok, s, e) in enumerate(toks):
+        digit = digit_of(i)
         if digit is not None:
-            if not run:
-                start = s
-            run, end = run + digit, e
+            # Spoken digits with no separator between them form one group ("two one five"); a
+            # written number is a group of its own ("610 555 0166").
+            if run and joined and tok.isalpha() and toks[i - 1][0].isalpha():
+                run[-1] = (run[-1][0] + digit, run[-1][1], e)
+            else:
+                run.append((digit, s, e))
+            joined = True
         elif tok in _SEPARATORS and run and not _SENTENCE_END.match(text, s):
-            continue
+            joined = False
         else:
-            close()
-            run = ""
-    close()
+            if run:
+                runs.append(run)
+            run, joined = [], False
+    if run:
+        runs.append(run)
+
+    found: list[tuple[str, int, int]] = []
+    last: tuple[list[tuple[str, int, int]], int] | None = None  # the previous run and its index in found (-1: none)
+    for groups in runs:
+        correction = last is not None and _CORRECTION.fullmatch(text, last[0][-1][2], groups[0][1])
+        if correction and last is not None and len("".join(g for g, _, _ in groups)) in (4, 7):
+            fixed = _as_number(_replace_tail(last[0], groups))
+            if fixed is not None:
+                if last[1] >= 0:
+                    found[last[1]] = (fixed[0], found[last[1]][1], groups[-1][2])
+                else:
+                    found.append((fixed[0], fixed[1], groups[-1][2]))
+                last = None
+                continue
+        number = _as_number(groups)
+        if number is not None:
+            found.append(number)
+        last = (groups, len(found) - 1 if number is not None else -1)
     return found
+
+
+def _replace_tail(groups: list[tuple[str, int, int]], tail: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    digits = "".join(g for g, _, _ in groups)
+    new = "".join(g for g, _, _ in tail)
+    keep = digits[: 10 - len(new)] if len(digits) >= 10 else digits[: len(digits) - len(new)]
+    return [(keep + new, groups[0][1], tail[-1][2])]
 
 
 def _number(words: list[str], i: int) -> tuple[int | None, int]:

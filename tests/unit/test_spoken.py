@@ -14,6 +14,16 @@ from pipeline.classify.spoken import parse_date, phone_numbers, tokens
     ("Please call 215-555-0132. Oh, and thanks", ["+12155550132"]),  # "Oh" after a sentence is not a zero
     ("I owe two hundred and forty dollars", []),
     ("five five five, zero one", []),  # too short to be a number
+    # Whisper's renderings through phone audio
+    ("born March 3rd, 1958, 412-555-0190 is my cell", ["+14125550190"]),  # a year just before
+    ("my birthday is June 2 1970 215 555 0143", ["+12155550143"]),
+    ("Reach me at free 02, 555, 0111.", ["+13025550111"]),  # "three oh two"
+    ("It's 717-555-0121, I mean 0112.", ["+17175550112"]),  # a correction replaces the last digits
+    ("Es el 610-555-01910. Perdón, 0191.", ["+16105550191"]),
+    ("dos uno cinco, sinco sinco cinco, pero uno ocho siete", ["+12155550187"]),  # Spanish as Whisper spells it
+    ("pero no tengo fiebre, cinco dias", []),  # a Spanish word near a digit is not a digit on its own
+    ("4 o 8 o 4, 5 o 5 o 5, 1 2", []),  # the Spanish "o" (or) is not a zero
+    ("9, 7, 7, 7, 5, 5, 5, 3, 1, 4, 9", []),  # no number is cut out of a run without the shape of one
 ])
 def test_phone_numbers(text: str, expected: list[str]) -> None:
     assert [n for n, _, _ in phone_numbers(text)] == expected
