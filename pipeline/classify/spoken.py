@@ -170,6 +170,8 @@ def _year(words: list[str], i: int) -> tuple[int | None, int]:
         n = int(w)
         if len(w) == 4:
             return n, 1
+        if w in ("19", "20") and i + 1 < len(words) and len(words[i + 1]) == 2 and words[i + 1].isdigit():
+            return n * 100 + int(words[i + 1]), 2  # "19, 39": one year said in two halves
         if len(w) == 2:
             return _century(n), 1
         return None, 0
@@ -197,35 +199,47 @@ def _century(two_digits: int) -> int:
     return (2000 if two_digits <= this_year else 1900) + two_digits
 
 
+# Whisper writes a spoken digit as a homophone ("oh for, twenty one" for "oh four, twenty one").
+_DATE_HOMOPHONES = {"for": "four", "to": "two", "too": "two", "won": "one", "ate": "eight", "free": "three"}
+_DATE_START = 4  # a date may start a few words after its cue ("date of birth, let me think, 9 22 50")
+
+
 def parse_date(words: list[str]) -> date | None:
     """The first date in a short run of words after a cue: 'June fourteenth nineteen forty eight',
-    'June 14, 1948', 'oh four, twelve, sixty one', '3/22/55', 'the 9th of June 1950'."""
+    'June 14, 1948', 'oh four, twelve, sixty one', '3/22/55', 'the 9th of June 1950', and Whisper's
+    spellings of them ('to 14, 38', '03, 03, 19, 39', '0-2, 28, 85')."""
     ws = [w for w in words if w not in {",", ".", "-", "/", "the", "of", "is", "was", "on", ":"}]
-    for i, w in enumerate(ws):
-        if w in MONTHS:  # month day year
-            day, used = _number(ws, i + 1)
-            year, _ = _year(ws, i + 1 + used)
-            if day and year:
-                return _safe(year, MONTHS[w], day)
-        day, used = _number(ws, i)
-        if day and i + used < len(ws) and ws[i + used] in MONTHS:  # day month year
-            year, _ = _year(ws, i + used + 1)
+    heard = [_DATE_HOMOPHONES.get(w, w) for w in ws]
+    for i in range(min(len(ws), _DATE_START)):
+        for variant in (heard, ws) if heard != ws else (ws,):
+            when = _date_at(variant, i)
+            if when is not None:
+                return when
+    return None
+
+
+def _date_at(ws: list[str], i: int) -> date | None:
+    w = ws[i]
+    if w in MONTHS:  # month day year
+        day, used = _number(ws, i + 1)
+        year, _ = _year(ws, i + 1 + used)
+        return _safe(year, MONTHS[w], day) if day and year else None
+    day, used = _number(ws, i)
+    if day and i + used < len(ws) and ws[i + used] in MONTHS:  # day month year
+        year, _ = _year(ws, i + used + 1)
+        return _safe(year, MONTHS[ws[i + used]], day) if year else None
+    # numeric month day year, spoken or written: "oh four twelve sixty one", "3 22 55", "0 2 28 85"
+    if w in ("oh", "o", "0") and i + 1 < len(ws) and (ws[i + 1] in UNITS or ws[i + 1] in "123456789"):
+        month, j = int(UNITS.get(ws[i + 1], ws[i + 1])), i + 2
+    else:
+        month, used = _number(ws, i)
+        j = i + used
+    if month and 1 <= month <= 12:
+        day, used = _number(ws, j)
+        if day and 1 <= day <= 31:
+            year, _ = _year(ws, j + used)
             if year:
-                return _safe(year, MONTHS[ws[i + used]], day)
-        # numeric month day year, spoken or written: "oh four twelve sixty one", "3 22 55"
-        j, month = i, None
-        if w in ("oh", "o") and i + 1 < len(ws) and ws[i + 1] in UNITS:
-            month, j = UNITS[ws[i + 1]], i + 2
-        else:
-            month, used = _number(ws, i)
-            j = i + used
-        if month and 1 <= month <= 12:
-            day, used = _number(ws, j)
-            if day and 1 <= day <= 31:
-                year, _ = _year(ws, j + used)
-                if year:
-                    return _safe(year, month, day)
-        break  # the date must start right after the cue
+                return _safe(year, month, day)
     return None
 
 

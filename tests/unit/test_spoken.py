@@ -47,6 +47,13 @@ def test_phone_number_span_points_at_the_words() -> None:
     ("January first, two thousand and five", date(2005, 1, 1)),
     ("February thirtieth, nineteen fifty", None),  # no such day
     ("next Tuesday", None),
+    # Whisper's spellings of spoken dates
+    ("to 11, 47", date(1947, 2, 11)),  # "two eleven forty seven"
+    ("to 3rd of May, 1962", date(1962, 5, 3)),  # "the third of May"
+    ("oh ate, 30, 1971", date(1971, 8, 30)),
+    ("07, 19, 19, 44", date(1944, 7, 19)),  # a year in two halves
+    ("0-6, 12, 90", date(1990, 6, 12)),
+    ("let me see, 5, 17, 82", date(1982, 5, 17)),  # a few words after the cue
 ])
 def test_parse_date(said: str, expected: date | None) -> None:
     assert parse_date([t for t, _, _ in tokens(said)]) == expected
