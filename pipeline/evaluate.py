@@ -5,8 +5,11 @@ workers do. With `--min` it is a gate: exit 1 when a figure falls short or a voi
 from __future__ import annotations
 
 import json
+import re
 import sys
+import unicodedata
 from collections import Counter
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +32,22 @@ def _same(field: str, gold: object, pred: object) -> bool:
     return gold == pred
 
 
+NAME_FIELDS = ["patient_name", "caller_name"]
+NEAR_NAME = 0.8  # similarity of two spellings of a name that a person would read as the same name
+
+
+def near_name(gold: str | None, pred: str | None) -> bool:
+    """The same name spelled nearly alike ("Renata Kowelska" for "Renata Kowalewska"); both absent counts."""
+    if not gold or not pred:
+        return gold == pred
+
+    def norm(name: str) -> str:
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+        return " ".join(re.sub(r"[^a-z ]", " ", plain).split())
+
+    return SequenceMatcher(None, norm(gold), norm(pred)).ratio() >= NEAR_NAME
+
+
 def score(rows: list[dict], preds: dict[str, dict]) -> dict:
     """Metrics over the rows that have a prediction; `missing` lists rows without one."""
     scored = [r for r in rows if r["id"] in preds]
@@ -38,6 +57,7 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
     tp = fp = fn = 0
     role_ok = urgency_ok = 0
     entity_ok = Counter()
+    near_ok = Counter()
     for row in scored:
         pred = preds[row["id"]]
         confusion[row["urgency"]][pred["urgency"]] += 1
@@ -51,6 +71,8 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
         role_ok += row["role"] == pred["role"]
         for field in ENTITY_FIELDS:
             entity_ok[field] += _same(field, row.get(field), pred.get(field))
+        for field in NAME_FIELDS:
+            near_ok[field] += near_name(row.get(field), pred.get(field))
     emergencies = sum(confusion["emergency"].values())
     per_protocol: dict[str, list[int]] = {}  # protocol -> [caught, emergencies], where the set names protocols
     for row in scored:
@@ -73,6 +95,7 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
         "role_accuracy": role_ok / n if n else None,
         "needs_review": sum(bool(preds[r["id"]].get("needs_review")) for r in scored),
         "entity_exact_match": {f: entity_ok[f] / n for f in ENTITY_FIELDS} if n else {},
+        "name_near_match": {f: near_ok[f] / n for f in NAME_FIELDS} if n else {},
     }
 
 
@@ -119,6 +142,8 @@ def report(metrics: dict, out: IO[str]) -> None:
     print(f"needs_review:              {metrics['needs_review']}", file=out)
     for field, value in metrics["entity_exact_match"].items():
         print(f"{field + ':':26} {pct(value)}", file=out)
+    for field, value in metrics["name_near_match"].items():
+        print(f"{field + ' (near):':26} {pct(value)}", file=out)
     if metrics["emergency_recall_by_protocol"]:
         print("emergencies caught by protocol: " + ", ".join(
             f"{name} {caught}/{total}" for name, (caught, total) in metrics["emergency_recall_by_protocol"].items()), file=out)
@@ -133,7 +158,8 @@ ALIASES = {"urgency_acc": "urgency_accuracy", "intent_f1": "intent_micro_f1", "r
 
 def parse_minimums(specs: list[str]) -> dict[str, float]:
     """["emergency_recall=1.0", ...] -> {"emergency_recall": 1.0}; unknown metric names are an error."""
-    known = {"emergency_recall", "urgency_accuracy", "intent_micro_f1", "role_accuracy", *ENTITY_FIELDS}
+    known = {"emergency_recall", "urgency_accuracy", "intent_micro_f1", "role_accuracy", *ENTITY_FIELDS,
+             *(f + "_near" for f in NAME_FIELDS)}
     minimums = {}
     for spec in specs:
         name, sep, value = spec.partition("=")
@@ -148,7 +174,12 @@ def shortfalls(metrics: dict, minimums: dict[str, float]) -> list[str]:
     """What the gate fails on: each figure below its minimum, and any voicemail left unscored."""
     failed = []
     for name, floor in minimums.items():
-        value = metrics["entity_exact_match"].get(name) if name in ENTITY_FIELDS else metrics[name]
+        if name in ENTITY_FIELDS:
+            value = metrics["entity_exact_match"].get(name)
+        elif name.endswith("_near"):
+            value = metrics["name_near_match"].get(name.removesuffix("_near"))
+        else:
+            value = metrics[name]
         if value is None or value < floor:
             failed.append(f"{name} {'-' if value is None else f'{value:.3f}'} < {floor}")
     if minimums and metrics["missing"]:

@@ -55,3 +55,15 @@ def test_gate_refuses_unknown_metrics() -> None:
 
     with pytest.raises(ValueError, match="expected METRIC=VALUE"):
         parse_minimums(["emergency_recal=1"])
+
+
+def test_names_count_near_spellings_separately() -> None:
+    from pipeline.evaluate import near_name
+
+    assert near_name("Renata Kowalewska", "Renata Kowelska") and near_name("José Peña", "jose pena")
+    assert not near_name("Corinne Latimer", "Green Ladimer") and not near_name("Ellis Harrow", "Ellis")
+    assert near_name(None, None) and not near_name("Ann Lee", None)
+    preds = {"a": {**GOLD[0], "patient_name": "Anne Lee"}, "b": {**GOLD[1], "patient_name": "Bob Dale"}}
+    m = score(GOLD, preds)
+    assert m["entity_exact_match"]["patient_name"] == 0
+    assert m["name_near_match"]["patient_name"] == 0.5
