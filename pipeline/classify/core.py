@@ -31,20 +31,31 @@ from pipeline.classify.semantic import URGENCIES
 from pipeline.classify.spoken import parse_date, phone_numbers, tokens
 
 CLINICAL_INTENTS = frozenset({"symptom_report", "medication_refill", "medication_question", "test_results"})
-_NAME = r"((?:Mister |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
+_NAME = r"((?:Mister |Mr\.? |Mrs\.? |Ms\.? |Miss )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
 # Cues are case-insensitive, names are not: transcripts capitalize names.
+_GREETING = (r"(?i:(?:hi|hello|hey|yes|yeah|good (?:morning|afternoon|evening)|buenos dias|buenas tardes|hola)"
+             r"(?: there)?\s*[,.!:]+\s*)")
 _CALLER_CUES = re.compile(
     r"(?i:\b(?:i'm|i am)\s+(?:his|her|their|the)\s+\w+(?: \w+)?,\s+)" + _NAME
-    + r"|(?i:\b(?:this is|my name is|it's|it is|i'm|i am|habla|me llamo|soy)\s+)" + _NAME
+    + r"|(?i:\b(?:this is|my name is|it's|it is|i'm|i am|habla|me llamo|soy)\s+(?:\.\.\.\s*)?)" + _NAME
     + r"|(?i:\bfrom\s+)" + _NAME
-    + r"|^(?i:(?:hi|hello|hey)?,?\s*)" + _NAME + r"\s+here\b",
+    + r"|^" + _GREETING + r"?" + _NAME + r"\s+here\b",
 )
+# Failing those, a name said on its own near the start: "Hi, Gloria Benedetti, I had ...", "Hello. Maxine
+# Delgado. I've ..."
+_STANDALONE_NAME = re.compile(r"^(?:[^.?!]*[.?!]\s+)?" + _GREETING + r"?" + _NAME + r"(?=\s*(?:[,.!:]|\.\.\.))")
 _RELATIVES = ("mother|mom|father|dad|son|daughter|husband|wife|child|baby|kid|grandmother|grandfather|grandson|"
-              "granddaughter|partner|brother|sister|esposo|esposa|hijo|hija|madre|padre")
+              "granddaughter|grandma|grandpa|partner|brother|sister|aunt|uncle|niece|nephew|stepson|stepdaughter|"
+              "boyfriend|girlfriend|fiance|fiancee|neighbor|neighbour|client|resident|"
+              "esposo|esposa|hijo|hija|madre|padre|mama|mamá|papa|papá|abuela|abuelo|nieto|nieta|tia|tía|tio|tío|"
+              "niño|niña|nino|nina|bebé|bebe|hermano|hermana|suegra|suegro")
 _PATIENT_CUES = re.compile(
     r"(?i:\b(?:my|his|her|mi)\s+(?:" + _RELATIVES + r"),?\s+(?:is\s+|named\s+)?)" + _NAME
     + r"|(?i:\b(?:aide|caregiver|nurse)\s+for\s+)" + _NAME
-    + r"|(?i:\bcalling\s+(?:about|for|regarding)\s+)" + _NAME,
+    + r"|(?i:\bcalling\s+(?:about|for|regarding)\s+)" + _NAME
+    + r"|(?i:\b(?:your|our|the|a)\s+(?:patient|resident|client|student)s?,?\s+(?:named\s+|is\s+)?)" + _NAME
+    + r"|(?i:\b(?:on behalf of|about|for|regarding|por|para)\s+)(?=(?:Mister |Mr\.? |Mrs\.? |Ms\.? |Miss )?[A-Z])" + _NAME
+    + r"|(?i:\b(?:se llama|named|name is|his name is|her name is)\s+)" + _NAME,
 )
 # Speaking for family or as a carer: "calling about my mother", "I'm his mom", "home health aide".
 _CAREGIVER = re.compile(
@@ -53,8 +64,14 @@ _CAREGIVER = re.compile(
     r"|\bhome health aide\b|\bcaregiver\b|\baide for\b",
     re.IGNORECASE,
 )
+# Capitalized but not a person: organisations, places, days and months.
+_NOT_PERSON = re.compile(
+    r"\b(?:pharmacy|clinic|hospital|health|healthcare|insurance|medical|center|centre|lab|labs|laboratory|care|services?"
+    r"|group|associates|office|department|street|avenue|road|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|january|february|march|april|june|july|august|september|october|november|december|doctor|dr)\b", re.IGNORECASE)
 _NOT_NAMES = {"i", "doctor", "dr", "the", "a", "calling", "here", "your", "just", "so", "not", "really", "sorry",
-              "returning", "having", "trying", "going", "still", "also", "okay", "ok", "yes", "no", "hi", "hello"}
+              "returning", "having", "trying", "going", "still", "also", "okay", "ok", "yes", "no", "hi", "hello",
+              "hey", "yeah", "good", "hola", "buenos", "buenas", "habla", "soy", "bueno", "oye", "well", "um", "uh"}
 _INFANT = re.compile(
     r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](?:day|days|week|weeks)[ -]old"
     r"|\b(?:one|two|1|2)[ -]months?[ -]old|\bnewborn\b", re.IGNORECASE)
@@ -108,7 +125,8 @@ class Classifier:
             reasons.append("unsupported_language")
         intents = self._intents(doc, urgency, found)
         relationship = _relationship(doc, self.matcher, found)
-        caller = _first_name(doc, _CALLER_CUES, found, "caller_name")
+        caller = (_first_name(doc, _CALLER_CUES, found, "caller_name")
+                  or _first_name(doc, _STANDALONE_NAME, found, "caller_name"))
         patient = caller if relationship == "self" else _first_name(doc, _PATIENT_CUES, found, "patient_name")
         return {
             "urgency": urgency,
@@ -179,29 +197,32 @@ HARD_URGENT = frozenset({"urgent:critical_med_out", "urgent:high_fever"})
 
 
 def _relationship(doc: Doc, matcher: PhraseMatcher, found: _Found) -> str:
-    text = doc.text
+    """Who is calling: the model decides (it reads "my daughter", "your patient", "from the pharmacy" in
+    their context); the words behind it are the evidence when a cue names them."""
+    probs = doc._.relationship_probs
+    value = max(probs, key=probs.get)
     third = next((doc[s:e] for _, s, e in matcher(doc)), None)
-    if third is not None:
-        found.add("caller_relationship", "third_party", third.start_char, third.end_char, "phrase:" + third.text.lower())
-        return "third_party"
-    carer = _CAREGIVER.search(text)
-    if carer is not None:
-        found.add("caller_relationship", "caregiver", carer.start(), carer.end(), "cue:" + carer.group(0).lower())
-        return "caregiver"
-    return "self"
+    carer = _CAREGIVER.search(doc.text)
+    if value == "third_party" and third is not None:
+        found.add("caller_relationship", value, third.start_char, third.end_char, "phrase:" + third.text.lower())
+    elif value == "caregiver" and carer is not None:
+        found.add("caller_relationship", value, carer.start(), carer.end(), "cue:" + carer.group(0).lower())
+    else:
+        found.add("caller_relationship", value, 0, len(doc.text), f"model:p={probs[value]:.2f}")
+    return value
 
 
 def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str | None:
     for m in cues.finditer(doc.text):
         group = next(i for i in range(1, len(m.groups()) + 1) if m.group(i))
         name, start = m.group(group), m.start(group)
-        for title in ("Mister ", "Mr. ", "Mr ", "Mrs. ", "Mrs ", "Ms. ", "Ms "):
+        for title in ("Mister ", "Mr. ", "Mr ", "Mrs. ", "Mrs ", "Ms. ", "Ms ", "Miss "):
             if name.startswith(title):
                 name, start = name[len(title):], start + len(title)
         words = [w.removesuffix("'s").removesuffix("’s") for w in name.split()]
         while words and words[-1].lower() in _NOT_NAMES:
             words.pop()
-        if not words or words[0].lower() in _NOT_NAMES or not words[0][0].isupper():
+        if not words or words[0].lower() in _NOT_NAMES or not words[0][0].isupper() or _NOT_PERSON.search(name):
             continue
         value = " ".join(words)
         found.add(fld, value, start, start + len(value), "cue:" + m.group(0)[: m.start(group) - m.start()].strip().lower())

@@ -12,7 +12,8 @@ Features of a transcript:
   red flags the rules dismissed as negated, hypothetical or past are blanked from the text the model reads,
   and which intent cue phrases occur (`lexicon.INTENTS`).
 
-Heads: softmax over the four urgencies, one sigmoid per intent (`training/train.py` fits them with
+Heads: softmax over the four urgencies, one sigmoid per intent, softmax over who is calling (self,
+caregiver, third party) (`training/train.py` fits them with
 numpy; no torch, no sklearn at run time). Runs at hundreds of transcripts a second on one core.
 """
 
@@ -35,6 +36,7 @@ MODEL_DIR = Path(__file__).with_name("model")
 URGENCIES = ("emergency", "urgent", "routine", "informational")
 INTENTS = ("symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
            "billing_insurance", "records_forms", "referral", "returning_call", "other")
+RELATIONSHIPS = ("self", "caregiver", "third_party")
 FLAG_FEATURES = (*PROTOCOL_NAMES, *(f"urgent:{k}" for k in URGENT_SIGNS), "symptom")
 _FLAG_INDEX = {name: i for i, name in enumerate(FLAG_FEATURES)}
 _INTENT_CUES = {name: re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in
@@ -47,6 +49,7 @@ if not Doc.has_extension("flags"):
     Doc.set_extension("flags", default=None)
     Doc.set_extension("urgency_probs", default=None)
     Doc.set_extension("intent_probs", default=None)
+    Doc.set_extension("relationship_probs", default=None)
 
 
 def words(text: str) -> list[str]:
@@ -135,13 +138,15 @@ class Heads:
     b_urgency: np.ndarray
     w_intents: np.ndarray
     b_intents: np.ndarray
+    w_relationship: np.ndarray  # softmax over RELATIONSHIPS: who is calling, about whom
+    b_relationship: np.ndarray
 
     def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = (x - self.mean) / self.scale
-        logits = z @ self.w_urgency + self.b_urgency
-        p = np.exp(logits - logits.max(-1, keepdims=True))
-        p /= p.sum(-1, keepdims=True)
-        return p, 1.0 / (1.0 + np.exp(-(z @ self.w_intents + self.b_intents)))
+        return _softmax(z @ self.w_urgency + self.b_urgency), 1.0 / (1.0 + np.exp(-(z @ self.w_intents + self.b_intents)))
+
+    def relationship(self, x: np.ndarray) -> np.ndarray:
+        return _softmax((x - self.mean) / self.scale @ self.w_relationship + self.b_relationship)
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, **{k: v.astype(np.float32) for k, v in self.__dict__.items()})
@@ -150,6 +155,11 @@ class Heads:
     def load(cls, path: Path) -> Heads:
         with np.load(path) as z:
             return cls(**{k: z[k] for k in z.files})
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    p = np.exp(logits - logits.max(-1, keepdims=True))
+    return p / p.sum(-1, keepdims=True)
 
 
 class TriageModel:
@@ -162,10 +172,12 @@ class TriageModel:
 
     def __call__(self, doc: Doc) -> Doc:
         flags = find_flags(doc.text)
-        p_urgency, p_intents = self.heads.predict(self.encoder.features(doc.text, flags))
+        x = self.encoder.features(doc.text, flags)
+        p_urgency, p_intents = self.heads.predict(x)
         doc._.flags = flags
         doc._.urgency_probs = dict(zip(URGENCIES, map(float, p_urgency)))
         doc._.intent_probs = dict(zip(INTENTS, map(float, p_intents)))
+        doc._.relationship_probs = dict(zip(RELATIONSHIPS, map(float, self.heads.relationship(x))))
         return doc
 
 

@@ -65,6 +65,21 @@ def test_caregiver_names_patient_and_caller_apart(classifier: Classifier) -> Non
     assert t["callback_number"] == "+16105550199"
 
 
+@pytest.mark.parametrize(("text", "relationship", "caller", "patient"), [
+    ("Hello. Rosalind Barker. My ankle is still swollen from the fall, can someone call me back?",
+     "self", "Rosalind Barker", "Rosalind Barker"),
+    ("Hi, this is Tom Ogle, I look after my grandma, Edith Ogle, and she's been coughing for a week.",
+     "caregiver", "Tom Ogle", "Edith Ogle"),
+    ("Good afternoon, this is Priya from Lakeside Pharmacy about your patient, Harold Beck, "
+     "the prescription for his warfarin needs a new dose.", "third_party", "Priya", "Harold Beck"),
+])
+def test_who_is_calling_about_whom(classifier: Classifier, text: str, relationship: str, caller: str,
+                                   patient: str) -> None:
+    t = classifier.classify(text)
+    assert (t["caller_relationship"], t["caller_name"], t["patient_name"]) == (relationship, caller, patient)
+    assert any(e["field"] == "caller_relationship" for e in t["evidence"])
+
+
 def test_preferred_callback_number_wins(classifier: Classifier) -> None:
     t = classifier.classify("Call me at home, two one five, five five five, zero one one one, or my cell, "
                             "two one five, five five five, zero one two two, the cell is better.")

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from pipeline.classify.semantic import INTENTS, MODEL_DIR, URGENCIES, Encoder
+from pipeline.classify.semantic import INTENTS, MODEL_DIR, RELATIONSHIPS, URGENCIES, Encoder
 from pipeline.classify.training.split import DATA, PARTS, load_part, part_of
 from pipeline.classify.training.train import build_vocab, featurize, fit
 
@@ -28,7 +28,10 @@ def test_training_is_deterministic_and_learns() -> None:
     x = featurize(encoder, rows)
     a, b = fit(x, rows, epochs=60), fit(x, rows, epochs=60)
     assert np.array_equal(a.w_urgency, b.w_urgency) and np.array_equal(a.w_intents, b.w_intents)
+    assert np.array_equal(a.w_relationship, b.w_relationship)
     refill = "Hi it's Nora, could you send a refill of my levothyroxine to the pharmacy, I have a week left."
     p_urgency, p_intents = a.predict(encoder.features(refill, []))
     assert INTENTS[int(p_intents.argmax())] == "medication_refill"
     assert URGENCIES[int(p_urgency.argmax())] == "routine"
+    mother = "Hello, I'm calling about my mother, she has had a bad cough since Sunday, could the nurse call me."
+    assert RELATIONSHIPS[int(a.relationship(encoder.features(mother, [])).argmax())] == "caregiver"

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.classify.redflags import find_flags
-from pipeline.classify.semantic import INTENTS, MODEL_DIR, URGENCIES, Encoder, Heads, words
+from pipeline.classify.semantic import INTENTS, MODEL_DIR, RELATIONSHIPS, URGENCIES, Encoder, Heads, words
 from pipeline.classify.training.split import load_part
 
 MIN_DF = 2
@@ -47,12 +47,15 @@ def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr
     y_u = np.zeros((n, len(URGENCIES)), np.float32)
     y_u[np.arange(n), [URGENCIES.index(r["urgency"]) for r in rows]] = 1
     y_i = np.array([[i in r["intents"] for i in INTENTS] for r in rows], np.float32)
+    y_r = np.zeros((n, len(RELATIONSHIPS)), np.float32)
+    y_r[np.arange(n), [RELATIONSHIPS.index(r["caller_relationship"]) for r in rows]] = 1
     # Balanced classes: the corpus holds more emergencies than a real mailbox; the emergency
     # threshold, not the prior, decides how readily the model raises a message.
     per_class = n / (len(URGENCIES) * np.maximum(y_u.sum(0), 1))
     weight = (y_u @ per_class)[:, None].astype(np.float32)
     params = [np.zeros((f, len(URGENCIES)), np.float32), np.zeros(len(URGENCIES), np.float32),
-              np.zeros((f, len(INTENTS)), np.float32), np.zeros(len(INTENTS), np.float32)]
+              np.zeros((f, len(INTENTS)), np.float32), np.zeros(len(INTENTS), np.float32),
+              np.zeros((f, len(RELATIONSHIPS)), np.float32), np.zeros(len(RELATIONSHIPS), np.float32)]
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     for t in range(1, epochs + 1):
@@ -60,7 +63,9 @@ def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr
         p_u, p_i = heads.predict(x)
         g_u = weight * (p_u - y_u) / n
         g_i = (p_i - y_i) / n
-        grads = [z.T @ g_u + l2 * params[0], g_u.sum(0), z.T @ g_i + l2 * params[2], g_i.sum(0)]
+        g_r = (heads.relationship(x) - y_r) / n
+        grads = [z.T @ g_u + l2 * params[0], g_u.sum(0), z.T @ g_i + l2 * params[2], g_i.sum(0),
+                 z.T @ g_r + l2 * params[4], g_r.sum(0)]
         for k, g in enumerate(grads):
             m[k] = 0.9 * m[k] + 0.1 * g
             v[k] = 0.999 * v[k] + 0.001 * g * g
