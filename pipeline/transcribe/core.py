@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import inspect
 import json
 import time
 from dataclasses import dataclass
@@ -10,7 +12,10 @@ from datetime import datetime
 
 import numpy as np
 from faster_whisper import WhisperModel
-from faster_whisper.vad import VadOptions, get_speech_timestamps
+from faster_whisper.audio import pad_or_trim
+from faster_whisper.tokenizer import Tokenizer
+from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens, restore_speech_timestamps
+from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
 from pipeline import events
 from pipeline.audio import AudioLimits, AudioRejected, load_audio
@@ -81,9 +86,21 @@ def review_reasons(language_probability: float, segments: list[dict], dropped: i
     return reasons
 
 
-def speech_spans(audio: np.ndarray) -> list[tuple[float, float]]:
-    """Where the caller speaks, in seconds."""
-    return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in get_speech_timestamps(audio, VAD)]
+def speech_spans(chunks: list[dict]) -> list[tuple[float, float]]:
+    """The voice activity detector's chunks (samples) -> where the caller speaks, in seconds."""
+    return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in chunks]
+
+
+# faster-whisper's own defaults for every decoding option (`WhisperModel.transcribe`'s signature), so the
+# stage's one-pass decoding differs from the library only where it says so.
+_DEFAULTS = {name: p.default for name, p in inspect.signature(WhisperModel.transcribe).parameters.items()}
+
+
+def decoding_options(tokenizer: Tokenizer, **changes: object) -> TranscriptionOptions:
+    values = {f.name: _DEFAULTS[f.name] for f in dataclasses.fields(TranscriptionOptions) if f.name in _DEFAULTS}
+    values.update(temperatures=list(_DEFAULTS["temperature"]), **changes)
+    values["suppress_tokens"] = get_suppressed_tokens(tokenizer, values["suppress_tokens"])
+    return TranscriptionOptions(**values)
 
 
 def unheard(speech: list[tuple[float, float]], segments: list[dict], min_s: float) -> list[tuple[float, float]]:
@@ -139,19 +156,30 @@ class Transcriber:
     def transcribe(self, data: bytes) -> dict:
         """Audio bytes -> the `transcript` object of voicemail.transcribed. Raises AudioRejected."""
         audio = load_audio(data, self.limits)
-        # Language first (on speech only), so the prompt can be in the caller's language.
+        chunks = get_speech_timestamps(audio, VAD)
+        if not chunks:
+            raise AudioRejected("no_speech", "no speech found")
+        speech_audio = np.concatenate(collect_chunks(audio, chunks)[0])
+        features = self.model.feature_extractor(speech_audio)
+        # One encoder pass over the first 30 s of speech serves both the language (so the prompt can be
+        # in the caller's language) and the first window's decoding: faster-whisper 1.2.1's own
+        # `transcribe` would encode it twice.
+        first_window = None
         if self.language:
             language, language_probability = self.language, 1.0
         else:
-            _, _, probabilities = self.model.detect_language(audio, vad_filter=True)
+            first_window = self.model.encode(pad_or_trim(features[..., : self.model.feature_extractor.nb_max_frames]))
+            probabilities = [(token[2:-2], p) for token, p in self.model.model.detect_language(first_window)[0]]
             language, language_probability = choose_language(probabilities, self.served_languages)
-        segments, info = self.model.transcribe(
-            audio, language=language, beam_size=self.beam_size, vad_filter=True, vad_parameters=VAD,
-            initial_prompt=self.prompts.get(language), hotwords=self.hotwords, condition_on_previous_text=False,
-        )
+        tokenizer = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe",
+                              language=language)
+        options = decoding_options(tokenizer, beam_size=self.beam_size, condition_on_previous_text=False,
+                                   initial_prompt=self.prompts.get(language), hotwords=self.hotwords)
+        segments = restore_speech_timestamps(
+            self.model.generate_segments(features, tokenizer, options, False, first_window), chunks, SAMPLE_RATE)
         # `segments` is lazy: decoding errors surface here, inside the caller's error handling.
         kept, dropped = keep(segments)
-        speech = speech_spans(audio)
+        speech = speech_spans(chunks)
         gaps = unheard(speech, kept, REDECODE_S)
         for start, end in gaps:
             # That stretch alone, the library's careful settings: beam 5, temperature fallback, no prompt.
@@ -172,8 +200,8 @@ class Transcriber:
             "segments": kept,
             "language": language,
             "language_probability": round(language_probability, 4),
-            "duration_s": round(info.duration, 2),
-            "speech_s": round(info.duration_after_vad, 2),
+            "duration_s": round(len(audio) / SAMPLE_RATE, 2),
+            "speech_s": round(len(speech_audio) / SAMPLE_RATE, 2),
             "needs_review": bool(reasons),
             "review_reasons": reasons,
             "redecoded": [{"start": a, "end": b} for a, b in gaps],

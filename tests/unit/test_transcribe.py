@@ -86,12 +86,40 @@ def test_review_reasons() -> None:
     assert review_reasons(0.99, shaky, 1, t) == ["low_confidence", "repetitive_output", "segments_dropped"]
 
 
-def test_speech_the_decoder_skipped_is_decoded_again(transcriber: Transcriber) -> None:
+def test_a_voicemail_cut_short_keeps_its_callback_number(transcriber: Transcriber) -> None:
     t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / "caller_cut_short.wav").read_bytes())
     assert t["redecoded"], "the first pass is expected to stop early on this clip"
-    assert "6200" in t["text"].replace("-", "").replace(" ", "")  # the callback number at the very end
+    assert "0722" in t["text"].replace("-", "").replace(" ", "")  # said in the last seconds
+    assert t["unheard"] == [] and not t["needs_review"]
+
+
+def test_speech_the_decoder_skipped_is_decoded_again(transcriber: Transcriber, monkeypatch) -> None:
+    # Whisper now and then ends a window early and faster-whisper skips the rest of it (above). Here the
+    # decoder hears only 8.9 s on purpose.
+    decode, calls = transcriber.model.generate_segments, []
+
+    def stops_early(features, tokenizer, options, log_progress, encoder_output=None):
+        calls.append(1)  # the first decoding hears only 8.9 s; decoding again works as it should
+        if len(calls) > 1:
+            return decode(features, tokenizer, options, log_progress, encoder_output)
+        return decode(features[..., :890], tokenizer, options, log_progress)
+
+    monkeypatch.setattr(transcriber.model, "generate_segments", stops_early)
+    t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / "caller_cut_short.wav").read_bytes())
+    assert t["redecoded"]
+    assert "0722" in t["text"].replace("-", "").replace(" ", "")  # the callback number at the very end
     assert t["unheard"] == [] and "incomplete" not in t["review_reasons"]
     assert [s["start"] for s in t["segments"]] == sorted(s["start"] for s in t["segments"])
+
+
+def test_speech_that_stays_unheard_is_flagged(transcriber: Transcriber, monkeypatch) -> None:
+    decode = transcriber.model.generate_segments
+    monkeypatch.setattr(transcriber.model, "generate_segments",
+                        lambda features, tokenizer, options, *_: decode(features[..., :890], tokenizer, options, False))
+    monkeypatch.setattr(transcriber.model, "transcribe", lambda *a, **k: (iter(()), None))  # re-decoding finds nothing
+    t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / "caller_cut_short.wav").read_bytes())
+    assert "incomplete" in t["review_reasons"] and t["needs_review"]
+    assert t["unheard"] and t["unheard"][-1]["end"] > 15
 
 
 def test_unheard_speech_is_what_no_segment_covers() -> None:
