@@ -67,8 +67,8 @@ class Settings(BaseSettings):
     whisper_compute_type: Literal["int8", "int8_float32", "float32"] = "int8"
     whisper_cpu_threads: int = Field(default=2, ge=1)
     whisper_beam_size: int = Field(default=1, ge=1)
-    # None: detect per voicemail. A practice whose callers all speak one language can fix it and save
-    # one of the two encoder passes per voicemail (see README: bench).
+    # None: detect per voicemail (from the encoding of the first 30 s of speech, which decoding reuses).
+    # A practice whose callers all speak one language can fix it.
     whisper_language: str | None = None
     # The languages this practice's callers speak (JSON list in the env; [] = any). Whisper base often
     # ranks Latin or Italian just above Spanish on phone audio; the best of these wins when it is a
