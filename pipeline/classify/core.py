@@ -76,6 +76,8 @@ _INFANT = re.compile(
     r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](?:day|days|week|weeks)[ -]old"
     r"|\b(?:one|two|1|2)[ -]months?[ -]old|\bnewborn\b", re.IGNORECASE)
 _PREFERRED = re.compile(r"[\s,.]*(?:\w+\s+){0,3}(?:is|'s)?\s*(?:better|best|preferred)", re.IGNORECASE)
+# ... or just before it: "my cell's better, 302-555-0185"
+_PREFERRED_BEFORE = re.compile(r"(?:better|best|preferred)(?: one| number)?(?: is)?[\s,:.]*(?:at\s+|is\s+)?$", re.IGNORECASE)
 _CALL_TALK = re.compile(r"\b(?:call|reach|available|best time|anytime|any time)\b", re.IGNORECASE)
 _HOUR = r"(?:\d{1,2}(?::\d{2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)"
 _WINDOW = re.compile(
@@ -247,7 +249,7 @@ def _callback_number(text: str, found: _Found) -> str | None:
         return None
     chosen, rule = numbers[0], "first_number"
     for number in numbers[1:]:
-        if _PREFERRED.match(text, number[2]):
+        if _PREFERRED.match(text, number[2]) or _PREFERRED_BEFORE.search(text, 0, number[1]):
             chosen, rule = number, "caller_preference"
     found.add("callback_number", chosen[0], chosen[1], chosen[2], rule)
     return chosen[0]

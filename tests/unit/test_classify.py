@@ -86,6 +86,13 @@ def test_preferred_callback_number_wins(classifier: Classifier) -> None:
     assert t["callback_number"] == "+12155550122"
 
 
+def test_preferred_callback_number_said_before_it(classifier: Classifier) -> None:
+    t = classifier.classify("My home is 412-555-0170, but my cell is better, 412-555-0171. Thanks.")
+    assert t["callback_number"] == "+14125550171"
+    first = classifier.classify("Call 412-555-0170 or 412-555-0171, whichever.")
+    assert first["callback_number"] == "+14125550170"
+
+
 def test_dob_from_spoken_date(classifier: Classifier) -> None:
     t = classifier.classify("This is Mary Cole, date of birth July fourth, nineteen sixty two, returning your call.")
     assert t["dob"] == "1962-07-04"
