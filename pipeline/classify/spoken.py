@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|[A-Za-z]+|\d+|[^\w\s]")
 DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -40,13 +42,12 @@ _CORRECTION = re.compile(r"\W*(?:i mean|sorry|no wait|wait|correction|actually|l
                          re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def _fuzzy_digit(word: str) -> str | None:
     if len(word) == 3:  # "los seis siete" for "dos seis siete": one letter off a short digit word
         return next((DIGIT_WORDS[w] for w in ("dos", "uno") if sum(a != b for a, b in zip(word, w)) == 1), None)
-    if len(word) < 3:
+    if len(word) < 3 or not word.isalpha():
         return None
-    from difflib import SequenceMatcher
-
     best = max(_FUZZY_ES, key=lambda w: SequenceMatcher(None, word, w).ratio())
     return _FUZZY_ES[best] if SequenceMatcher(None, word, best).ratio() >= 0.75 else None
 
@@ -84,12 +85,15 @@ def phone_numbers(text: str) -> list[tuple[str, int, int]]:
             if tok == "oh" and not run or tok == "o" and not (run and spoken_before):
                 return None  # "oh, hi" is not a zero, nor the Spanish "4 o 8"; "three oh two" has one
             return DIGIT_WORDS[tok]
-        following = digit_of(i + 1) if i + 1 < len(toks) and toks[i + 1][0] not in HOMOPHONES else None
-        if tok in HOMOPHONES and following is not None:
+        if not tok.isalpha():
+            return None
+        # Looks one word ahead only: a homophone or misspelling counts just before a digit or inside a run.
+        nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+        before_digit = (nxt.isdigit() or nxt in DIGIT_WORDS and nxt not in ("oh", "o")
+                        or nxt not in HOMOPHONES and _fuzzy_digit(nxt) is not None)
+        if tok in HOMOPHONES and before_digit:
             return HOMOPHONES[tok]
-        if tok.isalpha() and (run or following is not None) and (fuzzy := _fuzzy_digit(tok)):
-            return fuzzy
-        return None
+        return _fuzzy_digit(tok) if run or before_digit else None
 
     for i, (tok, s, e) in enumerate(toks):
         digit = digit_of(i)
