@@ -203,11 +203,11 @@ def _relationship(doc: Doc, matcher: PhraseMatcher, found: _Found) -> str:
     their context); the words behind it are the evidence when a cue names them."""
     probs = doc._.relationship_probs
     value = max(probs, key=probs.get)
-    third = next((doc[s:e] for _, s, e in matcher(doc)), None)
-    carer = _CAREGIVER.search(doc.text)
-    if value == "third_party" and third is not None:
+    third = next((doc[s:e] for _, s, e in matcher(doc)), None) if value == "third_party" else None
+    carer = _CAREGIVER.search(doc.text) if value == "caregiver" else None
+    if third is not None:
         found.add("caller_relationship", value, third.start_char, third.end_char, "phrase:" + third.text.lower())
-    elif value == "caregiver" and carer is not None:
+    elif carer is not None:
         found.add("caller_relationship", value, carer.start(), carer.end(), "cue:" + carer.group(0).lower())
     else:
         found.add("caller_relationship", value, 0, len(doc.text), f"model:p={probs[value]:.2f}")

@@ -141,12 +141,13 @@ class Heads:
     w_relationship: np.ndarray  # softmax over RELATIONSHIPS: who is calling, about whom
     b_relationship: np.ndarray
 
-    def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        z = (x - self.mean) / self.scale
-        return _softmax(z @ self.w_urgency + self.b_urgency), 1.0 / (1.0 + np.exp(-(z @ self.w_intents + self.b_intents)))
+    def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Features -> p(urgency), p(each intent), p(relationship)."""
+        return self.predict_standardized((x - self.mean) / self.scale)
 
-    def relationship(self, x: np.ndarray) -> np.ndarray:
-        return _softmax((x - self.mean) / self.scale @ self.w_relationship + self.b_relationship)
+    def predict_standardized(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (_softmax(z @ self.w_urgency + self.b_urgency), 1.0 / (1.0 + np.exp(-(z @ self.w_intents + self.b_intents))),
+                _softmax(z @ self.w_relationship + self.b_relationship))
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, **{k: v.astype(np.float32) for k, v in self.__dict__.items()})
@@ -172,12 +173,11 @@ class TriageModel:
 
     def __call__(self, doc: Doc) -> Doc:
         flags = find_flags(doc.text)
-        x = self.encoder.features(doc.text, flags)
-        p_urgency, p_intents = self.heads.predict(x)
+        p_urgency, p_intents, p_relationship = self.heads.predict(self.encoder.features(doc.text, flags))
         doc._.flags = flags
         doc._.urgency_probs = dict(zip(URGENCIES, map(float, p_urgency)))
         doc._.intent_probs = dict(zip(INTENTS, map(float, p_intents)))
-        doc._.relationship_probs = dict(zip(RELATIONSHIPS, map(float, self.heads.relationship(x))))
+        doc._.relationship_probs = dict(zip(RELATIONSHIPS, map(float, p_relationship)))
         return doc
 
 

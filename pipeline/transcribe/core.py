@@ -43,9 +43,9 @@ VAD = VadOptions()
 # Whisper stops early now and then: it ends a 30 s window with no more timestamps, and the rest of the
 # window is skipped. Speech that no kept segment covers, in a stretch of at least REDECODE_S, is decoded
 # again; a stretch of at least UNHEARD_S still uncovered after that makes the transcript incomplete.
-# Whisper's segment times are coarse (on devset2 audio a last segment ends up to 1.7 s before the padded
-# speech does; the three truncated transcripts there left 5.5 to 12.8 s), so each segment is widened
-# by SLACK_S before comparing.
+# Whisper's segment times are coarse (on devset2 audio, measured with the former two-pass decoding, a
+# last segment ended up to 1.7 s before the padded speech did, while the four truncated transcripts
+# left 5 to 12.8 s), so each segment is widened by SLACK_S before comparing.
 REDECODE_S = 1.0
 UNHEARD_S = 2.0
 SLACK_S = 0.8

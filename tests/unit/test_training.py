@@ -30,8 +30,8 @@ def test_training_is_deterministic_and_learns() -> None:
     assert np.array_equal(a.w_urgency, b.w_urgency) and np.array_equal(a.w_intents, b.w_intents)
     assert np.array_equal(a.w_relationship, b.w_relationship)
     refill = "Hi it's Nora, could you send a refill of my levothyroxine to the pharmacy, I have a week left."
-    p_urgency, p_intents = a.predict(encoder.features(refill, []))
+    p_urgency, p_intents, _ = a.predict(encoder.features(refill, []))
     assert INTENTS[int(p_intents.argmax())] == "medication_refill"
     assert URGENCIES[int(p_urgency.argmax())] == "routine"
     mother = "Hello, I'm calling about my mother, she has had a bad cough since Sunday, could the nurse call me."
-    assert RELATIONSHIPS[int(a.relationship(encoder.features(mother, [])).argmax())] == "caregiver"
+    assert RELATIONSHIPS[int(a.predict(encoder.features(mother, []))[2].argmax())] == "caregiver"

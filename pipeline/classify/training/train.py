@@ -59,11 +59,10 @@ def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     for t in range(1, epochs + 1):
-        heads = Heads(mean, scale, *params)
-        p_u, p_i = heads.predict(x)
+        p_u, p_i, p_r = Heads(mean, scale, *params).predict_standardized(z)
         g_u = weight * (p_u - y_u) / n
         g_i = (p_i - y_i) / n
-        g_r = (heads.relationship(x) - y_r) / n
+        g_r = (p_r - y_r) / n
         grads = [z.T @ g_u + l2 * params[0], g_u.sum(0), z.T @ g_i + l2 * params[2], g_i.sum(0),
                  z.T @ g_r + l2 * params[4], g_r.sum(0)]
         for k, g in enumerate(grads):
@@ -110,7 +109,7 @@ def out_of_fold(x: np.ndarray, rows: list[dict]) -> tuple[np.ndarray, np.ndarray
     for k in range(FOLDS):
         seen = fold != k
         heads = fit(x[seen], [r for r, s in zip(rows, seen) if s])
-        p_u[~seen], p_i[~seen] = heads.predict(x[~seen])
+        p_u[~seen], p_i[~seen], _ = heads.predict(x[~seen])
     return p_u, p_i
 
 
@@ -128,7 +127,7 @@ def compare(model_dir: Path = MODEL_DIR) -> list[dict]:
     for parts in (("words",), ("embeddings",), ("concepts",), ("words", "concepts"), ("embeddings", "concepts"),
                   ("embeddings", "words", "concepts")):
         cols = np.concatenate([family[p] for p in parts])
-        p_u, p_i = fit(x_train[:, cols], train_rows).predict(x_dev[:, cols])
+        p_u, p_i, _ = fit(x_train[:, cols], train_rows).predict(x_dev[:, cols])
         catch_all = p_u[emergency, 0].min()  # the threshold at which the model alone misses no dev emergency
         table.append({"features": "+".join(parts), "urgency_accuracy": float((p_u.argmax(1) == gold).mean()),
                       "emergency_recall_at_0.5": float((p_u[emergency, 0] >= 0.5).mean()),
