@@ -86,7 +86,7 @@ def _bench(args: argparse.Namespace) -> int:
     if args.what == "classify":
         return bench.bench_classify(args.set, args.repeat, sys.stdout)
     if args.what == "stream":
-        return bench.bench_stream(get_settings(), args.files, args.transcribe_workers, sys.stdout)
+        return bench.bench_stream(get_settings(), args.files, args.transcribe_workers, args.latency_files, sys.stdout)
     return bench.bench_transcribe(get_settings(), args.files, args.refs, sys.stdout)
 
 
@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     bs.add_argument("files", nargs="+")
     bs.add_argument("--transcribe-workers", type=int, nargs="+", default=[1, 2],
                     help="worker counts to compare (default 1 2); threads per worker = VM_WHISPER_CPU_THREADS / count")
+    bs.add_argument("--latency-files", type=int, default=8,
+                    help="then this many files one at a time on the idle stack: upload-to-task latency and its "
+                         "overhead over the plain loop (default 8; 0 = skip)")
     bs.set_defaults(func=_bench)
 
     ev = sub.add_parser("eval", help="per-field triage metrics on a LABELS.md set (transcripts or audio)")

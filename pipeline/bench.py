@@ -40,10 +40,13 @@ def _plain(files: list[str], s: Settings, out: mp.Queue) -> None:
         return " ".join(seg.text.strip() for seg in segments)
 
     run(files[0])  # warm-up, not timed (same for both arms)
+    each = {}
     started = time.perf_counter()
     for name in files:
+        t0 = time.perf_counter()
         texts[name] = run(name)
-    out.put({"seconds": time.perf_counter() - started, "texts": texts, "rejected": {},
+        each[name] = time.perf_counter() - t0
+    out.put({"seconds": time.perf_counter() - started, "texts": texts, "rejected": {}, "each": each,
              "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
 
 
@@ -149,11 +152,25 @@ def bench_classify(set_path: str, repeat: int, out: IO[str]) -> int:
     return 0
 
 
-def bench_stream(s: Settings, files: list[str], worker_counts: list[int], out: IO[str]) -> int:
+def overhead(latency_s: dict[str, float], plain_s: dict[str, float]) -> dict[str, float]:
+    """Medians of upload-to-task latency, of the plain loop's time on the same file, and of their
+    per-file difference: what the pipeline adds over transcribing the file by hand."""
+    from statistics import median
+
+    both = sorted(set(latency_s) & set(plain_s))
+    return {"files": len(both), "latency": median(latency_s[f] for f in both),
+            "plain": median(plain_s[f] for f in both),
+            "overhead": median(latency_s[f] - plain_s[f] for f in both)}
+
+
+def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latency_files: int, out: IO[str]) -> int:
     """`bench stream`: the same files through the running stack (`dev up`) with 1, 2, ... transcribe
     workers in one consumer group, the CPU threads of one worker split among them. Voicemails/min from
-    the first upload to the last task; each worker's share read from its /metrics."""
-    from kafka import KafkaProducer
+    the first upload to the last task, per core of this machine (Kafka, S3 and every stage share
+    them); each worker's share read from its /metrics. Then latency on the idle stack: the first
+    `latency_files` files one at a time, upload to the task's broker timestamp, against the plain
+    faster-whisper loop on the same files after the workers stopped."""
+    from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
     from pipeline import devstack, events, topics
     from pipeline.ingest import s3 as s3io
@@ -163,6 +180,7 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], out: I
 
     devstack.up(s)
     port = s.http_port or 9400
+    cores = os.cpu_count() or 1
     env = {**os.environ, "VM_LOG_LEVEL": "warning"}
 
     def spawn(stage: str, http_port: int, **extra: str) -> subprocess.Popen:
@@ -199,9 +217,43 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], out: I
             time.sleep(2)
         raise RuntimeError("transcribe workers did not drain their backlog")
 
+    def announce(run: str, name: str) -> str:
+        key = f"bench/{run}/{Path(name).name}"
+        s3.put_object(Bucket=s.bucket, Key=key, Body=Path(name).read_bytes())
+        event = received_event(s3io.head(s3, s.bucket, key), "submit", events.utcnow())
+        producer.send(topics.INGEST, key=event["voicemail_id"].encode(), value=events.encode(topics.INGEST, event))
+        producer.flush()
+        return event["voicemail_id"]
+
+    def latencies(names: list[str]) -> dict[str, float]:
+        """Each file alone on the idle stack: seconds from the upload to the task's broker timestamp."""
+        consumer = KafkaConsumer(**kafka_kwargs(s), enable_auto_commit=False, group_id=None)
+        parts = [TopicPartition(t, p) for t in map(topics.task_topic, topics.ROLES)
+                 for p in consumer.partitions_for_topic(t) or ()]
+        consumer.assign(parts)
+        result, run = {}, uuid.uuid4().hex[:8]
+        try:
+            for name in names:
+                consumer.seek_to_end()
+                for tp in parts:
+                    consumer.position(tp)  # resolve the end now, before the task can land
+                started = time.time()
+                wanted = events.task_id(announce(run, name))
+                deadline = time.monotonic() + 600
+                while name not in result and time.monotonic() < deadline:
+                    for records in consumer.poll(timeout_ms=500).values():
+                        for msg in records:
+                            if json.loads(msg.value)["id"] == wanted:
+                                result[name] = msg.timestamp / 1000 - started
+                if name not in result:
+                    raise RuntimeError(f"no task for {Path(name).name} within 600 s")
+        finally:
+            consumer.close()
+        return result
+
     others = [spawn(stage, port + i) for i, stage in enumerate(["ingest", "classify", "route"])]
     s3, producer = s3io.client(s), KafkaProducer(**kafka_kwargs(s), acks="all")
-    rows = []
+    rows, latency = [], {}
     try:
         wait_ready([port, port + 1, port + 2])
         for count in worker_counts:
@@ -213,17 +265,9 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], out: I
                 time.sleep(3)  # let the group settle on its final assignment
                 drained(ports)
                 before = [done_count(p) for p in ports]
-                run, vm_ids = uuid.uuid4().hex[:8], set()
+                run = uuid.uuid4().hex[:8]
                 started = time.monotonic()
-                for name in files:
-                    key = f"bench/{run}/{Path(name).name}"
-                    s3.put_object(Bucket=s.bucket, Key=key, Body=Path(name).read_bytes())
-                    event = received_event(s3io.head(s3, s.bucket, key), "submit", events.utcnow())
-                    vm_ids.add(event["voicemail_id"])
-                    producer.send(topics.INGEST, key=event["voicemail_id"].encode(),
-                                  value=events.encode(topics.INGEST, event))
-                producer.flush()
-                wanted = {events.task_id(v) for v in vm_ids}
+                wanted = {events.task_id(announce(run, name)) for name in files}
                 for _, task in read_tasks(s, idle_timeout_s=600):
                     wanted.discard(task["id"])
                     if not wanted:
@@ -231,6 +275,8 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], out: I
                 seconds = time.monotonic() - started
                 rows.append((count, threads, len(files), seconds,
                              [done_count(p) - b for p, b in zip(ports, before, strict=True)], len(wanted)))
+                if count == 1 and latency_files:
+                    latency = latencies(files[:latency_files])
             finally:
                 for w in workers:
                     w.terminate()
@@ -241,9 +287,17 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], out: I
         for w in others:
             w.terminate()
             w.wait(timeout=60)
-    print(f"{len(files)} files through ingest -> transcribe -> classify -> route on the local stack", file=out)
-    print(f"{'workers':>7} {'threads each':>12} {'seconds':>8} {'vm/min':>7}  per-worker share  missing", file=out)
+    print(f"{len(files)} files through ingest -> transcribe -> classify -> route on the local stack, "
+          f"{cores} cores shared by Kafka, S3 and every stage", file=out)
+    print(f"{'workers':>7} {'threads each':>12} {'seconds':>8} {'vm/min':>7} {'vm/min/core':>11}  per-worker share  missing",
+          file=out)
     for count, threads, n, seconds, shares, missing in rows:
-        print(f"{count:>7} {threads:>12} {seconds:>8.1f} {60 * n / seconds:>7.1f}  {'/'.join(map(str, shares)):>16}"
-              f"  {missing:>7}", file=out)
+        print(f"{count:>7} {threads:>12} {seconds:>8.1f} {60 * n / seconds:>7.1f} {60 * n / seconds / cores:>11.1f}"
+              f"  {'/'.join(map(str, shares)):>16}  {missing:>7}", file=out)
+    if latency:
+        plain = _in_process(_plain, list(latency), s)["each"]
+        o = overhead(latency, plain)
+        print(f"latency on the idle stack, one worker, {o['files']} files one at a time (medians): upload to task "
+              f"{o['latency']:.2f} s, plain faster-whisper loop {o['plain']:.2f} s, overhead {o['overhead']:+.2f} s",
+              file=out)
     return 0 if all(r[-1] == 0 for r in rows) else 1
