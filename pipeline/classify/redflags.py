@@ -25,7 +25,9 @@ C: dict[str, str] = {
     # sites
     "chest": r"chest|breastbone|sternum|pecho",
     "heart": r"heart|corazon",
-    "radiating": r"(?:left |right )?(?:arm|jaw|shoulder|shoulder blade|back|neck)s?|brazo|mandibula|hombro|espalda",
+    "radiating": (r"(?:left |right )?(?:arm|jaw|shoulder|shoulder blade|neck)s?|brazo|mandibula|hombro|espalda"
+                  r"|(?:my|his|her|the|your)(?: (?:low|lower|upper|mid|middle|left|right))? back"
+                  r"|(?:into|to|in|through) (?:my|his|her|the) (?:\w+ )?back|(?:lower|upper|mid) back"),
     "face": r"face|mouth|smile|lip|cheek|cara|boca|sonrisa",
     "jaw_arm": r"jaw|(?:left|right) arm|both arms|arms|mandibula|brazo izquierdo|brazos",
     "wound": r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab\w*|cortad\w*|corte|herida",
@@ -78,7 +80,8 @@ C: dict[str, str] = {
                    r"|drown\w*|suffocat\w*|smother\w*|(?:can'?t|couldn'?t|cannot) lie (?:down|flat|back)|breathless\w*"
                    r"|winded (?:just )?(?:sitting|at rest|talking|on the phone|in bed)|(?:talking|sitting)(?: \w+){0,4} winded"
                    r"|(?:each|every) breath(?: \w+){0,4} (?:effort|struggle|work|fight)"
-                   r"|(?:oxygen|o2|sats?|saturation|pulse ox\w*)(?: \w+){0,4} (?:8\d|7\d|6\d|eighty|seventy|sixty)"
+                   r"|(?:oxygen|o2|sats?|satting|saturation|pulse ox\w*)(?: \w+){0,4} (?:8\d|7\d|6\d|eighty|seventy|sixty)"
+                   r"|(?:respiratory|breathing) rate(?: \w+){0,4} (?:[4-6]\d|forty|fifty|sixty|forties|fifties)"
                    r"|cannot breathe|hard(?:ly)? (?:to )?breath\w*|trouble breath\w*|difficult\w* breath\w*"
                    r"|struggl\w* (?:to breathe|for (?:air|breath)|breathing)|gasp\w*|short(?:ness)? of breath"
                    r"|out of breath|breath\w* (?:really |very |so )?(?:fast|hard|heavy|funny|weird)|fighting for air"
@@ -169,7 +172,8 @@ C: dict[str, str] = {
     "ingest_strong": (r"swallow\w*|got into|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|ate|eaten|bit into|suck\w* on|chew\w*|licked"
                       r"|took (?:one|two|some|a few|a couple|a bunch|a handful)|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
     "ingest": (r"swallow\w*|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
-               r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio|mordi\w*"),
+               r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio"
+               r"|mordi\w* (?:una?|el|la|los|las|unas?|unos) (?:pila\w*|iman\w*|pastilla\w*|capsula\w*|bateria\w*)"),
     "toxic": (r"pills?|tablets?|capsules?|medicine|medication|meds|bottle|button batter\w*|batter\w*|magnets?"
               r"|bleach|detergent|pods?|cleaner|chemicals?|poison\w*|antifreeze|lamp oil|lighter fluid|vitamins"
               r"|iron|gumm\w*|edible|vape|nicotine|bait|rat poison|mouse poison|imanes|iman|clonidine|benadryl|amitriptyline"
@@ -191,7 +195,7 @@ C: dict[str, str] = {
                    r"|metoprolol|propranolol|diltiazem|seizure med\w*|heart med\w*|anticoagulante|insulina"),
     "exposure": (r"antifreeze|scorpion|oleander|foxglove|poisonous|alacran|venenos\w*|carbon monoxide|co detector|monoxide|fumes|gas leak|smell\w* (?:of )?gas|mixed (?:bleach|cleaners|chemicals)"
                  r"|bleach and ammonia|pesticide|insecticide|weed killer|mushroom|snake ?bit\w*|bitten by a snake"
-                 r"|spider bit\w*|black widow|brown recluse|rattl\w*|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
+                 r"|spider bit\w*|black widow|brown recluse|rattlesnake\w*|rattlers?|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
     "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
     "suicidal": (r"tired of (?:being here|living|being alive|it all)|(?:hope|hoping|wish\w*|pray\w*) (?:that )?(?:i|he|she) (?:just )?"
                  r"(?:don'?t|doesn'?t|won'?t|wouldn'?t|never) wake up|(?:only|easy|real) (?:real )?way out|(?:can'?t|couldn'?t|cannot) do (?:it|this) (?:much |any )?longer"
@@ -272,7 +276,8 @@ C: dict[str, str] = {
                     r"|manchas|confundid\w*"),
     "chemo": r"chemo\w*|quimio\w*|radiation|cancer treatment|transplant|neutropeni\w*|immunocompromis\w*",
     "pregnant": (r"pregnan\w*|weeks along|expecting|due date|trimester|embaraz\w*|semanas de embarazo|esperando (?:un|una) beb"
-                 r"|(?:i'?m|she'?s|she is|i am|at) (?:\w+[- ])?\w+ weeks\b(?! old| ago)|\d\d weeks\b(?! old| ago)"),
+                 r"|(?:i'?m|she'?s|she is|i am|at) (?:\w+[- ])?\w+ weeks\b(?! old| ago| out| post| after| since| from)"
+                 r"|\d\d weeks\b(?! old| ago| out| post| after| since| from)"),
     "postpartum": (r"had (?:the|my|a|our) baby|gave birth|delivered|delivery|c-?section|postpartum|dio a luz|di a luz|parto|cesarea"),
     "pregnancy_bad": (r"baby (?:isn'?t|is not|hasn'?t|has not|not|stopped|hasn'?t been)(?: \w+){0,2} mov\w*|no (?:kicks?|movement)"
                       r"|(?:haven'?t|hasn'?t|not|didn'?t) felt (?:the |her |him )?(?:baby )?(?:move|kick)\w*|gush\w*|leaking|rock hard|sparkl\w*|flashing|puffy|swollen|rings? (?:won'?t|don'?t)"
@@ -366,6 +371,12 @@ _IDIOMS = re.compile(
     r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
     r"seizure (?:disorder|precautions)|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
     r"(?:sugar|glucose|blood pressure|bp) (?:log|logs|readings have been (?:good|fine|normal))|pressure (?:cuff|medicine|pills)|"
+    # body weight is not a weight on the chest; a blood-pressure machine is not a sugar meter
+    r"(?:lost|lose|loses|losing|gained|gain|gains|gaining|put on|dropped) (?:\w+ ){0,2}weight|weight (?:loss|gain|watchers|check)|"
+    r"weigh(?:s|ed)? (?:about |around |maybe |like |only )?\w+ (?:pounds|lbs|kilos)|"
+    r"(?:blood )?pressure (?:on|with|from) (?:my|the|his|her) (?:machine|cuff|monitor)|(?:pressure|bp) (?:machine|monitor)|"
+    # the medicine a patient takes for seizures names the condition, not a seizure now
+    r"(?:for|para|pa'?) (?:his|her|my|their|the|las|sus|mis|la) (?:seizures|convulsiones)|"
     # "can't see anything on the portal" is about a screen, not eyesight
     r"(?:can'?t|cannot|couldn'?t|unable to|no (?:puedo|puede)) (?:see|view|ver)(?: \w+){0,4} (?:on|in|en) (?:the |my |his |her |el |mi |su )?"
     r"(?:portal|app|website|site|chart|account|screen|statement|bill|mychart|pagina|cuenta|aplicacion))\b")
@@ -533,6 +544,15 @@ _URGENT = {name: _compile(p) for name, p in URGENT_SIGNS.items()}
 _SENT = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+(?:[.!?;\n]+|$)")  # "100.5" is not two sentences
 
 
+# A sign denied by its own predicate: "her neck is not stiff" (but "he is not breathing" and "if I wasn't
+# here" are signs), and one said to be normal right after it: "my throat's fine", "breathing okay", "la
+# garganta esta bien" (Spanish needs the verb: "no quiere despertar bien" is a sign).
+_DENIED_IN = re.compile(r"\b(?:is|are|was|were)(?: not|n'?t) (?!\w+ing\b)")
+_IF = re.compile(r"\b(?:if|si)\b")
+_NORMAL_AFTER = re.compile(r"(?:'s|'re| is| are| was| feels?| seems?| looks?| sounds?)?(?: \w+ly)? (?:fine|ok|okay|normal|alright|all right)\b"
+                           r"| (?:esta|estan|se ve|se siente|se oye) bien\b")
+
+
 def _mask_idioms(low: str) -> str:
     """Blank idioms and compounds ("nearly gave me a heart attack", "seizure meds") so no concept sees them."""
     return _IDIOMS.sub(lambda m: " " * len(m.group(0)), low)
@@ -542,9 +562,13 @@ def _sentences(low: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENT.finditer(low)]
 
 
-def _not_current(low: str, sent: tuple[int, int], start: int, history: bool = True) -> bool:
-    """Negated, hypothetical or (with `history`) a resolved past event, judged from the sentence around the hit."""
+def _not_current(low: str, sent: tuple[int, int], start: int, history: bool = True, end: int | None = None) -> bool:
+    """Negated, hypothetical or (with `history`) a resolved past event, judged from the sentence around the hit
+    (and, given its `end`, from the hit itself and what follows it: "her neck is not stiff", "throat's fine")."""
     s, e = sent
+    if end is not None and ((_DENIED_IN.search(low, start, end) and not _IF.search(low, max(s, start - 12), end))
+                            or _NORMAL_AFTER.match(low, end)):
+        return True
     before = low[s:start]
     # A negation reaches across a list ("denies chest pain and trouble breathing") but not into a new
     # clause with its own subject ("no fever, and his lips are blue").
@@ -585,7 +609,7 @@ def _first_current(low: str, sent: tuple[int, int], matches: list[re.Match[str]]
     "no puede mover el brazo" belongs to the weakness, not to the arm."""
     for m in others:
         low = low[:m.start()] + " " * (m.end() - m.start()) + low[m.end():]
-    return next((m for m in matches if not _not_current(low, sent, m.start())), None)
+    return next((m for m in matches if not _not_current(low, sent, m.start(), end=m.end())), None)
 
 
 def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.Match[str]]:
@@ -602,7 +626,7 @@ def find_flags(text: str) -> list[Flag]:
     def anywhere(concept: str) -> bool:
         if concept not in present:
             # A context ("is pregnant", "takes Eliquis", "is diabetic") still holds when told in the past tense.
-            present[concept] = any(not _not_current(low, s, m.start(), history=False)
+            present[concept] = any(not _not_current(low, s, m.start(), history=False, end=m.end())
                                    for s in sents for m in _hits(_CONCEPT[concept], low, s))
         return present[concept]
 
@@ -626,15 +650,15 @@ def find_flags(text: str) -> list[Flag]:
                     break
         for proto_name, pat in _DIAGNOSIS.items():
             for m in _hits(pat, low, sent):
-                current = _NOW.search(low, sent[0], sent[1]) and not _not_current(low, sent, m.start())
+                current = _NOW.search(low, sent[0], sent[1]) and not _not_current(low, sent, m.start(), end=m.end())
                 flags.append(Flag(proto_name, "emergency" if current else DISMISSED, m.start(), m.end()))
         for name, pat in _URGENT.items():
             for m in _hits(pat, low, sent):
-                if not _not_current(low, sent, m.start()):
+                if not _not_current(low, sent, m.start(), end=m.end()):
                     flags.append(Flag("urgent:" + name, "urgent", m.start(), m.end()))
                     break
         for m in SYMPTOM.finditer(low, sent[0], sent[1]):
-            if not _not_current(low, sent, m.start()):
+            if not _not_current(low, sent, m.start(), end=m.end()):
                 flags.append(Flag("symptom", "routine", m.start(), m.end()))
                 break
     return flags

@@ -30,6 +30,10 @@ def current(text: str) -> set[str]:
     ("A mi mamá se le torció la boca y no puede mover el brazo.", "stroke_signs"),
     ("Mi hijo se tragó una pila de reloj.", "child_ingestion"),
     ("It came on all at once, the worst headache of my life, like a bat to the skull.", "thunderclap_headache"),
+    ("The aide says his pulse ox is reading eighty-six and he looks grey.", "breathing_difficulty"),
+    ("Her breathing rate is up in the forties and she's hard to rouse.", "breathing_difficulty"),
+    ("Her cheeks are puffing up and her throat is getting tight.", "anaphylaxis"),
+    ("My kids would be fine if I wasn't around, and I have the pills right here.", "suicidal_ideation"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -50,6 +54,14 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "I'm dying to know my cholesterol results.",
     "Can you refill my seizure medication, I have a week left?",
     "Mi mamá no tiene dolor de pecho, solo necesita su receta.",
+    # a sign denied by its own predicate, or said to be normal
+    "He has a fever of a hundred and one, but his neck is not stiff and he's drinking.",
+    "My eyelids are puffy from the new cream, my throat is fine and I'm breathing okay.",
+    # body weight, a blood-pressure machine, medicine taken for seizures, weeks after an operation
+    "He has lost weight this month and says his heart races when he runs, can the doctor see him?",
+    "My pressure on my machine was a bit low this morning and I felt shaky for a moment, it passed.",
+    "Mi hijo toma su medicina para las convulsiones y ya casi se le acaba, ¿pueden mandar otra receta?",
+    "I'm four weeks out from my hip surgery and the leg is a little swollen by evening.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
