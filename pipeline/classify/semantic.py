@@ -8,6 +8,9 @@ Features of a transcript:
   of its tokens (SIF: rare words count more), the message the mean, max and min over sentences (so
   one alarming sentence among small talk still shows), less its common component.
 - **words**: log-scaled counts of the word uni- and bigrams seen in training (English and Spanish);
+- **word pieces**: character 3- to 5-grams of each word, hashed into `CHAR_DIM` buckets, so a word
+  never seen in training still shares most of its pieces with one that was ("breathing", "breathless",
+  "respirar", Whisper's misspellings);
 - **red-flag concepts**: which protocols, urgent signs and symptoms the rules found (`redflags.py`);
   red flags the rules dismissed as negated, hypothetical or past are blanked from the text the model reads,
   and which intent cue phrases occur (`lexicon.INTENTS`).
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +47,9 @@ _INTENT_CUES = {name: re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in
                                                     lexicon.INTENTS[name] + lexicon.INTENTS_ES.get(name, [])) + r")\b")
                 for name in lexicon.INTENTS}
 _WORD = re.compile(r"[a-z0-9']+")
+_LETTERS = re.compile(r"[a-z']+")
+CHAR_DIM = 2**14
+CHAR_NGRAMS = (3, 4, 5)
 _SENT = re.compile(r"(?:[^.!?;]|(?<=\d)\.(?=\d))+")
 
 if not Doc.has_extension("flags"):
@@ -108,6 +115,19 @@ class Encoder:
         return x / n if n else x
 
     @staticmethod
+    def chars(text: str) -> np.ndarray:
+        """Log-scaled, unit-length counts of hashed character n-grams of the words ("<word>" padded)."""
+        x = np.zeros(CHAR_DIM, np.float32)
+        for w in _LETTERS.findall(fold(text)):
+            w = f"<{w}>"
+            for k in CHAR_NGRAMS:
+                for j in range(len(w) - k + 1):
+                    x[zlib.crc32(w[j:j + k].encode()) % CHAR_DIM] += 1.0
+        x = np.log1p(x)
+        n = np.linalg.norm(x)
+        return x / n if n else x
+
+    @staticmethod
     def concepts(text: str, flags: list[Flag]) -> np.ndarray:
         x = np.zeros(len(FLAG_FEATURES) + len(_INTENT_CUES), np.float32)
         for f in flags:
@@ -125,7 +145,7 @@ class Encoder:
         for f in flags:
             if f.urgency == DISMISSED:
                 seen = seen[:f.start] + " " * (f.end - f.start) + seen[f.end:]
-        return np.concatenate([self.embed(seen), self.bag(seen), self.concepts(text, flags)])
+        return np.concatenate([self.embed(seen), self.bag(seen), self.chars(seen), self.concepts(text, flags)])
 
 
 @dataclass

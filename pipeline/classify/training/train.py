@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.classify.redflags import find_flags
-from pipeline.classify.semantic import INTENTS, MODEL_DIR, RELATIONSHIPS, URGENCIES, Encoder, Heads, words
+from pipeline.classify.semantic import CHAR_DIM, INTENTS, MODEL_DIR, RELATIONSHIPS, URGENCIES, Encoder, Heads, words
 from pipeline.classify.training.split import load_part
 
 MIN_DF = 2
@@ -120,12 +120,14 @@ def compare(model_dir: Path = MODEL_DIR) -> list[dict]:
     encoder.fit_sif([r["text"] for r in train_rows])
     x_train, x_dev = featurize(encoder, train_rows), featurize(encoder, dev_rows)
     d, v = encoder.dim * 3, len(encoder.vocab)
-    family = {"embeddings": np.arange(0, d), "words": np.arange(d, d + v), "concepts": np.arange(d + v, x_dev.shape[1])}
+    family = {"embeddings": np.arange(0, d), "words": np.arange(d, d + v), "pieces": np.arange(d + v, d + v + CHAR_DIM),
+              "concepts": np.arange(d + v + CHAR_DIM, x_dev.shape[1])}
     gold = np.array([URGENCIES.index(r["urgency"]) for r in dev_rows])
     emergency = gold == 0
     table = []
-    for parts in (("words",), ("embeddings",), ("concepts",), ("words", "concepts"), ("embeddings", "concepts"),
-                  ("embeddings", "words", "concepts")):
+    for parts in (("words",), ("pieces",), ("embeddings",), ("concepts",), ("words", "concepts"),
+                  ("words", "pieces", "concepts"), ("embeddings", "words", "concepts"),
+                  ("embeddings", "words", "pieces", "concepts")):
         cols = np.concatenate([family[p] for p in parts])
         p_u, p_i, _ = fit(x_train[:, cols], train_rows).predict(x_dev[:, cols])
         catch_all = p_u[emergency, 0].min()  # the threshold at which the model alone misses no dev emergency
@@ -151,6 +153,6 @@ def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
     encoder.save_sif(model_dir)
     (model_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     heads.save(model_dir / "heads.npz")
-    meta = {"version": "triage-2", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
+    meta = {"version": "triage-3", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
     (model_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return meta
