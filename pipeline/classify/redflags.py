@@ -24,6 +24,8 @@ _FOLD = str.maketrans("áéíóúüñÁÉÍÓÚÜÑ’", "aeiouunAEIOUUN'")
 C: dict[str, str] = {
     # sites
     "chest": r"chest|breastbone|sternum|pecho",
+    "sat_on": (r"like (?:someone|somebody|something|an? elephant|a truck|an? (?:ton|load) of bricks)(?:'s| is| was)?"
+               r" (?:sitting|standing|pressing|parked|stepping|kneeling) on (?:me|him|her)\b"),
     "heart": r"heart|corazon",
     "radiating": (r"(?:left |right )?(?:arm|jaw|shoulder|shoulder blade|neck)s?|brazo|mandibula|hombro|espalda"
                   r"|(?:my|his|her|the|your)(?: (?:low|lower|upper|mid|middle|left|right))? back"
@@ -118,7 +120,7 @@ C: dict[str, str] = {
               r"|(?:pee|urine)(?: \w+){0,3} (?:red|pink|bloody)"),
     "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|(?:can'?t|couldn'?t|cannot) (?:get it to )?stop"
                     r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*|through (?:a|the|two|three|four|several|my|his|her)"
-                    r" (?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|gush\w*|spurt\w*|pour\w*|a lot of|lots of"
+                    r" (?:\w+ )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|gush\w*|spurt\w*|pour\w*|a lot of|lots of"
                     r"|so much|tons of|heavy|heavily|(?:passing|big|large|huge|golf ball|lots of) clots?|clots (?:the size|as big)|puddle|swallow\w* blood|mouthful|full of|cupful|no (?:se )?(?:para|detiene|quita)"
                     r"|mucha sangre|much\w* sangr\w*|empap\w*|chorro|coagulos"),
     "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?:[\s,]+[\w']+){0,10}[\s,]+(?:blood|coffee grounds?|red|pink)"
@@ -197,7 +199,10 @@ C: dict[str, str] = {
                  r"|bleach and ammonia|pesticide|insecticide|weed killer|mushroom|snake ?bit\w*|bitten by a snake"
                  r"|spider bit\w*|black widow|brown recluse|rattlesnake\w*|rattlers?|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
     "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
-    "suicidal": (r"tired of (?:being here|living|being alive|it all)|(?:hope|hoping|wish\w*|pray\w*) (?:that )?(?:i|he|she) (?:just )?"
+    "suicidal": (r"(?:put|putting|got|getting|have put|'ve put) (?:my|his|her) affairs in order"
+                 r"|(?:won'?t|will not|wouldn'?t) be (?:needing|around)(?: (?:them|it|this|much|for))* (?:much )?longer"
+                 r"|giv\w* away (?:my|his|her|all (?:my|his|her)) (?:things|stuff|belongings|possessions)"
+                 r"|tired of (?:being here|living|being alive|it all)|(?:hope|hoping|wish\w*|pray\w*) (?:that )?(?:i|he|she) (?:just )?"
                  r"(?:don'?t|doesn'?t|won'?t|wouldn'?t|never) wake up|(?:only|easy|real) (?:real )?way out|(?:can'?t|couldn'?t|cannot) do (?:it|this) (?:much |any )?longer"
                  r"|se quiere morir|quiero morir\w*|ya no aguanta\w*|(?:thinking|thought) (?:about|of) ending it|(?:want|going) to end it"
                  r"|saving (?:up )?(?:my|his|her) (?:pills|meds)|stockpil\w*|hoard\w* (?:pills|meds)|easier (?:on|for) (?:everybody|everyone|you all|the family|us) if"
@@ -235,6 +240,8 @@ C: dict[str, str] = {
                r"|eleven|twelve) (?:days?|weeks?)\b|(?:he'?s|she'?s|is)(?:,? (?:uh|um|like|only|just))*,? (?:one|two|a|1|2)(?: and a half)? months?|"r"(?:he'?s|she'?s|he is|she is|baby is|only|just) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                r" (?:days?|weeks?)\b|"r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)"
                r"[ -](?:day|days|week|weeks)[ -]old|\b(?:one|two|three|1|2|3|a)[ -]months?[ -]old|newborn|new baby|just born"
+               r"|\b(?:one|two|three|four|five|six|seven|eight|[1-8])[ -]weeks?(?:[ -]old)? (?:shots?|vaccines?|vaccinations?|check\w*|visit)"
+               r"|\b(?:one|two|1|2)[ -]months? (?:shots?|vaccines?|vaccinations?|check\w*|visit)"
                r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas) de (?:nacid\w*|edad)"
                r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas)"
                r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"),
@@ -272,6 +279,8 @@ C: dict[str, str] = {
                 r"|ataque epileptico|tembl\w* tod[oa]|le dio un ataque|espuma (?:de|por) la boca|se puso (?:tieso|tiesa|rigid[oa])"
                 r"|(?:ojos|ojitos) (?:para|hacia) arriba|convulsion\w*"),
     "sepsis_sign": (r"confus\w*|mottled|blotchy|breath\w* (?:fast|hard|quick)|heart (?:is )?(?:racing|pounding)|very weak|so weak"
+                    r"|(?:real|really|super|extremely|terribly|awfully) weak|heart'?s? (?:is |been )?(?:going|beating|running|pounding)"
+                    r" (?:\w+ )?(?:fast|quick|hard)"
                     r"|(?:can'?t|couldn'?t|cannot) (?:stand|get up|keep (?:his|her|my) eyes open)|ice cold|cold and clammy"
                     r"|manchas|confundid\w*"),
     "chemo": r"chemo\w*|quimio\w*|radiation|cancer treatment|transplant|neutropeni\w*|immunocompromis\w*",
@@ -407,7 +416,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("acute_coronary", "emergency", "chest pain, pressure or heaviness; arm, jaw or back pain with sweating",
              (_r("chest", "chest_feel"), _r("heart", "chest_feel"), _r("radiating", "chest_feel", ctx=("acs_assoc",)),
               _r("jaw_arm", "chest_feel", ctx=("acute",)), _r("nitro", ctx=("chest_feel",)),
-              _r("heartburn", ctx=("jaw_arm", "acs_assoc")))),
+              _r("heartburn", ctx=("jaw_arm", "acs_assoc")), _r("sat_on"))),
     Protocol("stroke_signs", "emergency", "face droop, slurred or jumbled speech, one-sided weakness, sudden vision loss",
              (_r("face", "droop"), _r("speech_bad"), _r("limb", "limb_weak"), _r("limb", "weak", "one_side"), _r("limb", "numb", "one_side"), _r("face", "numb"),
               _r("vision_loss"))),

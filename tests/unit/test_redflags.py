@@ -34,6 +34,11 @@ def current(text: str) -> set[str]:
     ("Her breathing rate is up in the forties and she's hard to rouse.", "breathing_difficulty"),
     ("Her cheeks are puffing up and her throat is getting tight.", "anaphylaxis"),
     ("My kids would be fine if I wasn't around, and I have the pills right here.", "suicidal_ideation"),
+    ("We have his one-month checkup Friday but he's burning up, a hundred and one.", "infant_fever"),
+    ("It feels like an elephant is standing on me and I'm sweaty.", "acute_coronary"),
+    ("I've been giving away my things, I just want the quiet now.", "suicidal_ideation"),
+    ("Her temperature is a hundred and three and she's really weak and pale.", "sepsis_signs"),
+    ("He sliced his hand on the glass and it's bled through three paper towels already.", "severe_bleeding"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)

@@ -35,3 +35,17 @@ def test_training_is_deterministic_and_learns() -> None:
     assert URGENCIES[int(p_urgency.argmax())] == "routine"
     mother = "Hello, I'm calling about my mother, she has had a bad cough since Sunday, could the nurse call me."
     assert RELATIONSHIPS[int(a.predict(encoder.features(mother, []))[2].argmax())] == "caregiver"
+
+
+def test_vocabulary_does_not_depend_on_the_hash_seed() -> None:
+    """Words tied in document frequency at the vocabulary cut are chosen by spelling, so two training
+    runs on the same data ship the same vocab.json (set order varies with PYTHONHASHSEED)."""
+    import subprocess
+    import sys
+
+    code = ("import json; from pipeline.classify.training import train as t; t.MAX_VOCAB = 7; "
+            "rows = [{'text': 'alpha beta gamma delta epsilon zeta eta theta iota kappa'}] * 2; "
+            "print(json.dumps(t.build_vocab(rows)))")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2", "3", "4")}
+    assert len(runs) == 1, runs
