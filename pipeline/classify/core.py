@@ -75,7 +75,7 @@ _NOT_NAMES = {"i", "doctor", "dr", "the", "a", "calling", "here", "your", "just"
 _INFANT = re.compile(
     r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](?:day|days|week|weeks)[ -]old"
     r"|\b(?:one|two|1|2)[ -]months?[ -]old|\bnewborn\b", re.IGNORECASE)
-_PREFERRED = re.compile(r"[\s,.]*(?:\w+\s+){0,3}(?:is|'s)?\s*(?:better|best|preferred)", re.IGNORECASE)
+_PREFERRED = re.compile(r"[\s,.]*(?:\w+\s+){0,3}(?:\w*'s\s+|is\s+)?(?:the\s+)?(?:better|best|preferred)", re.IGNORECASE)
 # ... or just before it: "my cell's better, 302-555-0185"
 _PREFERRED_BEFORE = re.compile(r"(?:better|best|preferred)(?: one| number)?(?: is)?[\s,:.]*(?:at\s+|is\s+)?$", re.IGNORECASE)
 _CALL_TALK = re.compile(r"\b(?:call|reach|available|best time|anytime|any time)\b", re.IGNORECASE)

@@ -84,6 +84,8 @@ def test_preferred_callback_number_wins(classifier: Classifier) -> None:
     t = classifier.classify("Call me at home, two one five, five five five, zero one one one, or my cell, "
                             "two one five, five five five, zero one two two, the cell is better.")
     assert t["callback_number"] == "+12155550122"
+    said_after = classifier.classify("You can try 610-555-0180 at work. 610-555-0181, that one's the best.")
+    assert said_after["callback_number"] == "+16105550181"
 
 
 def test_preferred_callback_number_said_before_it(classifier: Classifier) -> None:
