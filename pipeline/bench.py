@@ -222,7 +222,6 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
         s3.put_object(Bucket=s.bucket, Key=key, Body=Path(name).read_bytes())
         event = received_event(s3io.head(s3, s.bucket, key), "submit", events.utcnow())
         producer.send(topics.INGEST, key=event["voicemail_id"].encode(), value=events.encode(topics.INGEST, event))
-        producer.flush()
         return event["voicemail_id"]
 
     def latencies(names: list[str]) -> dict[str, float]:
@@ -239,6 +238,7 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
                     consumer.position(tp)  # resolve the end now, before the task can land
                 started = time.time()
                 wanted = events.task_id(announce(run, name))
+                producer.flush()
                 deadline = time.monotonic() + 600
                 while name not in result and time.monotonic() < deadline:
                     for records in consumer.poll(timeout_ms=500).values():
@@ -268,6 +268,7 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
                 run = uuid.uuid4().hex[:8]
                 started = time.monotonic()
                 wanted = {events.task_id(announce(run, name)) for name in files}
+                producer.flush()
                 for _, task in read_tasks(s, idle_timeout_s=600):
                     wanted.discard(task["id"])
                     if not wanted:

@@ -571,12 +571,13 @@ def _sentences(low: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENT.finditer(low)]
 
 
-def _not_current(low: str, sent: tuple[int, int], start: int, history: bool = True, end: int | None = None) -> bool:
-    """Negated, hypothetical or (with `history`) a resolved past event, judged from the sentence around the hit
-    (and, given its `end`, from the hit itself and what follows it: "her neck is not stiff", "throat's fine")."""
+def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: bool = True) -> bool:
+    """Negated, hypothetical or (with `history`) a resolved past event, judged from the sentence around the hit,
+    the hit itself and what follows it ("her neck is not stiff", "throat's fine")."""
     s, e = sent
-    if end is not None and ((_DENIED_IN.search(low, start, end) and not _IF.search(low, max(s, start - 12), end))
-                            or _NORMAL_AFTER.match(low, end)):
+    start, end = hit.span()
+    if ((_DENIED_IN.search(low, start, end) and not _IF.search(low, max(s, start - 12), end))
+            or _NORMAL_AFTER.match(low, end)):
         return True
     before = low[s:start]
     # A negation reaches across a list ("denies chest pain and trouble breathing") but not into a new
@@ -618,7 +619,7 @@ def _first_current(low: str, sent: tuple[int, int], matches: list[re.Match[str]]
     "no puede mover el brazo" belongs to the weakness, not to the arm."""
     for m in others:
         low = low[:m.start()] + " " * (m.end() - m.start()) + low[m.end():]
-    return next((m for m in matches if not _not_current(low, sent, m.start(), end=m.end())), None)
+    return next((m for m in matches if not _not_current(low, sent, m)), None)
 
 
 def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.Match[str]]:
@@ -635,7 +636,7 @@ def find_flags(text: str) -> list[Flag]:
     def anywhere(concept: str) -> bool:
         if concept not in present:
             # A context ("is pregnant", "takes Eliquis", "is diabetic") still holds when told in the past tense.
-            present[concept] = any(not _not_current(low, s, m.start(), history=False, end=m.end())
+            present[concept] = any(not _not_current(low, s, m, history=False)
                                    for s in sents for m in _hits(_CONCEPT[concept], low, s))
         return present[concept]
 
@@ -659,15 +660,15 @@ def find_flags(text: str) -> list[Flag]:
                     break
         for proto_name, pat in _DIAGNOSIS.items():
             for m in _hits(pat, low, sent):
-                current = _NOW.search(low, sent[0], sent[1]) and not _not_current(low, sent, m.start(), end=m.end())
+                current = _NOW.search(low, sent[0], sent[1]) and not _not_current(low, sent, m)
                 flags.append(Flag(proto_name, "emergency" if current else DISMISSED, m.start(), m.end()))
         for name, pat in _URGENT.items():
             for m in _hits(pat, low, sent):
-                if not _not_current(low, sent, m.start(), end=m.end()):
+                if not _not_current(low, sent, m):
                     flags.append(Flag("urgent:" + name, "urgent", m.start(), m.end()))
                     break
         for m in SYMPTOM.finditer(low, sent[0], sent[1]):
-            if not _not_current(low, sent, m.start(), end=m.end()):
+            if not _not_current(low, sent, m):
                 flags.append(Flag("symptom", "routine", m.start(), m.end()))
                 break
     return flags

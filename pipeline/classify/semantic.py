@@ -110,9 +110,7 @@ class Encoder:
             i = self.vocab.get(w)
             if i is not None:
                 x[i] += 1.0
-        x = np.log1p(x)
-        n = np.linalg.norm(x)
-        return x / n if n else x
+        return _log_unit(x)
 
     @staticmethod
     def chars(text: str) -> np.ndarray:
@@ -123,9 +121,7 @@ class Encoder:
             for k in CHAR_NGRAMS:
                 for j in range(len(w) - k + 1):
                     x[zlib.crc32(w[j:j + k].encode()) % CHAR_DIM] += 1.0
-        x = np.log1p(x)
-        n = np.linalg.norm(x)
-        return x / n if n else x
+        return _log_unit(x)
 
     @staticmethod
     def concepts(text: str, flags: list[Flag]) -> np.ndarray:
@@ -176,6 +172,13 @@ class Heads:
     def load(cls, path: Path) -> Heads:
         with np.load(path) as z:
             return cls(**{k: z[k] for k in z.files})
+
+
+def _log_unit(counts: np.ndarray) -> np.ndarray:
+    """Log-scaled counts at unit length (all zeros stay zeros)."""
+    x = np.log1p(counts)
+    n = np.linalg.norm(x)
+    return x / n if n else x
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
