@@ -50,7 +50,7 @@ C: dict[str, str] = {
     "calf": r"calf|calves|leg|pantorrilla|pierna",
     # sensations and signs
     "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
-                   r"|sitting on|sits on|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|dolor|dolores? (?:de|en)|duele\w*"
+                   r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
                    r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*"),
     "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb\w*"
               r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)|only half|half (?:his|her|my) (?:face|smile|mouth)"
@@ -70,7 +70,7 @@ C: dict[str, str] = {
     "one_side": (r"one side|left side|right side|on the (?:left|right)|half (?:my|his|her|the) (?:face|body)|un lado"
                  r"|lado (?:izquierdo|derecho)|sudden\w*|de repente|de golpe|de un momento a otro"),
     "weak": r"weak\w*|debil\w*",
-    "vision_loss": (r"flash\w* of light|floaters|shadow(?: \w+){0,4} (?:creep\w*|spread\w*|coming)|went (?:all )?(?:dark|black)"
+    "vision_loss": (r"shadow(?: \w+){0,8} (?:creep\w*|spread\w*|coming)|went (?:all )?(?:dark|black)"
                     r"|going dark|dim and washed out|viendo doble|ve dos de todo|"
                     r"(?:can'?t|couldn'?t|cannot) see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) (?:can'?t|couldn'?t|cannot) see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
                     r"|seeing double|(?:two|dos) of everything|blind\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista|dej[eo] de ver|cortina|no (?:veo|ve) (?:casi )?nada"
@@ -85,7 +85,7 @@ C: dict[str, str] = {
                    r"|(?:oxygen|o2|sats?|satting|saturation|pulse ox\w*)(?: \w+){0,4} (?:8\d|7\d|6\d|eighty|seventy|sixty)"
                    r"|(?:respiratory|breathing) rate(?: \w+){0,4} (?:[4-6]\d|forty|fifty|sixty|forties|fifties)"
                    r"|cannot breathe|hard(?:ly)? (?:to )?breath\w*|trouble breath\w*|difficult\w* breath\w*"
-                   r"|struggl\w* (?:to breathe|for (?:air|breath)|breathing)|gasp\w*|short(?:ness)? of breath"
+                   r"|struggl\w* (?:to breathe|for (?:air|breath)|breathing)|gasp\w*|short(?:ness)? (?:of )?breath"
                    r"|out of breath|breath\w* (?:really |very |so )?(?:fast|hard|heavy|funny|weird)|fighting for air"
                    r"|not getting (?:enough )?air|air hungry|(?:can'?t|couldn'?t|cannot) get (?:enough )?air|winded (?:just )?(?:sitting|at rest|talking)"
                    r"|no (?:puede|podia|puedo) respirar|(?:le|me) falta (?:el )?aire|falta de aire|ahog\w*"
@@ -125,6 +125,7 @@ C: dict[str, str] = {
                     r"|mucha sangre|much\w* sangr\w*|empap\w*|chorro|coagulos"),
     "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?:[\s,]+[\w']+){0,10}[\s,]+(?:blood|coffee grounds?|red|pink)"
                  r"|(?:del bano|popo|heces|caca)(?: \w+){0,3} negr\w*|chapopote|como (?:brea|alquitran)|rectal bleeding"
+                 r"|(?:stool|poop|bowel movements?|bms?)(?:'s)?(?: \w+){0,4} (?:black|tarry|maroon)"
                  r"|coffee grounds?|(?:black|tarry|tar|maroon)(?:[\s,-]+\w+){0,3}[\s,-]+(?:stool|poop|bowel|diarrhea|bm)s?"
                  r"|blood (?:in|on) (?:the|his|her|my)? ?(?:toilet|stool|poop|bowl)|(?:vomit\w*|devolvi\w*) sangre"
                  r"|(?:heces|popo|excremento) negr\w*|sangre en (?:el|la) (?:popo|excremento|heces)"),
@@ -141,7 +142,7 @@ C: dict[str, str] = {
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
-                     r"|dropped (?:to|like|down|in the middle)|(?:nearly |almost )?went down|no (?:me |le )?contesta|next thing (?:i|he|she) knew|out for (?:a|about|like)"
+                     r"|dropped (?:to|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b)|no (?:me |le )?contesta|next thing (?:i|he|she) knew|out for (?:a|about|like)"
                      r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
@@ -156,8 +157,11 @@ C: dict[str, str] = {
               r"|an hour|minutes|just now|right now|since (?:lunch|breakfast|dinner|this|noon|he woke|she woke)"
               r"|de repente|de golpe|hoy|esta (?:manana|tarde|noche)|hace (?:una hora|rato|unos minutos)|ahorita"),
     "sugar": r"sugar|glucose|glucometer|meter|reading|sugars|numbers?|machine|glucosa|azucar|nivel|aparato",
-    "low": (r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*|[1-5]\d|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four"
-            r"|five|six|seven|eight|nine))?|(?:veinte|treinta|cuarenta|cincuenta)(?: y \w+)?"),
+    # a number counts as a low reading only beside a sugar word, and not as a dose or an age ("forty milligrams")
+    "low": (r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*|(?:[1-5]\d|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four"
+            r"|five|six|seven|eight|nine))?|(?:veinte|treinta|cuarenta|cincuenta)(?: y \w+)?)"
+            r"(?! ?(?:milligrams?|mg|mcg|units?|unidades|pounds?|years?|anos|minutes?|hours?|days?|weeks?|months?|percent|dollars?))"),
+    "low_word": r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*",
     "sugar_very_high": (r"h ?i|(?:really |very |super )?high|over (?:4|5|6)00|[4-6]\d\d|(?:four|five|six) hundred|alt[oa]|quinientos"
                         r"|cuatrocientos|seiscientos|(?:four|five|six)(?: hundred)?(?: and)? (?:ten|twenty|thirty|forty|fifty|sixty|seventy"
                         r"|eighty|ninety)[- ]?\w*|over (?:four|five|six) hundred"),
@@ -200,6 +204,8 @@ C: dict[str, str] = {
                  r"|spider bit\w*|black widow|brown recluse|rattlesnake\w*|rattlers?|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
     "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
     "suicidal": (r"(?:put|putting|got|getting|have put|'ve put) (?:my|his|her) affairs in order"
+                 r"|(?:won'?t|will not) be (?:a (?:problem|bother|burden)|bothering (?:you|anyone|anybody)|in (?:anyone'?s|your|the) way)"
+                 r"(?: (?:for|to) (?:anybody|anyone|you|everyone|you all|nobody))? (?:much |any )?(?:longer|more|anymore)"
                  r"|(?:won'?t|will not|wouldn'?t) be (?:needing|around)(?: (?:them|it|this|much|for))* (?:much )?longer"
                  r"|giv\w* away (?:my|his|her|all (?:my|his|her)) (?:things|stuff|belongings|possessions)"
                  r"|tired of (?:being here|living|being alive|it all)|(?:hope|hoping|wish\w*|pray\w*) (?:that )?(?:i|he|she) (?:just )?"
@@ -219,6 +225,10 @@ C: dict[str, str] = {
                  r"|mejor sin mi|estarian mejor|acabar con todo|ya no (?:quiero|quiere|aguanto) (?:mas|vivir|seguir)"
                  # perceived burdensomeness, a recognised suicide risk marker
                  r"|(?:a|an|such a|una|un) (?:\w+ )?(?:burden|carga|estorbo) (?:to|on|for|para) (?:\w+ ){0,2}(?:everyone|everybody|them|family|kids|children|todos|mundo|familia|hijos)\b"),
+    # pills saved up: "found a bottle full of pills, I think she's been saving them"
+    "hoarding": (r"(?:ha|has|han|he|habia) estado (?:guardando|juntando|escondiendo|acumulando)|been (?:saving|hiding|collecting|stashing) (?:them|it)"
+                 r"|(?:guardando|juntando|escondiendo|acumulando|saving|hiding|collecting|stashing) (?:up )?(?:\w+ ){0,2}(?:pills|pastillas|meds|medicinas|pildoras)"),
+    "pills": r"pills?|pastillas?|pildoras?|meds|medications?|medicines?|medicinas?|tablets?|frasco|bottles?",
     # lethal means in reach: a risk only beside despair (below)
     "means": r"\b(?:gun|guns|firearm|pistol|revolver|rifle|shotgun|arma|armas|pistola|escopeta|rifle)\b",
     "despair": (r"hopeless|(?:can'?t|cannot) (?:take|handle|stand|do) (?:it|this|this anymore|it anymore)(?: any ?more)?|no point (?:anymore|in anything)"
@@ -229,7 +239,8 @@ C: dict[str, str] = {
                   r"|(?:cuts|cutting|scratches|burns|lines)(?: \w+){0,5} (?:thighs?|arms?|wrists?|legs?|skin|stomach)"
                   r"|press\w* it (?:on|into) (?:her|his|my) (?:wrist|arm|skin|leg)"
                   r"|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
-    "harm_others": (r"(?:with|holding|grabbed|has|had) (?:a )?(?:knife|gun|shotgun|rifle|weapon|machete|cuchillo|pistola)"
+    "harm_others": (r"(?:holding|grabbed|waving) (?:the |his |her )(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)|(?:with|holding|grabbed|has|had) (?:a )?(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)"
+                    r"|(?:got|took|brought|pulled|grabbed) (?:out )?(?:the|a|his|her|my) (?:\w+ )?(?:knife|gun|hatchet|axe|machete|pistol|rifle|shotgun)(?: \w+)? out"
                     r"|bought a (?:gun|shotgun|rifle)|(?:iba|va) a matar|matarl[oa]s?|once and for all|don'?t trust (?:my|him|her)self"
                     r"|(?:thoughts?|pictures?|images?)(?: \w+){0,6} (?:hurting|dropping|drowning|smother\w*|holding a pillow)"
                     r"|threw a (?:chair|table)|(?:scared|afraid) (?:of|for) (?:my|our) (?:safety|lives)|castigar\w*"
@@ -245,7 +256,9 @@ C: dict[str, str] = {
                r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas) de (?:nacid\w*|edad)"
                r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas)"
                r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"),
-    "fever": (r"fever\w*|temps?|temperature\w*|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
+    # a temperature word said with a normal reading is no fever ("temperature is ninety-nine point eight")
+    "fever": (r"fever\w*|(?:temps?|temperature\w*)(?!(?: is| was| of| at| reads?| has been)?(?: (?:only|just|about|around|like|still))?"
+              r" (?:ninety|9[5-9]\b|normal|thirty[- ]?(?:six|seven)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
               r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
               r"|temperatura|3[89][.,]\d"),
     "stiff_neck": (r"no puede (?:bajar|doblar|mover) (?:la barbilla|el cuello|la cabeza)|(?:duele|dolor)(?: \w+){0,5} cuello|la luz le molesta"
@@ -302,6 +315,7 @@ C: dict[str, str] = {
                r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
     "heart_rate": (r"(?:heart|pulse|ticker|chest)(?:[\s,]+[\w']+){0,4}[\s,]+(?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
                    r"|going crazy|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
+                   r"|(?:heart ?rate|pulse)(?:[\s,]+[\w']+){0,4}[\s,]+(?:[23]\d|thirty|twenty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?![\w-])"
                    r"|palpitation\w*|corazon(?: \w+){0,2} (?:acelerado|rapido|late fuerte|brinca)|palpitaciones"),
     "shock": (r"zapp\w*|(?:defib\w*|icd)(?: \w+){0,4} (?:shock\w*|zap\w*|fired|went off)|defib\w*(?: just)? (?:went off|fired|shocked)|(?:icd|device|pacemaker)(?: just)? (?:went off|fired|shocked)|got shocked"
               r"|electrocut\w*|electric(?:al)? shock"),
@@ -318,11 +332,23 @@ C: dict[str, str] = {
                  r"|skin (?:is )?(?:peeling|coming off)|chest and (?:both )?arms|cara|manos|ampollas"),
     "eye_chem": (r"(?:bleach|cleaner|chemical\w*|drain|oven|lye|acid|ammonia|cloro|quimico\w*)(?: \w+){0,8} (?:eyes?|ojos?)"
                  r"|(?:eyes?|ojos?)(?: \w+){0,8} (?:bleach|cleaner|chemical\w*|lye|acid|cloro|quimico\w*)"),
-    "fracture_bad": (r"shaped like an? \w|bent in the middle|no (?:se )?puede (?:parar|levantar|apoyar)|(?:can'?t|couldn'?t|cannot) (?:bear|put) weight"
+    "fracture_bad": (r"shaped like an? \w|bent in the middle|(?:rolled|turned|turning|rolling|pointing) out(?:ward|wards)?|shorten\w*|shorter than the other|no (?:se )?puede (?:parar|levantar)"
                      r"|(?:dog|perro)(?: \w+){0,4} (?:bit|bite|mordi\w*)(?: \w+){0,6} (?:face|cara)|mordi\w*(?: \w+){0,6} cara|"
                     r"bone (?:is )?(?:sticking|poking|pushing)|(?:bent|pointing|facing|turned)(?:[\s,]+\w+){0,3} (?:the )?wrong way"
-                     r"|wrong way|deform\w*|at a weird angle|(?:can'?t|couldn'?t|cannot) (?:get up|stand up"
-                     r"|put any weight)|hip(?: \w+){0,5} (?:(?:can'?t|couldn'?t|cannot)|won'?t)|hueso (?:salido|de fuera)|no se puede levantar"),
+                     r"|wrong way|deform\w*|at a weird angle|(?:can'?t|couldn'?t|cannot) (?:get up|stand up)|hip(?: \w+){0,5} (?:(?:can'?t|couldn'?t|cannot)|won'?t)|hueso (?:salido|de fuera)|no se puede levantar"),
+    "no_weight": r"(?:can'?t|couldn'?t|cannot|won'?t|unable to) (?:bear|put|take) (?:any )?weight|no (?:se )?puede apoyar",
+    "hip": r"hips?|cadera",
+    # a cast or splint too tight: the circulation below it
+    "cast": r"cast|splint|yeso|ferula",
+    "circulation_bad": (r"(?:fingers?|toes?|dedos?)(?: \w+){0,4} (?:blue\w*|purple|white|pale|cold|numb\w*|morad\w*|fri[oa]s?)"
+                        r"|(?:can'?t|couldn'?t|cannot|barely) (?:move|wiggle|feel) (?:his|her|my|the) (?:fingers|toes)|no (?:puede|siente) (?:mover )?los dedos"
+                        r"|(?:hurts?|pain)(?: \w+){0,3} (?:way |much |a lot )?worse than when"),
+    # cauda equina: numbness where one sits, bladder or bowel control lost, with a back problem
+    "saddle_numb": (r"saddle|(?:numb\w*|tingl\w*|no feeling|can'?t feel)(?: \w+){0,4} (?:groin|butt\w*|bottom|private\w*|between (?:my|his|her) legs|entrepierna|nalgas)"
+                    r"|(?:groin|buttocks?|bottom|private parts)(?: \w+){0,4} (?:numb\w*|tingl\w*|dormid\w*)"),
+    "sphincter": (r"(?:lost|losing|no) control (?:of|over) (?:my |his |her |the )?(?:bowels?|bladder|pee)|(?:can'?t|couldn'?t|cannot|haven'?t been able to) (?:pee|urinate)"
+                  r"|wet (?:my|him|her)self|no (?:puede|puedo) orinar"),
+    "spine": r"back|spine|spinal|disc|disk|sciatica|fusion|espalda|columna",
     "fell": r"fell|fall|fallen|tripped|slipped|tumble|se cayo|caida|resbalo",
 }
 # Diagnosis words people use mostly about the past ("after his stroke"): current only with a marker of now.
@@ -339,7 +365,7 @@ _NOW = re.compile(r"\b(?:having|is having|think (?:i'?m|he'?s|she'?s|it'?s|this 
 
 _NEGATION = re.compile(
     r"\b(?:no|not|never|denies|denied|deny|without|free of|negative for|nor|none|neither|isn'?t|wasn'?t|doesn'?t|"
-    r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|sin|nunca|tampoco|ni|ningun\w*)\b")
+    r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|sin|nunca|tampoco|ni|ningun\w*|nada de)\b")
 _NEW_CLAUSE = re.compile(
     r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|is|has|was|keeps|started"
     r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy|yo|soy|siento|creo|pienso|hay)\b)"
@@ -349,7 +375,7 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would) (?:i|we) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
-    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
+    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them) if|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
 _PAST_TIME = (  # a time long enough ago that an event placed there is history
     r"last (?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|time)|"
@@ -375,7 +401,7 @@ _IDIOMS = re.compile(
     r"(?:for (?:the|a|my|his|her)|had (?:a|the)|history of|sister had a|brother had a) blood clots?|"
     r"blood clots? in (?:my|his|her|the) (?:legs?|lungs?|calf)|drowning in (?:paperwork|bills|work|debt|forms)|"
     r"(?:message|voicemail|line|recording|call|connection) (?:was |is )?(?:kind of |a little |all )?(?:garbled|cutting out)|"
-    r"personal injury|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
+    r"personal injury|(?:goes|going|radiat\w*|spread\w*|shoot\w*|mov\w*|travel\w*)(?: \w+){0,3} (?:to|toward|towards|into|down to) (?:my|his|the) groin|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
     r"heart (?:failure|rate|valve|monitor)|(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
     r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
     r"seizure (?:disorder|precautions)|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
@@ -445,7 +471,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("altered_consciousness", "emergency", "fainted, unresponsive, hard to wake, suddenly confused",
              (_r("unresponsive"), _r("confused", "acute"))),
     Protocol("hypoglycemia", "emergency", "low blood sugar with shaking, sweating, confusion or drowsiness",
-             (_r("sugar", "low", ctx=("hypo_signs",)), _r("low", ctx=("diabetes", "hypo_signs")), _r("hypo_treatment"))),
+             (_r("sugar", "low", ctx=("hypo_signs",)), _r("low_word", ctx=("diabetes", "hypo_signs")), _r("hypo_treatment"))),
     Protocol("hyperglycemia_dka", "emergency", "very high blood sugar with vomiting, fast breathing, fruity breath",
              (_r("sugar", "sugar_very_high", ctx=("sugar_high_sign",)),)),
     Protocol("child_ingestion", "emergency", "a child swallowed pills, a battery, a magnet or a chemical",
@@ -457,7 +483,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("poisoning_exposure", "emergency", "carbon monoxide, chemical fumes, poisonous mushroom, snake or spider bite",
              (_r("exposure", ctx=("exposure_sign",)), _r("exposure", "exposure_sign"))),
     Protocol("suicidal_ideation", "emergency", "wants to die, better off without them, a plan or the means at home",
-             (_r("suicidal"), _r("means", ctx=("despair",)))),
+             (_r("suicidal"), _r("means", ctx=("despair",)), _r("hoarding", "pills"))),
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
     Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"),)),
     Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),
@@ -481,7 +507,11 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("severe_dehydration_child", "emergency", "a baby or child with no wet diapers, no tears, sunken soft spot",
              (_r("dry_child"),)),
     Protocol("severe_burn", "emergency", "a burn to the face or hands, large, blistered or chemical", (_r("burn", "burn_bad"),)),
-    Protocol("severe_injury", "emergency", "a deformed limb, a fall and cannot get up, a chemical in the eye", (_r("fracture_bad"), _r("eye_chem"))),
+    Protocol("severe_injury", "emergency", "a deformed limb, a fall and cannot get up, a hip that bears no weight, a chemical in the eye; "
+             "numb, blue or cold fingers or toes below a cast",
+             (_r("fracture_bad"), _r("eye_chem"), _r("no_weight", ctx=("hip",)), _r("circulation_bad", ctx=("cast",)))),
+    Protocol("cauda_equina", "emergency", "numbness where one sits, or lost bladder or bowel control, with a back problem",
+             (_r("saddle_numb", ctx=("spine",)), _r("sphincter", ctx=("spine",)))),
 )
 PROTOCOL_NAMES = tuple(p.name for p in PROTOCOLS)
 
@@ -513,7 +543,7 @@ URGENT_SIGNS: dict[str, str] = {
     "vomiting": r"vomit\w*|throw\w* up|threw up|diarrhea|vomit\w*|diarrea",
     "breathing_mild": r"wheez\w*|short of breath|tight chest|chest (?:is )?tight|cough\w* (?:up|blood)|silbido",
     "calf": r"(?:calf|leg)(?: \w+){0,4} (?:swollen|swelling|red|hot|hurts)",
-    "eye": r"eye(?: \w+){0,4} (?:pain|hurts|red|swollen|vision)|vision (?:is )?(?:blurry|changed)",
+    "eye": r"eye(?: \w+){0,4} (?:pain|hurts|red|swollen|vision)|vision (?:is )?(?:blurry|changed)|floaters|flash\w* of light",
     "confused": r"confus\w*|forgetful (?:all of a sudden|suddenly)|confundid\w*",
 }
 # Any current health complaint: never informational (LABELS.md: informational has no clinical content).

@@ -39,6 +39,18 @@ def current(text: str) -> set[str]:
     ("I've been giving away my things, I just want the quiet now.", "suicidal_ideation"),
     ("Her temperature is a hundred and three and she's really weak and pale.", "sepsis_signs"),
     ("He sliced his hand on the glass and it's bled through three paper towels already.", "severe_bleeding"),
+    # fourth round: signs told in new ways
+    ("Her bowel movements this week have been black and she looks washed out.", "gi_bleeding"),
+    ("Dad's pulse on the cuff says thirty-eight and he's woozy.", "arrhythmia_syncope"),
+    ("My aunt fell in the kitchen and her hip hurts, she can't bear any weight on it.", "severe_injury"),
+    ("After the fall his leg looks shorter than the other one.", "severe_injury"),
+    ("She got a cast on Tuesday and now her fingers are cold and white.", "severe_injury"),
+    ("Since the disc flared up I've got numbness in my groin and I can't pee.", "cauda_equina"),
+    ("Tell the doctor thanks, I won't be a bother to anyone much longer.", "suicidal_ideation"),
+    ("Encontré un frasco de pastillas en su cuarto, creo que las ha estado juntando.", "suicidal_ideation"),
+    ("He grabbed the axe and says he'll settle it with the neighbor.", "danger_to_others"),
+    ("My calf is swollen and sore and I have short breath walking to the car.", "pe_dvt"),
+    ("He's been rubbing his chest for an hour and he's sweaty and grey.", "acute_coronary"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -67,6 +79,19 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "My pressure on my machine was a bit low this morning and I felt shaky for a moment, it passed.",
     "Mi hijo toma su medicina para las convulsiones y ya casi se le acaba, ¿pueden mandar otra receta?",
     "I'm four weeks out from my hip surgery and the leg is a little swollen by evening.",
+    # fourth round: near misses that read like red flags
+    "My son's heart feels fast after his new medicine, he's just sitting on the couch watching TV.",
+    "We went down to my sister's for the holidays and forgot his inhaler refill.",
+    "I see a few new floaters in my left eye but no curtain and my sight is clear.",
+    "The kidney stone pain starts in my side and goes down toward my groin.",
+    "I twisted my ankle at soccer and can't put weight on it, can I get an x-ray today?",
+    "She's diabetic, date of birth two, two, forty, and she's shaky from her new inhaler.",
+    "They put me on forty milligrams of prednisone and my sugars are up, I'm a bit shaky.",
+    "I'm on chemo and my temperature is ninety-nine point six, the cutoff is a hundred point four.",
+    "The nurse told me to call if I got short of breath, and so far I'm breathing fine.",
+    "Estoy embarazada de veinte semanas, me arde al orinar, nada de sangrado.",
+    "I asked her whether she'd ever hurt herself and she said absolutely not.",
+    "The cast feels a little snug and his fingers are pink and warm, he can wiggle them.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
