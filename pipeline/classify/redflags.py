@@ -82,7 +82,7 @@ C: dict[str, str] = {
                    r"|drown\w*|suffocat\w*|smother\w*|(?:can'?t|couldn'?t|cannot) lie (?:down|flat|back)|breathless\w*"
                    r"|winded (?:just )?(?:sitting|at rest|talking|on the phone|in bed)|(?:talking|sitting)(?: \w+){0,4} winded"
                    r"|(?:each|every) breath(?: \w+){0,4} (?:effort|struggle|work|fight)"
-                   r"|(?:oxygen|o2|sats?|satting|saturation|pulse ox\w*)(?: \w+){0,4} (?:8\d|7\d|6\d|eighty|seventy|sixty)"
+                   r"|(?:oxygen|o2|sats?|satting|saturation|pulse ox\w*)(?:[\s,]+[\w']+){0,6}[\s,]+(?:8\d|7\d|6\d|eighty|seventy|sixty)"
                    r"|(?:respiratory|breathing) rate(?: \w+){0,4} (?:[4-6]\d|forty|fifty|sixty|forties|fifties)"
                    r"|cannot breathe|hard(?:ly)? (?:to )?breath\w*|trouble breath\w*|difficult\w* breath\w*"
                    r"|struggl\w* (?:to breathe|for (?:air|breath)|breathing)|gasp\w*|short(?:ness)? (?:of )?breath"
@@ -107,8 +107,9 @@ C: dict[str, str] = {
     "retractions": (r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|(?:se le (?:ven|marcan|hunden)|hundiendo) (?:las )?costillas"
                     r"|(?:skin|piel)(?: \w+){0,3} (?:between|under|entre|debajo de) (?:the |his |her |my |las |sus )?(?:ribs|costillas)"
                     r"|(?:hunde|hunden|jala|jalan|chupa|pulls?|sinks?)(?: \w+){0,4} (?:ribs|costillas)"),
-    "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|huge"),
-    "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|hinch\w*)"
+    "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|bigger|huge"),
+    "spit": r"(?:swallow\w*|tragar)(?: \w+){0,3} (?:own )?(?:spit|saliva)|(?:spit|saliva)(?: \w+){0,3} (?:won'?t go down|can'?t swallow)|drool\w* (?:into|all over|everywhere)|babe(?:a|ando)",
+    "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|bigger|fat|hinch\w*)"
                    r"|(?:swell\w*|swollen|puff\w*|hinch\w*)(?: up)?(?: \w+){0,2} (?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos)"),
     "swallow_bad": r"hard(?:er)? to swallow|(?:can'?t|couldn'?t|cannot) swallow|trouble swallowing|(?:me|le) cuesta tragar|no (?:puedo|puede) tragar|dificultad para tragar",
     "airway_sign": (r"hard(?:er)? to swallow|(?:can'?t|couldn'?t|cannot) swallow|trouble swallowing|drool\w*|voice(?: \w+){0,3} (?:funny|raspy|hoarse|muffled|different)"
@@ -127,7 +128,7 @@ C: dict[str, str] = {
                  r"|(?:del bano|popo|heces|caca)(?: \w+){0,3} negr\w*|chapopote|como (?:brea|alquitran)|rectal bleeding"
                  r"|(?:stool|poop|bowel movements?|bms?)(?:'s)?(?: \w+){0,4} (?:black|tarry|maroon)"
                  r"|coffee grounds?|(?:black|tarry|tar|maroon)(?:[\s,-]+\w+){0,3}[\s,-]+(?:stool|poop|bowel|diarrhea|bm)s?"
-                 r"|blood (?:in|on) (?:the|his|her|my)? ?(?:toilet|stool|poop|bowl)|(?:vomit\w*|devolvi\w*) sangre"
+                 r"|blood (?:in|on) (?:the|his|her|my)? ?(?:toilet(?! paper)|stool|poop|bowl)|(?:vomit\w*|devolvi\w*) sangre"
                  r"|(?:heces|popo|excremento) negr\w*|sangre en (?:el|la) (?:popo|excremento|heces)"),
     "long_time": (r"half (?:an )?hour|(?:twenty|thirty|forty|fifty)(?:[- ]\w+)? minutes|\d\d minutes|an hour|hours"
                   r"|over an hour|media hora|una hora|horas|(?:treinta|cuarenta) minutos"),
@@ -137,17 +138,17 @@ C: dict[str, str] = {
     "dizzy": (r"light ?-?headed\w*|dizz\w*|faint\w*|woozy|pass\w* out|black\w* out|pale|clammy|weak\w*|mare\w*|desmay\w*"
               r"|white as a (?:sheet|ghost)|(?:nearly|almost) (?:went down|fell over|collapsed)|wobbly"
               r"|palid\w*"),
-    "unresponsive": (r"unresponsive|(?:difficult|hard) to (?:rouse|arouse|wake)|barely opens|(?:couldn'?t|can'?t) get (?:him|her) up"
+    "unresponsive": (r"unresponsive|(?:difficult|hard) to (?:rouse|arouse|wake)|barely opens|(?:couldn'?t|can'?t) get (?:him|her) up|(?:can|could) (?:barely|hardly|not) get (?:him|her) to (?:open|wake|respond|answer)"
                      r"|lost (?:a chunk of )?time|don'?t remember (?:driving|how|what happened)|won'?t (?:wake|respond|answer me)|(?:can'?t|couldn'?t|cannot) (?:wake|rouse|get (?:him|her) (?:up|to wake))"
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
-                     r"|dropped (?:to|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b)|no (?:me |le )?contesta|next thing (?:i|he|she) knew|out for (?:a|about|like)"
+                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b)|no (?:me |le )?contesta|next thing (?:i|he|she) knew|out for (?:a|about|like)"
                      r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
-                     r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
+                     r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
                      r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
-    "confused": (r"confus\w*|disorient\w*|doesn'?t (?:know|recogni[sz]e)|didn'?t (?:know|recogni[sz]e)|out of it"
+    "confused": (r"confus\w*|disorient\w*|doesn'?t (?:know|recogni[sz]e)|didn'?t (?:know|recogni[sz]e)|(?<!ing )out of it"
                  r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
                  r"|talking nonsense|seeing things|seeing (?:people|bugs|kids|animals|men)|talking to (?:stuff|people|things) that|hallucinat\w*|delirious|loopy|agitated|confundid\w*|desorientad\w*"
                  r"|acting like (?:he|she)(?:'s| has| is)? (?:had too much|drunk)|sin sentido|repeating (?:him|her|my)self"
@@ -175,7 +176,7 @@ C: dict[str, str] = {
     "sugar_high_sign": (r"thirst\w*|drinking (?:a lot|water|so much)|pee\w* (?:every|a lot|all)|ketone\w*|panting|deep (?:sighs|breaths)"
                         r"|lethargic|sed\b|orin\w*|sick|pale|vomit\w*|throw\w* up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|very thirsty|drowsy"
                         r"|sleepy|confus\w*|vomit\w*|aliento|respira (?:rapido|profundo)"),
-    "ingest_strong": (r"swallow\w*|got into|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|ate|eaten|bit into|suck\w* on|chew\w*|licked"
+    "ingest_strong": (r"swallow\w*|got into|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|bit into|suck\w* on|chew\w*|licked"
                       r"|took (?:one|two|some|a few|a couple|a bunch|a handful)|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
     "ingest": (r"swallow\w*|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
                r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio"
@@ -199,7 +200,7 @@ C: dict[str, str] = {
                    r"|blood thinner\w*|insulin|oxy\w*|hydrocodone|percocet|vicodin|morphine|fentanyl|methadone|opioid\w*"
                    r"|tramadol|xanax|ativan|klonopin|valium|sleeping pills?|ambien|digoxin|lithium|tylenol|acetaminophen"
                    r"|metoprolol|propranolol|diltiazem|seizure med\w*|heart med\w*|anticoagulante|insulina"),
-    "exposure": (r"antifreeze|scorpion|oleander|foxglove|poisonous|alacran|venenos\w*|carbon monoxide|co detector|monoxide|fumes|gas leak|smell\w* (?:of )?gas|mixed (?:bleach|cleaners|chemicals)"
+    "exposure": (r"antifreeze|furnace|space heater|generator|boiler|calentador|scorpion|oleander|foxglove|poisonous|alacran|venenos\w*|carbon monoxide|co detector|monoxide|fumes|gas leak|smell\w* (?:of )?gas|mixed (?:bleach|cleaners|chemicals)"
                  r"|bleach and ammonia|pesticide|insecticide|weed killer|mushroom|snake ?bit\w*|bitten by a snake"
                  r"|spider bit\w*|black widow|brown recluse|rattlesnake\w*|rattlers?|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
     "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
@@ -227,7 +228,11 @@ C: dict[str, str] = {
                  r"|(?:a|an|such a|una|un) (?:\w+ )?(?:burden|carga|estorbo) (?:to|on|for|para) (?:\w+ ){0,2}(?:everyone|everybody|them|family|kids|children|todos|mundo|familia|hijos)\b"),
     # pills saved up: "found a bottle full of pills, I think she's been saving them"
     "hoarding": (r"(?:ha|has|han|he|habia) estado (?:guardando|juntando|escondiendo|acumulando)|been (?:saving|hiding|collecting|stashing) (?:them|it)"
-                 r"|(?:guardando|juntando|escondiendo|acumulando|saving|hiding|collecting|stashing) (?:up )?(?:\w+ ){0,2}(?:pills|pastillas|meds|medicinas|pildoras)"),
+                 r"|(?:guardando|juntando|escondiendo|acumulando|saving|hiding|collecting|stashing) (?:up )?(?:\w+ ){0,2}(?:pills|pastillas|meds|medicinas|pildoras)"
+                 r"|(?:pills|pastillas|meds)(?:[\s,]+[\w']+){0,4}[\s,]+(?:saving|saved|stash\w*|hoard\w*|counting|guardando|juntando)"
+                 r"|plann\w* (?:to|on) (?:take|taking|swallow\w*)(?: \w+'?s?){0,3} (?:pills|meds|pastillas)"),
+    "affairs": (r"(?:got|getting|has|have|'s|'ve) (?:everything|it all|things|all (?:his|her|my) (?:stuff|things)) (?:squared away|in order|settled|taken care of)"
+                r"|gave (?:me|us|her|him|away) (?:his|her|my) (?:watch|ring|deed|will|savings|dog|cat|guitar)|deed to|dejo todo arreglado|ya arreglo todo"),
     "pills": r"pills?|pastillas?|pildoras?|meds|medications?|medicines?|medicinas?|tablets?|frasco|bottles?",
     # lethal means in reach: a risk only beside despair (below)
     "means": r"\b(?:gun|guns|firearm|pistol|revolver|rifle|shotgun|arma|armas|pistola|escopeta|rifle)\b",
@@ -257,7 +262,7 @@ C: dict[str, str] = {
                r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas)"
                r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"),
     # a temperature word said with a normal reading is no fever ("temperature is ninety-nine point eight")
-    "fever": (r"fever\w*|(?:temps?|temperature\w*)(?!(?: is| was| of| at| reads?| has been)?(?: (?:only|just|about|around|like|still))?"
+    "fever": (r"fever\w*|(?:temps?|temperature\w*)(?!(?:'s| is| was| of| at| reads?| has been)?(?: (?:only|just|about|around|like|still))?"
               r" (?:ninety|9[5-9]\b|normal|thirty[- ]?(?:six|seven)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
               r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
               r"|temperatura|3[89][.,]\d"),
@@ -302,11 +307,11 @@ C: dict[str, str] = {
                  r"|\d\d weeks\b(?! old| ago| out| post| after| since| from)"),
     "postpartum": (r"had (?:the|my|a|our) baby|gave birth|delivered|delivery|c-?section|postpartum|dio a luz|di a luz|parto|cesarea"),
     "pregnancy_bad": (r"baby (?:isn'?t|is not|hasn'?t|has not|not|stopped|hasn'?t been)(?: \w+){0,2} mov\w*|no (?:kicks?|movement)"
-                      r"|(?:haven'?t|hasn'?t|not|didn'?t) felt (?:the |her |him )?(?:baby )?(?:move|kick)\w*|gush\w*|leaking|rock hard|sparkl\w*|flashing|puffy|swollen|rings? (?:won'?t|don'?t)"
-                      r"|water (?:broke|broken|is leaking)|(?:severe|bad|terrible|sharp) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
+                      r"|(?:haven'?t|hasn'?t|not|didn'?t) felt (?:the |her |him )?(?:baby )?(?:move|kick)\w*|gush\w*|leaking|rock hard|sparkl\w*|flashing|(?:face|hands?|eyes|fingers)(?: \w+){0,3} (?:puffy|swollen)|(?:puffy|swollen) (?:face|hands|eyes|fingers)|rings? (?:won'?t|don'?t)"
+                      r"|water (?:broke|broken|is leaking)|(?:severe|bad|terrible|sharp|stabbing) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
                       r"|seeing spots|vision (?:is )?(?:blurry|spots)|fuente|no se mueve|no (?:lo|la) siento mover|dolor fuerte"),
     "spotting": r"spotting|spot\w*|a (?:little|tiny) bit of blood|light bleeding|manchado|manchit\w*|poquit\w* de sangre",
-    "procedure": (r"tonsils? out|taken out|removed|colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
+    "procedure": (r"tonsils? out|taken out|had (?:my|his|her|the) \w+ (?:out|removed)|removed|colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
                   r"|tooth (?:pulled|out)|circumcision|c-?section|cirugia|operacion|operaron|procedimiento"),
     "severe": (r"(?:belly|stomach|panza|abdomen|tummy)(?:'s| is)?(?: \w+){0,4} (?:hard|rigid|dura|swollen|distended|like a drum)"
                r"|tight like a drum|distended|hasn'?t (?:had a bowel movement|pooped|passed gas)|(?:vomit\w*|threw up|last one was) green"
@@ -349,6 +354,7 @@ C: dict[str, str] = {
     "sphincter": (r"(?:lost|losing|no) control (?:of|over) (?:my |his |her |the )?(?:bowels?|bladder|pee)|(?:can'?t|couldn'?t|cannot|haven'?t been able to) (?:pee|urinate)"
                   r"|wet (?:my|him|her)self|no (?:puede|puedo) orinar"),
     "spine": r"back|spine|spinal|disc|disk|sciatica|fusion|espalda|columna",
+    "blackening_med": r"iron|ferrous|pepto\w*|bismuth|hierro",
     "fell": r"fell|fall|fallen|tripped|slipped|tumble|se cayo|caida|resbalo",
 }
 # Diagnosis words people use mostly about the past ("after his stroke"): current only with a marker of now.
@@ -388,8 +394,9 @@ _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |ve
                    r"had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose))\b")
 _RESOLVED = re.compile(
     r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|"
-    r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito)\b")
-_BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back|worse|but now|now (?:he|she|i|it|they)|otra vez|de nuevo|regreso|volvio)\b")
+    r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) (?:fine|ok|okay|better|normal)"
+    r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding) (?:has |had )?stopped(?! \w+ing))\b")
+_BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back|worse|but now|now (?:he|she|i|it|they)(?!(?:'?s|'?m| is| am) (?:fine|ok|okay|better|normal))|otra vez|de nuevo|regreso|volvio)\b")
 _CURRENT = re.compile(
     r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"
     r"again|still|currently|just now|just had|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
@@ -447,7 +454,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("face", "droop"), _r("speech_bad"), _r("limb", "limb_weak"), _r("limb", "weak", "one_side"), _r("limb", "numb", "one_side"), _r("face", "numb"),
               _r("vision_loss"))),
     Protocol("breathing_difficulty", "emergency", "cannot catch breath, gasping, blue lips, cannot finish a sentence",
-             (_r("breath_bad"), _r("blue"), _r("cant_talk"))),
+             (_r("breath_bad"), _r("blue"), _r("cant_talk"), _r("spit"))),
     Protocol("asthma_unrelieved", "emergency", "asthma attack not relieved by the inhaler; ribs sucking in",
              (_r("rescue_fail"), _r("retractions"))),
     Protocol("anaphylaxis", "emergency", "throat or tongue swelling or closing; epinephrine used; hives with breathing trouble",
@@ -457,7 +464,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("bleed", "heavy_bleed"), _r("blood_flow", ctx=("wound",)))),
     Protocol("nosebleed_uncontrolled", "emergency", "nosebleed over half an hour or with light-headedness",
              (_r("nose", "bleed", "long_time"), _r("nose", "bleed", ctx=("long_time",)), _r("nose", "bleed", ctx=("heavy_bleed",)), _r("nose", "bleed", ctx=("dizzy",)), _r("nose", "bleed", ctx=("anticoag",)))),
-    Protocol("gi_bleeding", "emergency", "vomiting blood or coffee grounds, black tarry stools", (_r("gi_blood"),)),
+    Protocol("gi_bleeding", "emergency", "vomiting blood or coffee grounds, black tarry stools",
+             (Rule(("gi_blood",), unless=("blackening_med",)),)),
     Protocol("bleeding_with_shock_signs", "emergency", "any bleeding with light-headedness or fainting, or on a blood thinner",
              (_r("bleed", ctx=("shock_sign",)), _r("bleed", ctx=("anticoag",)), _r("inr_high", ctx=("bleed",)),
               _r("inr_high", ctx=("shock_sign",)))),
@@ -483,7 +491,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("poisoning_exposure", "emergency", "carbon monoxide, chemical fumes, poisonous mushroom, snake or spider bite",
              (_r("exposure", ctx=("exposure_sign",)), _r("exposure", "exposure_sign"))),
     Protocol("suicidal_ideation", "emergency", "wants to die, better off without them, a plan or the means at home",
-             (_r("suicidal"), _r("means", ctx=("despair",)), _r("hoarding", "pills"))),
+             (_r("suicidal"), _r("means", ctx=("despair",)), _r("means", ctx=("affairs",)), _r("hoarding", "pills"), _r("hoarding"))),
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
     Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"),)),
     Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),
@@ -495,7 +503,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("head_injury_anticoagulant", "emergency", "a head injury on a blood thinner, or with vomiting, fainting or confusion",
              (_r("head_injury", ctx=("anticoag",)), _r("head_injury", ctx=("head_injury_sign",)))),
     Protocol("sepsis_signs", "emergency", "fever or chills with confusion, mottled skin, fast breathing; any fever on chemotherapy",
-             (_r("fever", ctx=("sepsis_sign",)), _r("fever", ctx=("chemo",)))),
+             (_r("fever", ctx=("sepsis_sign",)), _r("fever", ctx=("chemo",)), _r("fever", "confused"))),
     Protocol("pe_dvt", "emergency", "a swollen painful calf with breathlessness or chest pain", (_r("calf", "swell_close", ctx=("breath_bad",)),)),
     Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling", (_r("testicle", "chest_feel"), _r("testicle", "swell_close"))),
     Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand",
@@ -574,7 +582,8 @@ def fold(text: str) -> str:
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w'])(?:" + pattern + r")(?![\w'])")
+    # A concept word may carry "'s" ("the tongue's swelling"), not be part of a longer word.
+    return re.compile(r"(?<![\w'])(?:" + pattern + r")(?!\w|'(?!s\b))")
 
 
 _CONCEPT = {name: _compile(p) for name, p in C.items()}

@@ -51,6 +51,16 @@ def current(text: str) -> set[str]:
     ("He grabbed the axe and says he'll settle it with the neighbor.", "danger_to_others"),
     ("My calf is swollen and sore and I have short breath walking to the car.", "pe_dvt"),
     ("He's been rubbing his chest for an hour and he's sweaty and grey.", "acute_coronary"),
+    ("My husband's tongue's getting bigger and bigger since lunch.", "anaphylaxis"),
+    ("Her pulse ox, the little finger thing, it's showing eighty-four.", "breathing_difficulty"),
+    ("He can't swallow his own spit and he's leaning forward to breathe.", "breathing_difficulty"),
+    ("The space heater was on all night and now we all have headaches and feel sick.", "poisoning_exposure"),
+    ("Mom has a fever of a hundred and two and doesn't know where she is.", "sepsis_signs"),
+    ("I can barely get him to open his eyes this afternoon.", "altered_consciousness"),
+    ("My pregnancy test came back positive last week and now I have a stabbing pain low on one side.", "pregnancy_emergency"),
+    ("He had his thyroid out Monday and now it's hard to swallow.", "post_procedure_bleeding"),
+    ("She's been planning to take her grandma's pills, she told her teacher.", "suicidal_ideation"),
+    ("He gave me his watch and the deed to the house, and he keeps a shotgun in the closet.", "suicidal_ideation"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -92,6 +102,14 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Estoy embarazada de veinte semanas, me arde al orinar, nada de sangrado.",
     "I asked her whether she'd ever hurt herself and she said absolutely not.",
     "The cast feels a little snug and his fingers are pink and warm, he can wiggle them.",
+    "A little bright red blood on the toilet paper when I wipe, I think it's hemorrhoids.",
+    "Since starting the iron pills my stools are almost black, otherwise I feel great.",
+    "He ate all his lunch and the rash from the antibiotic isn't itchy.",
+    "My heart did a flip-floppy thing for a few seconds after coffee.",
+    "Her sugar dropped to fifty-five this morning, she had juice and now she's fine.",
+    "The cut bled through one bandage, I held pressure and it stopped.",
+    "Twenty-eight weeks along and my ankles are swollen after work, no headache.",
+    "There's a yellow stuff coming out of it and I had a hundred point two this morning.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
