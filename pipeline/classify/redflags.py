@@ -51,7 +51,7 @@ C: dict[str, str] = {
     # sensations and signs
     "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
                    r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
-                   r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*"),
+                   r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*|ardor|arde"),
     "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb\w*"
               r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)|only half|half (?:his|her|my) (?:face|smile|mouth)"
               r"|torcid\w*|caid\w*|chuec\w*|colgad\w*"),
@@ -148,7 +148,9 @@ C: dict[str, str] = {
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
                      r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
-    "confused": (r"confus\w*|disorient\w*|doesn'?t (?:know|recogni[sz]e)|didn'?t (?:know|recogni[sz]e)|(?<!ing )out of it"
+    "confused": (r"confus\w*|disorient\w*|(?:doesn'?t|didn'?t) recogni[sz]e"
+                 r"|(?:doesn'?t|didn'?t) know (?:where|who|what (?:day|year|month|time)|me|us|(?:his|her) (?:own )?(?:name|wife|husband|kids|family|daughter|son))"
+                 r"|(?<!ing )out of it"
                  r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
                  r"|talking nonsense|seeing things|seeing (?:people|bugs|kids|animals|men)|talking to (?:stuff|people|things) that|hallucinat\w*|delirious|loopy|agitated|confundid\w*|desorientad\w*"
                  r"|acting like (?:he|she)(?:'s| has| is)? (?:had too much|drunk)|sin sentido|repeating (?:him|her|my)self"
@@ -310,7 +312,7 @@ C: dict[str, str] = {
                       r"|(?:haven'?t|hasn'?t|not|didn'?t) felt (?:the |her |him )?(?:baby )?(?:move|kick)\w*|gush\w*|leaking|rock hard|sparkl\w*|flashing|(?:face|hands?|eyes|fingers)(?: \w+){0,3} (?:puffy|swollen)|(?:puffy|swollen) (?:face|hands|eyes|fingers)|rings? (?:won'?t|don'?t)"
                       r"|water (?:broke|broken|is leaking)|(?:severe|bad|terrible|sharp|stabbing) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
                       r"|seeing spots|vision (?:is )?(?:blurry|spots)|fuente|no se mueve|no (?:lo|la) siento mover|dolor fuerte"),
-    "spotting": r"spotting|spot\w*|a (?:little|tiny) bit of blood|light bleeding|manchado|manchit\w*|poquit\w* de sangre",
+    "spotting": r"spotting|spot\w*|a (?:little|tiny) bit of blood|light bleeding|manchado|manchit\w*|manchar|manchando|poquit\w* de sangre|sangre (?:cafe|cafecita|oscura)",
     "procedure": (r"tonsils? out|taken out|had (?:my|his|her|the) \w+ (?:out|removed)|removed|colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
                   r"|tooth (?:pulled|out)|circumcision|c-?section|cirugia|operacion|operaron|procedimiento"),
     "severe": (r"(?:belly|stomach|panza|abdomen|tummy)(?:'s| is)?(?: \w+){0,4} (?:hard|rigid|dura|swollen|distended|like a drum)"
@@ -408,7 +410,8 @@ _IDIOMS = re.compile(
     r"(?:for (?:the|a|my|his|her)|had (?:a|the)|history of|sister had a|brother had a) blood clots?|"
     r"blood clots? in (?:my|his|her|the) (?:legs?|lungs?|calf)|drowning in (?:paperwork|bills|work|debt|forms)|"
     r"(?:message|voicemail|line|recording|call|connection) (?:was |is )?(?:kind of |a little |all )?(?:garbled|cutting out)|"
-    r"personal injury|(?:goes|going|radiat\w*|spread\w*|shoot\w*|mov\w*|travel\w*)(?: \w+){0,3} (?:to|toward|towards|into|down to) (?:my|his|the) groin|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
+    r"personal injury|(?:dar|doy|dando|darle|le doy) (?:el )?pecho|amamant\w*|pecho (?:izquierdo|derecho)(?: \w+){0,2} (?:roj\w*|hinchad\w*|dur\w*|calient\w*)|"
+    r"(?:dose|doses|pills?|medicine|juice|stuff|pen|bottle|vial) out of it|(?:goes|going|radiat\w*|spread\w*|shoot\w*|mov\w*|travel\w*)(?: \w+){0,3} (?:to|toward|towards|into|down to) (?:my|his|the) groin|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
     r"heart (?:failure|rate|valve|monitor)|(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
     r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
     r"seizure (?:disorder|precautions)|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
@@ -508,7 +511,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling", (_r("testicle", "chest_feel"), _r("testicle", "swell_close"))),
     Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand",
              (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"), _r("hernia_stuck"))),
-    Protocol("arrhythmia_syncope", "emergency", "racing or irregular heartbeat with fainting, dizziness or chest pain; a device shock",
+    Protocol("arrhythmia_syncope", "emergency", "racing, irregular or very slow heartbeat with fainting, dizziness or chest pain; a device shock",
              (_r("heart_rate", ctx=("dizzy",)), _r("shock"))),
     Protocol("hypertensive_crisis", "emergency", "blood pressure 180/110 or more with headache, chest pain, confusion, vision change",
              (_r("bp_crisis", ctx=("crisis_sign",)),)),

@@ -61,6 +61,7 @@ def current(text: str) -> set[str]:
     ("He had his thyroid out Monday and now it's hard to swallow.", "post_procedure_bleeding"),
     ("She's been planning to take her grandma's pills, she told her teacher.", "suicidal_ideation"),
     ("He gave me his watch and the deed to the house, and he keeps a shotgun in the closet.", "suicidal_ideation"),
+    ("Mi papá tiene un ardor en medio del pecho desde hace una hora y está sudando.", "acute_coronary"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -110,6 +111,11 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "The cut bled through one bandage, I held pressure and it stopped.",
     "Twenty-eight weeks along and my ankles are swollen after work, no headache.",
     "There's a yellow stuff coming out of it and I had a hundred point two this morning.",
+    "Estoy dando pecho a mi bebé y me duele una muela, ¿puedo tomar ibuprofeno?",
+    "Tengo el pecho izquierdo rojo y duro desde que nació la bebé, y fiebre.",
+    "My insulin pen is nearly empty, I'll get one more dose out of it tonight.",
+    "He's got a fever and a bruise, he doesn't know if he bumped it at school.",
+    "Tengo ocho semanas de embarazo y empecé a manchar un poquito, sangre café.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
