@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: setup demo test triage-gate test-unit test-integration up down status clean
+.PHONY: setup demo test lint triage-gate test-unit test-integration up down status clean
 
 setup: .venv/.installed
 
@@ -18,8 +18,14 @@ demo: setup
 	$(PY) -m pipeline demo
 
 test: setup
+	$(MAKE) lint
 	$(PY) -m pytest
 	$(MAKE) triage-gate
+
+# ruff (rule set and the one per-file ignore, with its reason, in pyproject.toml) and mypy on pipeline/
+lint: setup
+	.venv/bin/ruff check pipeline tests
+	.venv/bin/mypy
 
 # Triage gates (`eval --min`): the frozen test split on transcripts and, through Whisper, its
 # voicemails that have phone audio; the held-out set on transcripts. Floors sit just under the

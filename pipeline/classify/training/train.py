@@ -108,7 +108,7 @@ def out_of_fold(x: np.ndarray, rows: list[dict]) -> tuple[np.ndarray, np.ndarray
     p_u, p_i = np.zeros((len(rows), len(URGENCIES))), np.zeros((len(rows), len(INTENTS)))
     for k in range(FOLDS):
         seen = fold != k
-        heads = fit(x[seen], [r for r, s in zip(rows, seen) if s])
+        heads = fit(x[seen], [r for r, s in zip(rows, seen, strict=True) if s])
         p_u[~seen], p_i[~seen], _ = heads.predict(x[~seen])
     return p_u, p_i
 
