@@ -27,7 +27,8 @@ def _dev(args: argparse.Namespace) -> int:
     else:
         for name, srv in state["servers"].items():
             print(f"{name:8} {'up' if srv['up'] else 'down':5} port {srv['port']} pid {srv['pid']}")
-        print(f"kafka_bootstrap {state['kafka_bootstrap']}  s3_endpoint {state['s3_endpoint']}  bucket {state['bucket']}")
+        print(f"kafka_bootstrap {state['kafka_bootstrap']}  s3_endpoint {state['s3_endpoint']}  "
+              f"bucket {state['bucket']}")
     return 0 if state["up"] else 1
 
 
@@ -104,7 +105,8 @@ def _train(args: argparse.Namespace) -> int:
     from pipeline.classify.training.train import compare, train
 
     if args.compare:
-        print(f"{'features':28} {'urgency acc':>11} {'em. recall@0.5':>14} {'false alarms@full recall':>24} {'intent F1':>9}")
+        print(f"{'features':28} {'urgency acc':>11} {'em. recall@0.5':>14} {'false alarms@full recall':>24} "
+              f"{'intent F1':>9}")
         for row in compare():
             print(f"{row['features']:28} {row['urgency_accuracy']:11.3f} {row['emergency_recall_at_0.5']:14.3f} "
                   f"{row['false_alarms_at_full_recall']:24.3f} {row['intent_micro_f1']:9.3f}")
@@ -212,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "role_accuracy, or an entity field such as callback_number); repeatable")
     ev.set_defaults(func=_eval)
 
-    tr = sub.add_parser("train-triage", help="retrain the triage model on the train + dev splits (thresholds from cross-validation)")
+    tr = sub.add_parser("train-triage",
+                        help="retrain the triage model on the train + dev splits (thresholds from cross-validation)")
     tr.add_argument("--distill", action="store_true", help="also rebuild the static vectors (needs the `train` extra)")
     tr.add_argument("--compare", action="store_true",
                     help="print the model alone on the dev split per feature family, and train nothing")

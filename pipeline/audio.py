@@ -58,7 +58,7 @@ def sniff(head: bytes) -> str | None:
 def header_duration(data: bytes) -> float | None:
     """Seconds the container announces, read without decoding the audio."""
     try:
-        with av.open(io.BytesIO(data), metadata_errors="ignore") as container:
+        with av.open(io.BytesIO(data), mode="r", metadata_errors="ignore") as container:
             stream = next((s for s in container.streams if s.type == "audio"), None)
             if stream is None:
                 raise AudioRejected("not_audio", "no audio stream in the container")

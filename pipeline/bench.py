@@ -1,6 +1,7 @@
 """Benchmarks that print figures.
 
-`bench transcribe FILES... [--refs SET.jsonl]`: in one run, the same files through two arms, each in its own process so peak RSS is its own:
+`bench transcribe FILES... [--refs SET.jsonl]`: in one run, the same files through two arms, each in its own
+process so peak RSS is its own:
 - plain: faster-whisper with the library's defaults (same model files): WhisperModel(path).transcribe(file);
 - stage: the transcribe stage as the workers run it (checks, VAD, clinical prompt, configured settings).
 Prints real-time factor, voicemails/min, the speed ratio plain/stage, peak RSS and, where a script
@@ -10,6 +11,7 @@ exists for a file (LABELS.md set with "id" = file stem), WER.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -57,10 +59,8 @@ def _stage(files: list[str], s: Settings, out: mp.Queue) -> None:
     transcriber = Transcriber(s)
     texts, rejected = {}, {}
     datas = {name: Path(name).read_bytes() for name in files}
-    try:
+    with contextlib.suppress(Rejected):
         transcriber.transcribe(datas[files[0]])  # warm-up
-    except Rejected:
-        pass
     started = time.perf_counter()
     for name in files:
         try:
@@ -114,7 +114,8 @@ def bench_transcribe(s: Settings, files: list[str], refs_path: str | None, out: 
     print(f"{len(files)} files, {audio_s:.1f} s of audio; model {s.whisper_model}; "
           f"stage: {s.whisper_compute_type}, beam {s.whisper_beam_size}, {s.whisper_cpu_threads} threads, VAD, prompt",
           file=out)
-    print(f"{'arm':6} {'seconds':>8} {'RTF':>6} {'vm/min':>7} {'peak RSS MiB':>13} {'WER':>6} {'rejected':>9}", file=out)
+    print(f"{'arm':6} {'seconds':>8} {'RTF':>6} {'vm/min':>7} {'peak RSS MiB':>13} {'WER':>6} {'rejected':>9}",
+          file=out)
     for name, arm in arms.items():
         by_id = {Path(f).stem: t for f, t in arm["texts"].items()}
         score, scored = wer(refs, by_id)
@@ -290,7 +291,8 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
             w.wait(timeout=60)
     print(f"{len(files)} files through ingest -> transcribe -> classify -> route on the local stack, "
           f"{cores} cores shared by Kafka, S3 and every stage", file=out)
-    print(f"{'workers':>7} {'threads each':>12} {'seconds':>8} {'vm/min':>7} {'vm/min/core':>11}  per-worker share  missing",
+    print(f"{'workers':>7} {'threads each':>12} {'seconds':>8} {'vm/min':>7} {'vm/min/core':>11}  "
+          "per-worker share  missing",
           file=out)
     for count, threads, n, seconds, shares, missing in rows:
         print(f"{count:>7} {threads:>12} {seconds:>8.1f} {60 * n / seconds:>7.1f} {60 * n / seconds / cores:>11.1f}"

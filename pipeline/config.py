@@ -119,6 +119,10 @@ class Settings(BaseSettings):
                              "VM_KAFKA_SASL_PASSWORD")
         return self
 
+    def sasl_password(self) -> str:
+        """The SASL password in clear, for the client that needs it (the validator ensures it is set for SASL_*)."""
+        return self.kafka_sasl_password.get_secret_value() if self.kafka_sasl_password else ""
+
     @property
     def kafka_port(self) -> int:
         return int(self.kafka_bootstrap.rsplit(":", 1)[1])

@@ -7,6 +7,7 @@ Maven Central jars run on the machine's `java`, bound to 127.0.0.1.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -177,7 +178,7 @@ def _kafka_security(s: Settings) -> list[str]:
         f"sasl.mechanism.inter.broker.protocol={mech}",
         f"listener.name.sasl_ssl.{mech.lower()}.sasl.jaas.config="
         f"org.apache.kafka.common.security.scram.ScramLoginModule required "
-        f'username="{s.kafka_sasl_username}" password="{s.kafka_sasl_password.get_secret_value()}";',
+        f'username="{s.kafka_sasl_username}" password="{s.sasl_password()}";',
         f"ssl.keystore.location={tls / 'server.p12'}",
         "ssl.keystore.type=PKCS12",
         f"ssl.keystore.password={_store_password(tls)}",
@@ -250,7 +251,7 @@ def _start_kafka(s: Settings) -> None:
         scram = []
         if s.kafka_security_protocol == "SASL_SSL":  # the SCRAM user exists from the first start
             scram = ["--add-scram", f"{s.kafka_sasl_mechanism}=[name={s.kafka_sasl_username},"
-                                    f"password={s.kafka_sasl_password.get_secret_value()}]"]
+                                    f"password={s.sasl_password()}]"]
         subprocess.run([*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(conf), *scram],
                        check=True, capture_output=True)
     _spawn(server, s, [*java, "kafka.Kafka", str(conf)])
@@ -324,10 +325,8 @@ def ensure_topics(s: Settings, replication: int | None = None, min_insync: int |
                         topic_configs=config)
                for name, config in configs.items() if name not in existing]
         if new:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # a concurrent `up` won the race
                 admin.create_topics(new)
-            except TopicAlreadyExistsError:
-                pass  # a concurrent `up` won the race
         old = [ConfigResource(ConfigResourceType.TOPIC, name, configs=config)
                for name, config in configs.items() if name in existing]
         if old:

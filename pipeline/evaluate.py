@@ -9,9 +9,10 @@ import re
 import sys
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from pipeline.config import Settings
 
@@ -24,7 +25,7 @@ def load_set(path: str) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
 
 
-def _same(field: str, gold: object, pred: object) -> bool:
+def _same(field: str, gold: Any, pred: Any) -> bool:
     if field == "medications":
         return sorted(m.lower() for m in gold or []) == sorted(m.lower() for m in pred or [])
     if isinstance(gold, str) and isinstance(pred, str):
@@ -56,8 +57,8 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
     under, under_emergency = [], []
     tp = fp = fn = 0
     role_ok = urgency_ok = 0
-    entity_ok = Counter()
-    near_ok = Counter()
+    entity_ok: Counter[str] = Counter()
+    near_ok: Counter[str] = Counter()
     for row in scored:
         pred = preds[row["id"]]
         confusion[row["urgency"]][pred["urgency"]] += 1
@@ -104,7 +105,8 @@ def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[
     from pipeline.errors import Rejected
 
     classifier = Classifier()
-    preds, rejected = {}, {}
+    preds: dict[str, dict] = {}
+    rejected: dict[str, str] = {}
     if audio_dir is None:
         for row in rows:
             preds[row["id"]] = classifier.classify(row["text"], language=row.get("language"))
@@ -145,8 +147,9 @@ def report(metrics: dict, out: IO[str]) -> None:
     for field, value in metrics["name_near_match"].items():
         print(f"{field + ' (near):':26} {pct(value)}", file=out)
     if metrics["emergency_recall_by_protocol"]:
+        by_protocol = metrics["emergency_recall_by_protocol"].items()
         print("emergencies caught by protocol: " + ", ".join(
-            f"{name} {caught}/{total}" for name, (caught, total) in metrics["emergency_recall_by_protocol"].items()), file=out)
+            f"{name} {caught}/{total}" for name, (caught, total) in by_protocol), file=out)
     print("urgency confusion (rows gold, columns predicted):", file=out)
     print(" " * 15 + "".join(f"{u[:9]:>10}" for u in URGENCIES), file=out)
     for gold, row in metrics["urgency_confusion"].items():
@@ -187,7 +190,7 @@ def shortfalls(metrics: dict, minimums: dict[str, float]) -> list[str]:
     return failed
 
 
-def evaluate(s: Settings, set_path: str, audio_dir: str | None, as_json: bool, minimums: list[str] = (),
+def evaluate(s: Settings, set_path: str, audio_dir: str | None, as_json: bool, minimums: Sequence[str] = (),
              out: IO[str] = sys.stdout) -> int:
     gate = parse_minimums(list(minimums))
     rows = load_set(set_path)

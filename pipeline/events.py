@@ -6,7 +6,7 @@ import base64
 import json
 import uuid
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -45,7 +45,7 @@ def _registry() -> Registry:
     return Registry().with_resources(resources)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> Draft202012Validator:
     schema = json.loads((SCHEMA_DIR / f"{SCHEMA_FOR[name]}.schema.json").read_text())
     return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker())

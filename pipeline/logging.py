@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 from structlog.tracebacks import ExceptionDictTransformer
+from structlog.typing import Processor
 
 # Keys that could hold PHI; dropped if a caller passes them by mistake.
 _PHI_KEYS = frozenset(
@@ -18,14 +21,14 @@ _PHI_KEYS = frozenset(
 )
 
 
-def drop_phi(_logger: object, _method: str, event_dict: dict) -> dict:
+def drop_phi(_logger: object, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key in _PHI_KEYS & event_dict.keys():
         event_dict[key] = "[redacted]"
     return event_dict
 
 
 def configure(level: str = "info") -> None:
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

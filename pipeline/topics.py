@@ -23,4 +23,5 @@ CHANGELOGS = ("voicemail-ingest-passed-changelog", "voicemail-transcribe-transcr
               "voicemail-route-emitted-changelog", "voicemail-sla-sla-changelog",
               "voicemail-audit-audit-changelog")
 
-ALL = (S3_EVENTS, INGEST, RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED, *(task_topic(r) for r in ROLES))
+ALL = (S3_EVENTS, INGEST, RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED,
+       *(task_topic(r) for r in ROLES))

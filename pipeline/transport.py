@@ -24,7 +24,7 @@ def kafka_kwargs(s: Settings) -> dict[str, Any]:
         kw["ssl_context"] = ctx
     if s.kafka_security_protocol.startswith("SASL"):
         kw.update(sasl_mechanism=s.kafka_sasl_mechanism, sasl_plain_username=s.kafka_sasl_username,
-                  sasl_plain_password=s.kafka_sasl_password.get_secret_value())
+                  sasl_plain_password=s.sasl_password())
     return kw
 
 
@@ -34,7 +34,7 @@ def faust_credentials(s: Settings):
 
     ctx = ssl_context(s)
     if s.kafka_security_protocol.startswith("SASL"):
-        return faust.SASLCredentials(username=s.kafka_sasl_username, password=s.kafka_sasl_password.get_secret_value(),
+        return faust.SASLCredentials(username=s.kafka_sasl_username, password=s.sasl_password(),
                                      ssl_context=ctx, mechanism=s.kafka_sasl_mechanism)
     if ctx is not None:
         return faust.SSLCredentials(ctx)

@@ -25,9 +25,11 @@ from spacy.tokens import Doc
 
 from pipeline import events
 from pipeline.classify import lexicon
-from pipeline.classify import semantic  # noqa: F401 - registers the "triage_model" factory
 from pipeline.classify.redflags import DISMISSED
-from pipeline.classify.semantic import URGENCIES
+from pipeline.classify.semantic import (
+    URGENCIES,
+    TriageModel,  # importing it registers the "triage_model" factory
+)
 from pipeline.classify.spoken import parse_date, phone_numbers, tokens
 
 CLINICAL_INTENTS = frozenset({"symptom_report", "medication_refill", "medication_question", "test_results"})
@@ -54,7 +56,8 @@ _PATIENT_CUES = re.compile(
     + r"|(?i:\b(?:aide|caregiver|nurse)\s+for\s+)" + _NAME
     + r"|(?i:\bcalling\s+(?:about|for|regarding)\s+)" + _NAME
     + r"|(?i:\b(?:your|our|the|a)\s+(?:patient|resident|client|student)s?,?\s+(?:named\s+|is\s+)?)" + _NAME
-    + r"|(?i:\b(?:on behalf of|about|for|regarding|por|para)\s+)(?=(?:Mister |Mr\.? |Mrs\.? |Ms\.? |Miss )?[A-Z])" + _NAME
+    + r"|(?i:\b(?:on behalf of|about|for|regarding|por|para)\s+)"
+    + r"(?=(?:Mister |Mr\.? |Mrs\.? |Ms\.? |Miss )?[A-Z])" + _NAME
     + r"|(?i:\b(?:se llama|named|name is|his name is|her name is)\s+)" + _NAME,
 )
 # Speaking for family or as a carer: "calling about my mother", "I'm his mom", "home health aide".
@@ -77,7 +80,8 @@ _INFANT = re.compile(
     r"|\b(?:one|two|1|2)[ -]months?[ -]old|\bnewborn\b", re.IGNORECASE)
 _PREFERRED = re.compile(r"[\s,.]*(?:\w+\s+){0,3}(?:\w*'s\s+|is\s+)?(?:the\s+)?(?:better|best|preferred)", re.IGNORECASE)
 # ... or just before it: "my cell's better, 302-555-0185"
-_PREFERRED_BEFORE = re.compile(r"(?:better|best|preferred)(?: one| number)?(?: is)?[\s,:.]*(?:at\s+|is\s+)?$", re.IGNORECASE)
+_PREFERRED_BEFORE = re.compile(r"(?:better|best|preferred)(?: one| number)?(?: is)?[\s,:.]*(?:at\s+|is\s+)?$",
+                               re.IGNORECASE)
 _CALL_TALK = re.compile(r"\b(?:call|reach|available|best time|anytime|any time)\b", re.IGNORECASE)
 _HOUR = r"(?:\d{1,2}(?::\d{2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)"
 _WINDOW = re.compile(
@@ -110,7 +114,10 @@ class Classifier:
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("triage_model")
         self.nlp = nlp
-        self.model = nlp.get_pipe("triage_model")
+        model = nlp.get_pipe("triage_model")
+        if not isinstance(model, TriageModel):
+            raise TypeError(f"triage_model is a {type(model).__name__}, not the TriageModel")
+        self.model = model
         self.thresholds = self.model.meta["thresholds"]
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("THIRD", [nlp.make_doc(p) for p in lexicon.THIRD_PARTY])
@@ -227,7 +234,8 @@ def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str
         if not words or words[0].lower() in _NOT_NAMES or not words[0][0].isupper() or _NOT_PERSON.search(name):
             continue
         value = " ".join(words)
-        found.add(fld, value, start, start + len(value), "cue:" + m.group(0)[: m.start(group) - m.start()].strip().lower())
+        cue = m.group(0)[: m.start(group) - m.start()].strip().lower()
+        found.add(fld, value, start, start + len(value), "cue:" + cue)
         return value
     return None
 

@@ -695,7 +695,7 @@ def find_flags(text: str) -> list[Flag]:
                 live = [_first_current(low, sent, cache[c], [m for o in rule.here if o != c for m in cache[o]])
                         for c in rule.here]
                 dismissed = any(m is None for m in live)
-                hits = [cache[c][0] for c in rule.here] if dismissed else live
+                hits = [cache[c][0] for c in rule.here] if dismissed else [m for m in live if m is not None]
                 start, end = min(m.start() for m in hits), max(m.end() for m in hits)
                 flags.append(Flag(proto.name, DISMISSED if dismissed else proto.urgency, start, end))
                 if not dismissed:

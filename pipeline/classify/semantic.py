@@ -62,7 +62,7 @@ if not Doc.has_extension("flags"):
 def words(text: str) -> list[str]:
     """Word unigrams and bigrams of the folded text: the bag-of-words vocabulary."""
     toks = _WORD.findall(fold(text))
-    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
 class Encoder:
@@ -162,7 +162,8 @@ class Heads:
         return self.predict_standardized((x - self.mean) / self.scale)
 
     def predict_standardized(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return (_softmax(z @ self.w_urgency + self.b_urgency), 1.0 / (1.0 + np.exp(-(z @ self.w_intents + self.b_intents))),
+        intents = 1.0 / (1.0 + np.exp(-(z @ self.w_intents + self.b_intents)))
+        return (_softmax(z @ self.w_urgency + self.b_urgency), intents,
                 _softmax(z @ self.w_relationship + self.b_relationship))
 
     def save(self, path: Path) -> None:
@@ -198,9 +199,9 @@ class TriageModel:
         flags = find_flags(doc.text)
         p_urgency, p_intents, p_relationship = self.heads.predict(self.encoder.features(doc.text, flags))
         doc._.flags = flags
-        doc._.urgency_probs = dict(zip(URGENCIES, map(float, p_urgency)))
-        doc._.intent_probs = dict(zip(INTENTS, map(float, p_intents)))
-        doc._.relationship_probs = dict(zip(RELATIONSHIPS, map(float, p_relationship)))
+        doc._.urgency_probs = dict(zip(URGENCIES, map(float, p_urgency), strict=True))
+        doc._.intent_probs = dict(zip(INTENTS, map(float, p_intents), strict=True))
+        doc._.relationship_probs = dict(zip(RELATIONSHIPS, map(float, p_relationship), strict=True))
         return doc
 
 

@@ -38,14 +38,16 @@ HOMOPHONES = {"free": "3", "tree": "3", "to": "2", "too": "2", "for": "4", "won"
 # Whisper's Spanish spellings of digit words on phone audio ("sinco", "pero uno" for "cero uno"):
 # a word this close to a Spanish digit word counts inside a run of digits, never alone.
 _FUZZY_ES = {w: DIGIT_WORDS[w] for w in ("cero", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve")}
-_CORRECTION = re.compile(r"\W*(?:i mean|sorry|no wait|wait|correction|actually|let me correct that|perdon|perdón|digo|o sea)\b\W*",
+_CORRECTION = re.compile(r"\W*(?:i mean|sorry|no wait|wait|correction|actually|let me correct that"
+                         r"|perdon|perdón|digo|o sea)\b\W*",
                          re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
 def _fuzzy_digit(word: str) -> str | None:
     if len(word) == 3:  # "los seis siete" for "dos seis siete": one letter off a short digit word
-        return next((DIGIT_WORDS[w] for w in ("dos", "uno") if sum(a != b for a, b in zip(word, w)) == 1), None)
+        off_by_one = (w for w in ("dos", "uno") if sum(a != b for a, b in zip(word, w, strict=True)) == 1)
+        return next((DIGIT_WORDS[w] for w in off_by_one), None)
     if len(word) < 3 or not word.isalpha():
         return None
     best = max(_FUZZY_ES, key=lambda w: SequenceMatcher(None, word, w).ratio())
@@ -192,9 +194,9 @@ def _year(words: list[str], i: int) -> tuple[int | None, int]:
         rest, used = _number(words, i + 1)
         if rest is not None and rest >= 10:
             return century * 100 + rest, 1 + used
-    n, used = _number(words, i)
-    if n is not None and used and n >= 10:
-        return _century(n), used  # "sixty one" said for 1961
+    short, used = _number(words, i)
+    if short is not None and used and short >= 10:
+        return _century(short), used  # "sixty one" said for 1961
     return None, 0
 
 
@@ -233,6 +235,7 @@ def _date_at(ws: list[str], i: int) -> date | None:
         year, _ = _year(ws, i + used + 1)
         return _safe(year, MONTHS[ws[i + used]], day) if year else None
     # numeric month day year, spoken or written: "oh four twelve sixty one", "3 22 55", "0 2 28 85"
+    month: int | None
     if w in ("oh", "o", "0") and i + 1 < len(ws) and (ws[i + 1] in UNITS or ws[i + 1] in "123456789"):
         month, j = int(UNITS.get(ws[i + 1], ws[i + 1])), i + 2
     else:

@@ -85,9 +85,9 @@ def register(app: faust.App, s: Settings) -> None:
         except Exception as exc:  # noqa: BLE001 - storage unreachable: the next pass tries again
             log.warning("ingest.scan_failed", error=type(exc).__name__)
             return
-        for obj, exc in done.rejected:
+        for obj, why in done.rejected:
             ref = json.dumps({"bucket": obj.bucket, "key": obj.key, "etag": obj.etag}).encode()
-            await from_bucket.dead_letter(ref, obj.voicemail_id, exc.reason, str(exc))
+            await from_bucket.dead_letter(ref, obj.voicemail_id, why.reason, str(why))
         await from_bucket.publish([(topics.INGEST, e["voicemail_id"], events.encode(topics.INGEST, e))
                                    for e in done.events])
         reconciler.commit(done)  # only after the broker acked every event of the pass

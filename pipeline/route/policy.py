@@ -52,7 +52,7 @@ class MailboxOverride(BaseModel):
 
 @dataclass(frozen=True)
 class Decision:
-    role: str
+    role: RoleName
     topic: str
     priority: str
     due_by: datetime
@@ -123,11 +123,14 @@ class RoutingPolicy(BaseModel):
         return Decision(role, policy.roles[role].topic, policy.priority[urgency],
                         policy.due_by(urgency, received_at), after_hours, rules)
 
-    def due_by(self, urgency: str, received_at: datetime) -> datetime:
+    def due_by(self, urgency: Urgency, received_at: datetime) -> datetime:
         target = self.targets[urgency]
         if target == "next_business_day":
             return self._next_business_close(received_at)
-        amount, unit = _DURATION.match(target).groups()
+        duration = _DURATION.match(target)
+        if duration is None:  # the model's validator accepts only these two forms
+            raise ValueError(f"unreadable target {target!r} for {urgency}")
+        amount, unit = duration.groups()
         delta = timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: int(amount)})
         if urgency in self.business_clock:
             return self._add_business_time(received_at, delta)

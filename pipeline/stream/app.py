@@ -87,6 +87,9 @@ class StageShell:
         """Run `step`, publish its outputs, then record its state; any failure becomes a dead letter."""
         vm_id = _voicemail_id(raw)
         started = time.perf_counter()
+        if raw is None:  # a tombstone carries nothing to process; it is recorded, not dropped
+            await self.dead_letter(raw, vm_id, "schema_invalid", "empty message value")
+            return
         try:
             try:
                 outcome = await step(raw)
@@ -116,6 +119,8 @@ class StageShell:
 
 
 def _voicemail_id(raw: bytes | None) -> str | None:
+    if raw is None:
+        return None
     try:
         vm_id = json.loads(raw)["voicemail_id"]
     except Exception:  # noqa: BLE001 - best effort, only to label the dead letter

@@ -7,6 +7,7 @@ The HTTP server runs on the worker's event loop, so a loop that stops turning fa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 import faust
@@ -41,8 +42,9 @@ class Ops:
         self.assigned = False
         self.beat = time.monotonic()
         self.stalled: dict = {}  # tp -> (committed offset, since when it has not moved)
-        app.on_partitions_assigned.connect(self._on_assigned)
-        app.on_partitions_revoked.connect(self._on_revoked)
+        # mode's stubs type receivers as (sender, *args, signal=..., **kw); faust calls (app, partitions, signal=...)
+        app.on_partitions_assigned.connect(self._on_assigned)  # type: ignore[arg-type]
+        app.on_partitions_revoked.connect(self._on_revoked)  # type: ignore[arg-type]
         app.timer(5.0, name=f"{stage}-ops-lag")(self._refresh_lag)
         app.task(self._serve)
         app.timer(1.0, name=f"{stage}-ops-beat")(self._heartbeat)
@@ -55,17 +57,15 @@ class Ops:
         self.assigned = False  # until the rebalance hands out partitions again
         READY.labels(self.stage).set(0)
         for tp in revoked:  # a partition that moved away keeps no stale lag here
-            try:
+            with contextlib.suppress(KeyError):
                 CONSUMER_LAG.remove(self.stage, tp.topic, str(tp.partition))
-            except KeyError:
-                pass
 
     async def _heartbeat(self) -> None:
         self.beat = time.monotonic()
 
     async def _refresh_lag(self) -> None:
         consumer = self.app.consumer
-        committed = consumer._committed_offset  # faust offers no public view of it
+        committed = consumer._committed_offset  # type: ignore[attr-defined]  # faust offers no public view of it
         stalled = []
         for tp in consumer.assignment():
             if tp.topic.endswith("-changelog"):

@@ -149,7 +149,8 @@ class Transcriber:
                                   cpu_threads=settings.whisper_cpu_threads)
         vocabulary = json.dumps([self.prompts, self.hotwords], sort_keys=True).encode()
         self.model_info = {"id": self.model_id, "compute_type": self.compute_type, "beam_size": self.beam_size,
-                           "vad": True, "language": self.language or "detected", "vocabulary_sha256": hashlib.sha256(vocabulary).hexdigest()[:16]}
+                           "vad": True, "language": self.language or "detected",
+                           "vocabulary_sha256": hashlib.sha256(vocabulary).hexdigest()[:16]}
         self.load_seconds = round(time.monotonic() - started, 2)
         log.info("transcribe.model_loaded", model=self.model_id, seconds=self.load_seconds)
 

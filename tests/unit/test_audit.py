@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pipeline import topics
 from pipeline.audit.core import actions, observe, progressed, voicemail_id
 
-T0 = datetime(2026, 11, 26, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 GRACE, AFTER = timedelta(seconds=15), timedelta(seconds=900)
 
 

@@ -1,7 +1,8 @@
 from pipeline.evaluate import score
 
 GOLD = [
-    {"id": "a", "urgency": "emergency", "intents": ["symptom_report"], "role": "clinician", "callback_number": "+12155550100",
+    {"id": "a", "urgency": "emergency", "intents": ["symptom_report"], "role": "clinician",
+     "callback_number": "+12155550100",
      "dob": None, "patient_name": "Ann Lee", "caller_name": "Ann Lee", "medications": [], "caller_relationship": "self",
      "language": "en"},
     {"id": "b", "urgency": "routine", "intents": ["medication_refill", "appointment"], "role": "nurse",

@@ -57,7 +57,7 @@ def current(text: str) -> set[str]:
     ("The space heater was on all night and now we all have headaches and feel sick.", "poisoning_exposure"),
     ("Mom has a fever of a hundred and two and doesn't know where she is.", "sepsis_signs"),
     ("I can barely get him to open his eyes this afternoon.", "altered_consciousness"),
-    ("My pregnancy test came back positive last week and now I have a stabbing pain low on one side.", "pregnancy_emergency"),
+    ("My pregnancy test was positive last week and now I have a stabbing pain low on one side.", "pregnancy_emergency"),
     ("He had his thyroid out Monday and now it's hard to swallow.", "post_procedure_bleeding"),
     ("She's been planning to take her grandma's pills, she told her teacher.", "suicidal_ideation"),
     ("He gave me his watch and the deed to the house, and he keeps a shotgun in the closet.", "suicidal_ideation"),

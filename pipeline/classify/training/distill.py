@@ -44,7 +44,8 @@ def distill(model_dir: Path, threads: int = 2) -> None:
     for start in range(0, n, 1024):
         ids = np.arange(start, min(n, start + 1024))
         x = np.stack([np.full_like(ids, vocab["[CLS]"]), ids, np.full_like(ids, vocab["[SEP]"])], 1).astype(np.int64)
-        hidden = session.run(None, {"input_ids": x, "attention_mask": np.ones_like(x), "token_type_ids": np.zeros_like(x)})[0]
+        inputs = {"input_ids": x, "attention_mask": np.ones_like(x), "token_type_ids": np.zeros_like(x)}
+        hidden = session.run(None, inputs)[0]
         out[start:start + len(ids)] = hidden.mean(1)
     inverse = {i: t for t, i in vocab.items()}
     real = np.array([inverse[i].lstrip("#").isalpha() and not inverse[i].startswith("[") for i in range(n)])

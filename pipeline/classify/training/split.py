@@ -2,7 +2,8 @@
 
 Fixed by a hash of each voicemail's id, so it never moves when files are added or reordered:
 60 % train, 15 % dev (the model trains on both; `train-triage --compare` scores feature choices on
-dev), 25 % test (frozen: figures are quoted from it, nothing is tuned on it). `python -m pipeline split` writes `data/triage/{train,dev,test}.jsonl`, and
+dev), 25 % test (frozen: figures are quoted from it, nothing is tuned on it). `python -m pipeline split` writes
+`data/triage/{train,dev,test}.jsonl`, and
 `test.devset.jsonl` / `test.devset2.jsonl`: the test voicemails that have phone audio in ../shared.
 """
 
