@@ -53,6 +53,7 @@ C: dict[str, str] = {
                    r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
                    r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*|ardor|arde"),
     "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb\w*"
+              r"|dribbl\w*(?: \w+){0,4} (?:one|the one) side|(?:going|gone|went|goes) (?:\w+ ){0,2}(?:to |on )?one side"
               r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)|only half|half (?:his|her|my) (?:face|smile|mouth)"
               r"|torcid\w*|caid\w*|chuec\w*|colgad\w*"),
     "speech_bad": (r"slur\w*|jumbl\w*|garbl\w*|gibberish|nonsense|not making (?:any )?sense|wrong words?"
@@ -61,12 +62,15 @@ C: dict[str, str] = {
                    r"|(?:find|finding) (?:her|his|my|the) words|get (?:the )?words out|wrong names?|(?:can'?t|couldn'?t|cannot) (?:get|find) (?:the|his|her|my) words|(?:can'?t|couldn'?t|cannot) talk right|talking funny|talks funny"
                    r"|speech is (?:off|weird|funny|thick|strange)|arrastra\w* (?:las )?palabras|no se le entiende"
                    r"|no tiene sentido|habla (?:raro|chistoso|enredado)|palabras (?:raras|enredadas|revueltas)"
-                   r"|lengua trabada|trab\w* (?:al hablar|la lengua)"),
+                   r"|lengua trabada|trab\w* (?:al hablar|la lengua)|(?:not (?:being )?able to|unable to|struggling to) (?:find|get out|say) (?:her|his|my|the) words"
+                   r"|talk\w* (?:kind of |kinda |sort of |a (?:little|bit) )?(?:funny|weird|strange|off)|se le (?:enreda|traba|trab\w*) (?:la lengua|las palabras)"
+                   r"|no (?:me |le )?habla bien"),
     "numb": r"numb|numbness|numbed|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
     "limb_weak": (r"limp|dead weight|dragg\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
                   r"|grip|feel|squeeze)|(?:keeps )?dropp\w*|slid\w* (?:right )?out|fell out of (?:his|her|my) hand"
                   r"|no (?:puede|podia) (?:mover|levantar|agarrar|sostener|sentir)|no le responde"
-                  r"|se le cae"),
+                  r"|se le cae|won'?t (?:listen|cooperate|obey)|(?:not|unable) (?:being )?able to (?:lift|move|raise|grip|hold)"
+                  r"|no (?:lo|la|le) (?:puede|podia) (?:mover|levantar|agarrar|sostener)"),
     "one_side": (r"one side|left side|right side|on the (?:left|right)|half (?:my|his|her|the) (?:face|body)|un lado"
                  r"|lado (?:izquierdo|derecho)|sudden\w*|de repente|de golpe|de un momento a otro"),
     "weak": r"weak\w*|debil\w*",
@@ -156,7 +160,7 @@ C: dict[str, str] = {
                  r"|acting like (?:he|she)(?:'s| has| is)? (?:had too much|drunk)|sin sentido|repeating (?:him|her|my)self"
                  r"|(?:can'?t|couldn'?t|cannot) (?:tell|say|remember) (?:me )?(?:what|where|who) (?:day|month|year|she|he|i)|wobbly"
                  r"|no (?:me )?reconoce|no sabe donde|incoherent\w*"),
-    "acute": (r"sudden\w*|all of a sudden|out of nowhere|this (?:morning|afternoon|evening)|today|tonight|last night"
+    "acute": (r"sudden\w*|all of a sudden|out of nowhere|since yesterday|desde ayer|this (?:morning|afternoon|evening)|today|tonight|last night"
               r"|an hour|minutes|just now|right now|since (?:lunch|breakfast|dinner|this|noon|he woke|she woke)"
               r"|de repente|de golpe|hoy|esta (?:manana|tarde|noche)|hace (?:una hora|rato|unos minutos)|ahorita"),
     "sugar": r"sugar|glucose|glucometer|meter|reading|sugars|numbers?|machine|glucosa|azucar|nivel|aparato",
@@ -197,7 +201,10 @@ C: dict[str, str] = {
                  r"|fifty|sixty|a dozen|dozens)\b|tom[eo] (?:\w+ ){0,3}dos veces|whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
                  r"|mixed(?: \w+){0,3} with (?:alcohol|vodka|wine|beer|whiskey|liquor|drinks?)|with (?:a lot of|lots of) (?:alcohol|wine|beer|vodka)"
                  r"|way too many|(?:tomando|tomado|tomo|toma)(?: \w+){0,4} muchisim\w*|(?:\d+|diez|quince|veinte|treinta) pastillas al dia"
-                 r"|sobredosis|demasiad\w* pastillas|todas? (?:las|sus|mis) pastillas|doble dosis|se tomo (?:todo|toda|todas)"),
+                 r"|sobredosis|demasiad\w* pastillas|todas? (?:las|sus|mis) pastillas|doble dosis|se tomo (?:todo|toda|todas)"
+                 r"|(?:took|taken|swallowed)(?: \w+){0,4} (?:all of (?:them|it)|them all|the whole (?:week|month|bottle|pack\w*|box))"
+                 r"|(?:found|find|encontr\w*) (?:\w+ ){0,5}(?:bottles?|frascos?)(?: \w+){0,6} (?:empty|vacios?)|(?:found|find) an? empty (?:\w+ ){0,2}bottle"
+                 r"|se (?:las|los) tom\w* tod[oa]s|un monton de pastillas"),
     "danger_med": (r"warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|plavix|clopidogrel"
                    r"|blood thinner\w*|insulin|oxy\w*|hydrocodone|percocet|vicodin|morphine|fentanyl|methadone|opioid\w*"
                    r"|tramadol|xanax|ativan|klonopin|valium|sleeping pills?|ambien|digoxin|lithium|tylenol|acetaminophen"
@@ -207,6 +214,11 @@ C: dict[str, str] = {
                  r"|spider bit\w*|black widow|brown recluse|rattlesnake\w*|rattlers?|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
     "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
     "suicidal": (r"(?:put|putting|got|getting|have put|'ve put) (?:my|his|her) affairs in order"
+                 r"|(?:fine|happier|easier|okay|better off)(?: \w+){0,2} without (?:me|him|her)|if (?:i|he|she) just (?:wasn'?t|weren'?t) (?:around|here)"
+                 r"|how many(?: \w+){0,5} (?:it would take|would (?:it )?take|would kill|to (?:die|kill))|(?:pills|meds)(?: \w+){0,3} counted out"
+                 r"|counted out (?:all )?(?:my|his|her) (?:pills|meds)|(?:putting|put|set\w*) aside (?:my|his|her|all (?:my|his|her)) (?:\w+ )?(?:pills|meds)"
+                 r"|tak\w* them all at once|goodbye (?:stuff|posts?|messages?|texts?|videos?)|posting goodbye|mensajes? de despedida"
+                 r"|quitar(?:me|se)? de en medio|(?:mas facil|easier|better) (?:no despertar\w*|not (?:to )?wake up)|won'?t matter (?:after|anymore|much longer)"
                  r"|(?:won'?t|will not) be (?:a (?:problem|bother|burden)|bothering (?:you|anyone|anybody)|in (?:anyone'?s|your|the) way)"
                  r"(?: (?:for|to) (?:anybody|anyone|you|everyone|you all|nobody))? (?:much |any )?(?:longer|more|anymore)"
                  r"|(?:won'?t|will not|wouldn'?t) be (?:needing|around)(?: (?:them|it|this|much|for))* (?:much )?longer"
@@ -234,7 +246,12 @@ C: dict[str, str] = {
                  r"|(?:pills|pastillas|meds)(?:[\s,]+[\w']+){0,4}[\s,]+(?:saving|saved|stash\w*|hoard\w*|counting|guardando|juntando)"
                  r"|plann\w* (?:to|on) (?:take|taking|swallow\w*)(?: \w+'?s?){0,3} (?:pills|meds|pastillas)"),
     "affairs": (r"(?:got|getting|has|have|'s|'ve) (?:everything|it all|things|all (?:his|her|my) (?:stuff|things)) (?:squared away|in order|settled|taken care of)"
-                r"|gave (?:me|us|her|him|away) (?:his|her|my) (?:watch|ring|deed|will|savings|dog|cat|guitar)|deed to|dejo todo arreglado|ya arreglo todo"),
+                r"|gave (?:me|us|her|him|away) (?:his|her|my) (?:watch|ring|deed|will|savings|dog|cat|guitar)|deed to|dejo todo arreglado|ya arreglo todo"
+                r"|found a (?:good |new )?home for (?:my|his|her) (?:dog|cat|pets?)|(?:getting|got|putting|put) (?:things|everything) in order"
+                r"|giv\w* (?:away )?(?:his|her|my) (?:\w+ )?(?:stuff|things) to"),
+    # a farewell: the context that makes affairs put in order a warning sign
+    "farewell": (r"thank\w*(?: \w+){0,3} for everything|(?:wanted|want) to (?:say )?(?:thank|goodbye)|goodbye|won'?t be needing"
+                 r"|cancel\w* (?:all|every)\w*|(?:you )?(?:don'?t|no) need to call (?:me )?back|gracias por todo|despid\w*"),
     "pills": r"pills?|pastillas?|pildoras?|meds|medications?|medicines?|medicinas?|tablets?|frasco|bottles?",
     # lethal means in reach: a risk only beside despair (below)
     "means": r"\b(?:gun|guns|firearm|pistol|revolver|rifle|shotgun|arma|armas|pistola|escopeta|rifle)\b",
@@ -246,10 +263,10 @@ C: dict[str, str] = {
                   r"|(?:cuts|cutting|scratches|burns|lines)(?: \w+){0,5} (?:thighs?|arms?|wrists?|legs?|skin|stomach)"
                   r"|press\w* it (?:on|into) (?:her|his|my) (?:wrist|arm|skin|leg)"
                   r"|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
-    "harm_others": (r"(?:holding|grabbed|waving) (?:the |his |her )(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)|(?:with|holding|grabbed|has|had) (?:a )?(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)"
+    "harm_others": (r"(?:holding|grabbed|waving) (?:the |his |her )(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)|(?:with|holding|grabbed|has|had) (?:a |the )?(?:kitchen |big |steak |hunting |butcher )(?:knife|knives)|(?:with|holding|grabbed|has|had) (?:a )?(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)"
                     r"|(?:got|took|brought|pulled|grabbed) (?:out )?(?:the|a|his|her|my) (?:\w+ )?(?:knife|gun|hatchet|axe|machete|pistol|rifle|shotgun)(?: \w+)? out"
                     r"|bought a (?:gun|shotgun|rifle)|(?:iba|va) a matar|matarl[oa]s?|once and for all|don'?t trust (?:my|him|her)self"
-                    r"|(?:thoughts?|pictures?|images?)(?: \w+){0,6} (?:hurting|dropping|drowning|smother\w*|holding a pillow)"
+                    r"|(?:thoughts|a thought|pictures|images|urges?)(?:[\s,]+[\w']+){0,8}[\s,]+(?:hurting|dropping|drowning|smother\w*|holding a pillow)"
                     r"|threw a (?:chair|table)|(?:scared|afraid) (?:of|for) (?:my|our) (?:safety|lives)|castigar\w*"
                     r"|hurt (?:the baby|someone|somebody|others|people|the kids)|threaten\w* to (?:hurt|kill|harm)|voices (?:telling|tell)"
                     r"|kill (?:someone|somebody|us|the baby|the kids)|lastimar (?:al bebe|a alguien)|voces (?:le|me) dicen"),
@@ -297,7 +314,8 @@ C: dict[str, str] = {
                 r"|empez\w* a temblar|stares? off|staring spells?|(?:mouth|face|arm|hand)(?: \w+){0,2} twitch\w*|(?:having|had) (?:a|another) fit|shak\w* all over|whole body (?:was )?shak\w*"
                 r"|jerk\w*|eyes (?:rolled|rolling) back|stiff(?:ened)? and (?:shak\w*|jerk\w*)|foam\w* at the mouth|convulsion\w*"
                 r"|ataque epileptico|tembl\w* tod[oa]|le dio un ataque|espuma (?:de|por) la boca|se puso (?:tieso|tiesa|rigid[oa])"
-                r"|(?:ojos|ojitos) (?:para|hacia) arriba|convulsion\w*"),
+                r"|(?:ojos|ojitos) (?:para|hacia) arriba|convulsion\w*|shak\w* (?:all )?(?:the|his|her) (?:whole )?body"
+                r"|b(?:i|ite|it|itten) (?:the|his|her|my) tongue|(?:two|three|four|several|multiple) seizures (?:in a row|within|back to back)"),
     "sepsis_sign": (r"confus\w*|mottled|blotchy|breath\w* (?:fast|hard|quick)|heart (?:is )?(?:racing|pounding)|very weak|so weak"
                     r"|(?:real|really|super|extremely|terribly|awfully) weak|heart'?s? (?:is |been )?(?:going|beating|running|pounding)"
                     r" (?:\w+ )?(?:fast|quick|hard)"
@@ -494,7 +512,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("poisoning_exposure", "emergency", "carbon monoxide, chemical fumes, poisonous mushroom, snake or spider bite",
              (_r("exposure", ctx=("exposure_sign",)), _r("exposure", "exposure_sign"))),
     Protocol("suicidal_ideation", "emergency", "wants to die, better off without them, a plan or the means at home",
-             (_r("suicidal"), _r("means", ctx=("despair",)), _r("means", ctx=("affairs",)), _r("hoarding", "pills"), _r("hoarding"))),
+             (_r("suicidal"), _r("means", ctx=("despair",)), _r("means", ctx=("affairs",)), _r("hoarding", "pills"), _r("hoarding"),
+              _r("affairs", ctx=("farewell",)))),
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
     Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"),)),
     Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),

@@ -62,6 +62,17 @@ def current(text: str) -> set[str]:
     ("She's been planning to take her grandma's pills, she told her teacher.", "suicidal_ideation"),
     ("He gave me his watch and the deed to the house, and he keeps a shotgun in the closet.", "suicidal_ideation"),
     ("Mi papá tiene un ardor en medio del pecho desde hace una hora y está sudando.", "acute_coronary"),
+    ("I came home and found her sleeping pill bottle empty, and she's very groggy.", "adult_overdose"),
+    ("Se las tomó todas, las pastillas para los nervios, hace una hora.", "adult_overdose"),
+    ("He was shaking all the body on the floor and he bit his tongue.", "seizure"),
+    ("Since this morning he's not able to find his words and calls the cat the kettle.", "stroke_signs"),
+    ("Mom is talking kind of weird and her tea keeps dribbling out the one side of her mouth.", "stroke_signs"),
+    ("A mi abuelo se le enreda la lengua y el brazo no lo puede levantar.", "stroke_signs"),
+    ("He walked in with a kitchen knife and said he knows what they're planning.", "danger_to_others"),
+    ("My son said everyone would be fine without him and he looked up how many it would take.", "suicidal_ideation"),
+    ("She's been posting goodbye messages and gave her things to her little brother.", "suicidal_ideation"),
+    ("Please cancel all my appointments, I found a good home for my dog, thank the doctor for everything.",
+     "suicidal_ideation"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -116,6 +127,8 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "My insulin pen is nearly empty, I'll get one more dose out of it tonight.",
     "He's got a fever and a bruise, he doesn't know if he bumped it at school.",
     "Tengo ocho semanas de embarazo y empecé a manchar un poquito, sangre café.",
+    "His seizure medicine bottle is empty, he took the last pill this morning, can you call in a refill?",
+    "I thought, but now the hip is hurting more each day and I need the cane.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
