@@ -105,10 +105,10 @@ def _train(args: argparse.Namespace) -> int:
     from pipeline.classify.training.train import compare, train
 
     if args.compare:
-        print(f"{'features':28} {'urgency acc':>11} {'em. recall@0.5':>14} {'false alarms@full recall':>24} "
+        print(f"{'features':32} {'urgency acc':>11} {'em. recall@0.5':>14} {'false alarms@full recall':>24} "
               f"{'intent F1':>9}")
         for row in compare():
-            print(f"{row['features']:28} {row['urgency_accuracy']:11.3f} {row['emergency_recall_at_0.5']:14.3f} "
+            print(f"{row['features']:32} {row['urgency_accuracy']:11.3f} {row['emergency_recall_at_0.5']:14.3f} "
                   f"{row['false_alarms_at_full_recall']:24.3f} {row['intent_micro_f1']:9.3f}")
         return 0
     print(json.dumps(train(distill_vectors=args.distill), indent=2))
