@@ -41,6 +41,9 @@ def replay(s: Settings, reason: str | None, stage: str | None, voicemail_id: str
     chosen = [r for _, r in read_all(s, [topics.DLQ])
               if (reason is None or r.get("reason") == reason) and (stage is None or r.get("stage") == stage)
               and (voicemail_id is None or r.get("voicemail_id") == voicemail_id)]
+    if not chosen:  # a filter that matches nothing is an operator's mistake, not a success
+        print("no dead letter matches the filter; nothing replayed", file=sys.stderr)
+        return 1
     producer = None if dry_run else KafkaProducer(**kafka_kwargs(s), acks="all")
     try:
         for record in chosen:

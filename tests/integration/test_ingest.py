@@ -100,3 +100,7 @@ def test_replay_dlq_resubmits_once_the_cause_is_fixed(stack: Settings, stack_env
     tasks = collect(stack, TASK_TOPICS, lambda t: t["id"] == events.task_id(obj.voicemail_id), count=1,
                     timeout=120, settle=3)
     assert len(tasks) == 1
+    # A filter that matches no dead letter fails loudly instead of reporting success.
+    missing = subprocess.run([sys.executable, "-m", "pipeline", "replay-dlq", "--voicemail-id", "vm-that-never-was"],
+                             cwd=REPO, env={**os.environ, **stack_env}, capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and "no dead letter matches" in missing.stderr
