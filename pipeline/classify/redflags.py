@@ -21,6 +21,7 @@ from dataclasses import dataclass
 _FOLD = str.maketrans("áéíóúüñÁÉÍÓÚÜÑ’", "aeiouunAEIOUUN'")
 
 # --- concepts: what people say, English and Spanish (accent-folded) --------------------------------
+_LOW_WORDS = r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*"
 C: dict[str, str] = {
     # sites
     "chest": r"chest|breastbone|sternum|pecho",
@@ -165,10 +166,10 @@ C: dict[str, str] = {
               r"|de repente|de golpe|hoy|esta (?:manana|tarde|noche)|hace (?:una hora|rato|unos minutos)|ahorita"),
     "sugar": r"sugar|glucose|glucometer|meter|reading|sugars|numbers?|machine|glucosa|azucar|nivel|aparato",
     # a number counts as a low reading only beside a sugar word, and not as a dose or an age ("forty milligrams")
-    "low": (r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*|(?:[1-5]\d|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four"
+    "low": (_LOW_WORDS + r"|(?:[1-5]\d|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four"
             r"|five|six|seven|eight|nine))?|(?:veinte|treinta|cuarenta|cincuenta)(?: y \w+)?)"
             r"(?! ?(?:milligrams?|mg|mcg|units?|unidades|pounds?|years?|anos|minutes?|hours?|days?|weeks?|months?|percent|dollars?))"),
-    "low_word": r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*",
+    "low_word": _LOW_WORDS,
     "sugar_very_high": (r"h ?i|(?:really |very |super )?high|over (?:4|5|6)00|[4-6]\d\d|(?:four|five|six) hundred|alt[oa]|quinientos"
                         r"|cuatrocientos|seiscientos|(?:four|five|six)(?: hundred)?(?: and)? (?:ten|twenty|thirty|forty|fifty|sixty|seventy"
                         r"|eighty|ninety)[- ]?\w*|over (?:four|five|six) hundred"),
@@ -412,11 +413,13 @@ _PAST_TIME = (  # a time long enough ago that an event placed there is history
 _PAST_AT = re.compile(rf"\b(?:{_PAST_TIME})\b")
 _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |very |so )?(?:great|fine|well|good)|"
                    r"had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose))\b")
+_WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
     r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|"
-    r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) (?:fine|ok|okay|better|normal)"
+    r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
     r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding) (?:has |had )?stopped(?! \w+ing))\b")
-_BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back|worse|but now|now (?:he|she|i|it|they)(?!(?:'?s|'?m| is| am) (?:fine|ok|okay|better|normal))|otra vez|de nuevo|regreso|volvio)\b")
+_BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back|worse|but now"
+                   r"|now (?:he|she|i|it|they)(?!(?:'?s|'?m| is| am) " + _WELL + r")|otra vez|de nuevo|regreso|volvio)\b")
 _CURRENT = re.compile(
     r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"
     r"again|still|currently|just now|just had|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
@@ -512,7 +515,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("poisoning_exposure", "emergency", "carbon monoxide, chemical fumes, poisonous mushroom, snake or spider bite",
              (_r("exposure", ctx=("exposure_sign",)), _r("exposure", "exposure_sign"))),
     Protocol("suicidal_ideation", "emergency", "wants to die, better off without them, a plan or the means at home",
-             (_r("suicidal"), _r("means", ctx=("despair",)), _r("means", ctx=("affairs",)), _r("hoarding", "pills"), _r("hoarding"),
+             (_r("suicidal"), _r("means", ctx=("despair",)), _r("means", ctx=("affairs",)),
+              _r("hoarding", "pills"), _r("hoarding"),  # the first only widens the evidence to the pills said
               _r("affairs", ctx=("farewell",)))),
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
     Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"),)),

@@ -26,6 +26,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +63,7 @@ if not Doc.has_extension("flags"):
 def words(text: str) -> list[str]:
     """Word unigrams and bigrams of the folded text: the bag-of-words vocabulary."""
     toks = _WORD.findall(fold(text))
-    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+    return toks + [f"{a} {b}" for a, b in pairwise(toks)]
 
 
 class Encoder:

@@ -85,11 +85,11 @@ class StageShell:
 
     async def handle(self, raw: bytes | None, step: Step) -> None:
         """Run `step`, publish its outputs, then record its state; any failure becomes a dead letter."""
+        if raw is None:  # a tombstone carries nothing to process; it is recorded, not dropped
+            await self.dead_letter(raw, None, "schema_invalid", "empty message value")
+            return
         vm_id = _voicemail_id(raw)
         started = time.perf_counter()
-        if raw is None:  # a tombstone carries nothing to process; it is recorded, not dropped
-            await self.dead_letter(raw, vm_id, "schema_invalid", "empty message value")
-            return
         try:
             try:
                 outcome = await step(raw)
@@ -118,9 +118,7 @@ class StageShell:
         DEAD_LETTERS.labels(self.stage, reason).inc()
 
 
-def _voicemail_id(raw: bytes | None) -> str | None:
-    if raw is None:
-        return None
+def _voicemail_id(raw: bytes) -> str | None:
     try:
         vm_id = json.loads(raw)["voicemail_id"]
     except Exception:  # noqa: BLE001 - best effort, only to label the dead letter
