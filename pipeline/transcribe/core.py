@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import inspect
 import json
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +50,10 @@ VAD = VadOptions()
 REDECODE_S = 1.0
 UNHEARD_S = 2.0
 SLACK_S = 0.8
+# Greedy decoding now and then runs a spoken phone number's digits together or drops one of a repeated
+# digit ("five five five" -> "55"): a run of 7 or more digits that is not a whole number. Such a
+# segment is decoded again with the careful settings, and the new text kept if it holds a whole number.
+_DIGIT_RUN = re.compile(r"\d(?:\d|(?:[-.]|,? |-[a-z]-)(?=\d))*")  # "-a-": an "oh" heard as a letter
 
 
 def choose_language(probabilities: list[tuple[str, float]], served: list[str]) -> tuple[str, float]:
@@ -120,6 +125,21 @@ def unheard(speech: list[tuple[float, float]], segments: list[dict], min_s: floa
     return [(round(a, 2), round(b, 2)) for a, b in gaps if b - a >= min_s]
 
 
+def digit_runs(text: str) -> list[str]:
+    return [re.sub(r"\D", "", m.group(0)) for m in _DIGIT_RUN.finditer(text)]
+
+
+def whole_number(digits: str) -> bool:
+    """Ten digits, or eleven after the country code 1."""
+    return len(digits) == 10 or len(digits) == 11 and digits[0] == "1"
+
+
+def garbled_number(text: str) -> bool:
+    """A run of 7+ digits that is no whole phone number, in text that holds none."""
+    runs = digit_runs(text)
+    return not any(map(whole_number, runs)) and any(len(d) >= 7 for d in runs)
+
+
 def keep(segments, offset: float = 0.0) -> tuple[list[dict], int]:
     """Whisper's segments -> (the ones worth keeping as dicts, how many were dropped)."""
     kept, dropped = [], 0
@@ -154,6 +174,13 @@ class Transcriber:
         self.load_seconds = round(time.monotonic() - started, 2)
         log.info("transcribe.model_loaded", model=self.model_id, seconds=self.load_seconds)
 
+    def _careful(self, audio: np.ndarray, start: float, end: float, language: str) -> list[dict]:
+        """That stretch alone, with the library's careful settings: beam 5, temperature fallback, no prompt."""
+        lo, hi = max(0.0, start - 0.2), end + 0.2
+        again, _ = self.model.transcribe(audio[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)], language=language,
+                                         beam_size=5, vad_filter=False, condition_on_previous_text=False)
+        return keep(again, offset=lo)[0]
+
     def transcribe(self, data: bytes) -> dict:
         """Audio bytes -> the `transcript` object of voicemail.transcribed. Raises AudioRejected."""
         audio = load_audio(data, self.limits)
@@ -182,14 +209,20 @@ class Transcriber:
         kept, dropped = keep(segments)
         speech = speech_spans(chunks)
         gaps = unheard(speech, kept, REDECODE_S)
+        redecoded = list(gaps)
         for start, end in gaps:
-            # That stretch alone, the library's careful settings: beam 5, temperature fallback, no prompt.
-            lo, hi = max(0.0, start - 0.2), end + 0.2
-            again, _ = self.model.transcribe(audio[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)], language=language,
-                                             beam_size=5, vad_filter=False, condition_on_previous_text=False)
-            recovered, _ = keep(again, offset=lo)
+            recovered = self._careful(audio, start, end, language)
             kept.extend(s for s in recovered if s["end"] > start and s["start"] < end)
-        kept.sort(key=lambda s: s["start"])
+        checked = []
+        for segment in kept:
+            again = []
+            if garbled_number(segment["text"]):
+                redecoded.append((segment["start"], segment["end"]))
+                again = self._careful(audio, segment["start"], segment["end"], language)
+                if not any(whole_number(d) for s in again for d in digit_runs(s["text"])):
+                    again = []  # no better: keep what the first pass heard
+            checked.extend(again or [segment])
+        kept = sorted(checked, key=lambda s: s["start"])
         missing = unheard(speech, kept, UNHEARD_S) if gaps else []
         if not kept:
             raise AudioRejected("no_speech", "no speech found" + (f" ({dropped} segments dropped)" if dropped else ""))
@@ -205,7 +238,7 @@ class Transcriber:
             "speech_s": round(len(speech_audio) / SAMPLE_RATE, 2),
             "needs_review": bool(reasons),
             "review_reasons": reasons,
-            "redecoded": [{"start": a, "end": b} for a, b in gaps],
+            "redecoded": [{"start": a, "end": b} for a, b in sorted(redecoded)],
             "unheard": [{"start": a, "end": b} for a, b in missing],
             "model": self.model_info,
         }

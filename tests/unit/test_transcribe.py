@@ -6,7 +6,14 @@ from faster_whisper.audio import decode_audio
 
 from pipeline.audio import AudioRejected
 from pipeline.config import Settings
-from pipeline.transcribe.core import ReviewThresholds, Transcriber, choose_language, review_reasons, unheard
+from pipeline.transcribe.core import (
+    ReviewThresholds,
+    Transcriber,
+    choose_language,
+    garbled_number,
+    review_reasons,
+    unheard,
+)
 from pipeline.transcribe.model import BASE_MODEL_SHA256, assemble_base_model
 from tests.conftest import REPO, SAMPLES
 from tests.support.audio import FORMATS, encode, noise, tone, wav16
@@ -120,6 +127,30 @@ def test_speech_that_stays_unheard_is_flagged(transcriber: Transcriber, monkeypa
     t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / "caller_cut_short.wav").read_bytes())
     assert "incomplete" in t["review_reasons"] and t["needs_review"]
     assert t["unheard"] and t["unheard"][-1]["end"] > 15
+
+
+def test_a_garbled_callback_number_is_decoded_again(transcriber: Transcriber, monkeypatch) -> None:
+    clip = (REPO / "tests" / "fixtures" / "audio" / "caller_number_run_together.wav").read_bytes()
+    t = transcriber.transcribe(clip)
+    assert "7205558409" in "".join(c for c in t["text"] if c.isdigit())
+    assert t["redecoded"] and not t["needs_review"]
+    monkeypatch.setattr(transcriber, "_careful", lambda *args: [])  # the first pass alone
+    assert garbled_number(transcriber.transcribe(clip)["text"])
+
+
+@pytest.mark.parametrize(("text", "garbled"), [
+    ("Please call me at 302-55-0178.", True),  # "five five five" heard as 55
+    ("give me a call back at 8.56550143 to set up", True),  # run together, a digit short
+    ("Can someone call me? 7-6-3-555-a-1-3-9.", True),  # "oh" heard as a letter
+    ("I changed numbers, 302-555-01940-0195.", True),
+    ("Please call me at 302-555-0178.", False),
+    ("call 1-215-555-0164 or 215 555 0164", False),
+    ("born 4, 21, 1995, call 215-555-0164", False),  # a whole number elsewhere in the segment
+    ("I take 25 mg, 2 at night, since 2019.", False),  # short runs are not numbers
+    ("", False),
+])
+def test_a_garbled_phone_number_is_recognised(text: str, garbled: bool) -> None:
+    assert garbled_number(text) is garbled
 
 
 def test_unheard_speech_is_what_no_segment_covers() -> None:
