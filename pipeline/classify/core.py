@@ -33,19 +33,27 @@ from pipeline.classify.semantic import (
 from pipeline.classify.spoken import parse_date, phone_numbers, tokens
 
 CLINICAL_INTENTS = frozenset({"symptom_report", "medication_refill", "medication_question", "test_results"})
-_NAME = r"((?:Mister |Mr\.? |Mrs\.? |Ms\.? |Miss )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
+# Up to three capitalized words, with a middle initial ("Devon T. Marsh") or family-name particles
+# ("Cornelius van der Meer", "María de la Cruz") between them.
+_LINK = r"(?: [A-Z]\.| (?:van|von|de|del|della|da|di|du|dos|das|bin|ibn|al|el|le|la)(?: (?:der|den|la|las|los))?)?"
+_NAME = r"((?:Mister |Mr\.? |Mrs\.? |Ms\.? |Miss )?[A-Z][\w'’-]+(?:" + _LINK + r" [A-Z][\w'’-]+){0,2})"
 # Cues are case-insensitive, names are not: transcripts capitalize names.
-_GREETING = (r"(?i:(?:hi|hello|hey|yes|yeah|good (?:morning|afternoon|evening)|buenos dias|buenas tardes|hola)"
+_GREETING = (r"(?i:(?:hi|hello|hey|oh|yes|yeah|good (?:morning|afternoon|evening)|buenos dias|buenas tardes|hola)"
              r"(?: there)?\s*[,.!:]+\s*)")
 _CALLER_CUES = re.compile(
     r"(?i:\b(?:i'm|i am)\s+(?:his|her|their|the)\s+\w+(?: \w+)?,\s+)" + _NAME
-    + r"|(?i:\b(?:this is|my name is|it's|it is|i'm|i am|habla|me llamo|soy)\s+(?:\.\.\.\s*)?)" + _NAME
+    + r"|(?i:\b(?:this is|my name is|(?<!her )(?<!his )name's|i'm|i am|habla|me llamo|soy),?\s+"
+    r"(?:(?:\.\.\.|um,?|uh,?)\s*)*(?:dr\.? |doctor )?)" + _NAME
+    + r"|(?i:\b(?:it's|it is),?\s+(?:(?:\.\.\.|um,?|uh,?)\s*)*)" + _NAME  # "it's Dr. Lowry": the doctor, not the caller
     + r"|(?i:\bfrom\s+)" + _NAME
-    + r"|^" + _GREETING + r"?" + _NAME + r"\s+here\b",
+    + r"|^" + _GREETING + r"*" + _NAME + r"\s+(?:here|calling|speaking)\b",
 )
 # Failing those, a name said on its own near the start: "Hi, Gloria Benedetti, I had ...", "Hello. Maxine
 # Delgado. I've ..."
-_STANDALONE_NAME = re.compile(r"^(?:[^.?!]*[.?!]\s+)?" + _GREETING + r"?" + _NAME + r"(?=\s*(?:[,.!:]|\.\.\.))")
+_OPENING_NAME = re.compile(r"^" + _GREETING + r"*" + _NAME + r"(?=\s*(?:[,.!:]|\.\.\.))")
+# ... or one sentence later ("Dr." ends no sentence).
+_STANDALONE_NAME = re.compile(r"^[^.?!]*(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)[.?!]\s+" + _GREETING + r"*"
+                              + _NAME + r"(?=\s*(?:[,.!:]|\.\.\.))")
 _RELATIVES = ("mother|mom|father|dad|son|daughter|husband|wife|child|baby|kid|grandmother|grandfather|grandson|"
               "granddaughter|grandma|grandpa|partner|brother|sister|aunt|uncle|niece|nephew|stepson|stepdaughter|"
               "boyfriend|girlfriend|fiance|fiancee|neighbor|neighbour|client|resident|"
@@ -55,11 +63,17 @@ _PATIENT_CUES = re.compile(
     r"(?i:\b(?:my|his|her|mi)\s+(?:" + _RELATIVES + r"),?\s+(?:is\s+|named\s+)?)" + _NAME
     + r"|(?i:\b(?:aide|caregiver|nurse)\s+for\s+)" + _NAME
     + r"|(?i:\bcalling\s+(?:about|for|regarding)\s+)" + _NAME
-    + r"|(?i:\b(?:your|our|the|a)\s+(?:patient|resident|client|student)s?,?\s+(?:named\s+|is\s+)?)" + _NAME
+    + r"|(?i:\b(?:your|our|the|a|for|regarding|about)\s+(?:patient|resident|client|student)s?,?\s+"
+    r"(?:named\s+|is\s+)?)" + _NAME
     + r"|(?i:\b(?:on behalf of|about|for|regarding|por|para)\s+)"
     + r"(?=(?:Mister |Mr\.? |Mrs\.? |Ms\.? |Miss )?[A-Z])" + _NAME
     + r"|(?i:\b(?:se llama|named|name is|his name is|her name is)\s+)" + _NAME,
 )
+# Relatives who usually share the caller's family name.
+_FAMILY_CUE = re.compile(r"\b(?:son|daughter|husband|wife|child|baby|kid|grandson|granddaughter|stepson|stepdaughter"
+                         r"|mother|mom|father|dad|brother|sister|grandmother|grandfather|grandma|grandpa"
+                         r"|hijo|hija|esposo|esposa|niño|niña|bebé|bebe|nieto|nieta|madre|padre|mamá|mama|papá|papa"
+                         r"|hermano|hermana|abuela|abuelo)\b")
 # Speaking for family or as a carer: "calling about my mother", "I'm his mom", "home health aide".
 _CAREGIVER = re.compile(
     r"\b(?:about|for|regarding|para)\s+(?:my|mi)\s+(?:" + _RELATIVES + r")\b"
@@ -70,11 +84,12 @@ _CAREGIVER = re.compile(
 # Capitalized but not a person: organisations, places, days and months.
 _NOT_PERSON = re.compile(
     r"\b(?:pharmacy|clinic|hospital|health|healthcare|insurance|medical|center|centre|lab|labs|laboratory|care|services?"
-    r"|group|associates|office|department|street|avenue|road|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|group|associates|office|department|school|university|college|street|avenue|road|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|january|february|march|april|june|july|august|september|october|november|december|doctor|dr)\b", re.IGNORECASE)
 _NOT_NAMES = {"i", "doctor", "dr", "the", "a", "calling", "here", "your", "just", "so", "not", "really", "sorry",
               "returning", "having", "trying", "going", "still", "also", "okay", "ok", "yes", "no", "hi", "hello",
-              "hey", "yeah", "good", "hola", "buenos", "buenas", "habla", "soy", "bueno", "oye", "well", "um", "uh"}
+              "hey", "yeah", "good", "hola", "buenos", "buenas", "habla", "soy", "bueno", "oye", "well", "um", "uh",
+              "i'm", "morning", "afternoon", "evening", "oh", "eh", "name"}
 _INFANT = re.compile(
     r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](?:day|days|week|weeks)[ -]old"
     r"|\b(?:one|two|1|2)[ -]months?[ -]old|\bnewborn\b", re.IGNORECASE)
@@ -135,8 +150,14 @@ class Classifier:
         intents = self._intents(doc, urgency, found)
         relationship = _relationship(doc, self.matcher, found)
         caller = (_first_name(doc, _CALLER_CUES, found, "caller_name")
+                  or _first_name(doc, _OPENING_NAME, found, "caller_name")
                   or _first_name(doc, _STANDALONE_NAME, found, "caller_name"))
         patient = caller if relationship == "self" else _first_name(doc, _PATIENT_CUES, found, "patient_name")
+        if patient and caller and relationship == "caregiver" and " " not in patient and " " in caller \
+                and _FAMILY_CUE.search(found.evidence[-1]["rule"]):
+            # "This is Brianna Lewis, my son Carter ...": the family name is the caller's.
+            patient = f"{patient} {caller.rsplit(' ', 1)[1]}"
+            found.evidence[-1]["value"] = patient
         return {
             "urgency": urgency,
             "intents": intents,

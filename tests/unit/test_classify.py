@@ -72,6 +72,20 @@ def test_caregiver_names_patient_and_caller_apart(classifier: Classifier) -> Non
      "caregiver", "Tom Ogle", "Edith Ogle"),
     ("Good afternoon, this is Priya from Lakeside Pharmacy about your patient, Harold Beck, "
      "the prescription for his warfarin needs a new dose.", "third_party", "Priya", "Harold Beck"),
+    # A child or spouse named by first name alone carries the caller's family name.
+    ("Hi, this is Dana Whitfield, my son Rory is four and he's had a rash on his arms since Sunday.",
+     "caregiver", "Dana Whitfield", "Rory Whitfield"),
+    # The name opens the message; a later capitalized word is not it.
+    ("Lionel Ashby, I need my knee injection appointment moved. Mornings.", "self", "Lionel Ashby", "Lionel Ashby"),
+    ("Oh, hi. Marisol Tan calling, I think my stitches are coming apart.", "self", "Marisol Tan", "Marisol Tan"),
+    ("Morning. Otto Brandvold. The cough is back and I'd like to be seen.", "self", "Otto Brandvold", "Otto Brandvold"),
+    ("Yes, hello, this is, um, Dr. Inés Carrow, a counselor; your patient Theo Marsh asked me to call.",
+     "third_party", "Inés Carrow", "Theo Marsh"),
+    # A middle initial or family-name particles are part of the name.
+    ("Hi, this is Rafael de la Vega, I need to refill my allergy pills, please.", "self", "Rafael de la Vega",
+     "Rafael de la Vega"),
+    ("Hey, it's Jonah P. Wilkes, my blood pressure readings are up this week.", "self", "Jonah P. Wilkes",
+     "Jonah P. Wilkes"),
 ])
 def test_who_is_calling_about_whom(classifier: Classifier, text: str, relationship: str, caller: str,
                                    patient: str) -> None:
