@@ -100,13 +100,14 @@ C: dict[str, str] = {
              r"|gr[ae]yish(?: colou?r)?|gone (?:a )?gr[ae]y|(?:turned|turning|went) (?:blue|gr[ae]y|purple)"
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w* (?:are |is |look\w* |turn\w* |went |gone |got )+(?:a (?:little|bit) )?"
              r"(?:blue|bluish|grey|gray|purple|dusky)|around (?:his|her|the) mouth|labios (?:morados|azules)"),
-    "cant_talk": r"(?:can'?t|couldn'?t)\W+talk|(?:can'?t|couldn'?t|cannot) (?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?(?:a |full )?(?:sentence|words?)?"
-                 r"|no (?:puede|podia) (?:ni )?(?:hablar|terminar)",
+    "cant_talk": (r"(?:can'?t|couldn'?t)\W+talk|(?:can'?t|couldn'?t|cannot) (?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?"
+                  r"(?:a |full )?(?:sentence|words?)?|(?:can'?t|couldn'?t|cannot) (?:hardly |barely )?get through a sentence"
+                  r"|no (?:puede|podia) (?:ni )?(?:hablar|terminar)"),
     "rescue_fail": (r"(?:inhaler|albuterol|nebuli[sz]er|neb|puffer|rescue|pump|breathing treatment|inhalador|bomba)\w*"
                     r"(?: \w+){0,6} (?:isn'?t|is not|not|doesn'?t|didn'?t|did not|does not|hasn'?t|no|nothing|barely)"
                     r" (?:help\w*|work\w*|touch\w*|doing|making|opening|open\w* up|le ayuda|ayuda|sirve|hace nada)"
                     r"|(?:inhaler|albuterol|nebuli[sz]er|puffs?|inhalador|bomba)(?:[\s,]+[\w']+){0,12} (?:not|isn'?t) (?:opening|helping|working)"
-                    r"|(?:bomba|inhalador|albuterol)(?: \w+){0,10} no (?:le )?(?:esta )?(?:haciendo|hace) nada"
+                    r"|(?:bomba|inhalador|albuterol)(?:[\s,]+\w+){0,10}[\s,]+no (?:le |me |te |nos )?(?:esta )?(?:haciendo|hace) nada"
                     r"|(?:nebulizador|albuterol|bomba|inhalador|tratamientos?)(?:[\s,]+[\w']+){0,12} no (?:mejora|sirve|ayuda|funciona)"
                     r"|(?:inhaler|albuterol|puffs?)(?:[\s,]+[\w']+){0,10} (?:it'?s )?not working"),
     "retractions": (r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|(?:se le (?:ven|marcan|hunden)|hundiendo) (?:las )?costillas"
@@ -215,6 +216,7 @@ C: dict[str, str] = {
                  r"|spider bit\w*|black widow|brown recluse|rattlesnake\w*|rattlers?|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
     "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
     "suicidal": (r"(?:put|putting|got|getting|have put|'ve put) (?:my|his|her) affairs in order"
+                 r"|(?:not planning on being|won'?t be|will not be|not going to be) (?:here|around) (?:a lot |much |very |that )?longer\b"
                  r"|(?:fine|happier|easier|okay|better off)(?: \w+){0,2} without (?:me|him|her)|if (?:i|he|she) just (?:wasn'?t|weren'?t) (?:around|here)"
                  r"|how many(?: \w+){0,5} (?:it would take|would (?:it )?take|would kill|to (?:die|kill))|(?:pills|meds)(?: \w+){0,3} counted out"
                  r"|counted out (?:all )?(?:my|his|her) (?:pills|meds)|(?:putting|put|set\w*) aside (?:my|his|her|all (?:my|his|her)) (?:\w+ )?(?:pills|meds)"
@@ -247,7 +249,8 @@ C: dict[str, str] = {
                  r"|(?:pills|pastillas|meds)(?:[\s,]+[\w']+){0,4}[\s,]+(?:saving|saved|stash\w*|hoard\w*|counting|guardando|juntando)"
                  r"|plann\w* (?:to|on) (?:take|taking|swallow\w*)(?: \w+'?s?){0,3} (?:pills|meds|pastillas)"),
     "affairs": (r"(?:got|getting|has|have|'s|'ve) (?:everything|it all|things|all (?:his|her|my) (?:stuff|things)) (?:squared away|in order|settled|taken care of)"
-                r"|gave (?:me|us|her|him|away) (?:his|her|my) (?:watch|ring|deed|will|savings|dog|cat|guitar)|deed to|dejo todo arreglado|ya arreglo todo"
+                r"|gave (?:me|us|her|him|away) (?:his|her|my) (?:watch|ring|deed|will|savings|dog|cat|guitar)|deed to|dej[eo] todo arreglado|ya arregl[eo] todo"
+                r"|none of (?:this|it) is (?:your|anyone'?s|anybody'?s) fault|no es culpa de (?:usted|nadie)"
                 r"|found a (?:good |new )?home for (?:my|his|her) (?:dog|cat|pets?)|(?:getting|got|putting|put) (?:things|everything) in order"
                 r"|giv\w* (?:away )?(?:his|her|my) (?:\w+ )?(?:stuff|things) to"),
     # a farewell: the context that makes affairs put in order a warning sign
@@ -280,7 +283,9 @@ C: dict[str, str] = {
                r"|\b(?:one|two|1|2)[ -]months? (?:shots?|vaccines?|vaccinations?|check\w*|visit)"
                r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas) de (?:nacid\w*|edad)"
                r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas)"
-               r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"),
+               r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"
+               r"|(?:baby|bebe),?(?: (?:is|of|de))? (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+               r" (?:days?|weeks?|dias|semanas)\b(?! ago)|(?:bebe|nina|nino|hija|hijo) de (?:un|dos|1|2) mes(?:es)?"),
     # a temperature word said with a normal reading is no fever ("temperature is ninety-nine point eight")
     "fever": (r"fever\w*|(?:temps?|temperature\w*)(?!(?:'s| is| was| of| at| reads?| has been)?(?: (?:only|just|about|around|like|still))?"
               r" (?:ninety|9[5-9]\b|normal|thirty[- ]?(?:six|seven)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
@@ -289,7 +294,8 @@ C: dict[str, str] = {
     "stiff_neck": (r"no puede (?:bajar|doblar|mover) (?:la barbilla|el cuello|la cabeza)|(?:duele|dolor)(?: \w+){0,5} cuello|la luz le molesta"
                    r"|stiff (?:neck|necked)|neck(?:'s)?(?: \w+){0,3} (?:stiff|rigid)|(?:can'?t|couldn'?t|cannot) (?:bend|touch|put|move|tuck) (?:his|her|my)"
                    r" (?:chin|head|neck)|light (?:hurts|bothers)|hurts? (?:his|her|my) eyes|(?:rash|spots)(?: \w+){0,4} (?:doesn'?t|don'?t|won'?t|didn'?t) fade"
-                   r"|purple (?:spots|rash|dots|blotches)|cuello (?:rigido|tieso|duro)|manchas moradas"),
+                   r"|purple(?:-red|-ish)? (?:spots|rash|dots|blotches)|(?:spots|dots|rash)(?: \w+){0,6} (?:don'?t|doesn'?t|won'?t|didn'?t) "
+                   r"(?:go away|fade|disappear|blanch) when (?:you |i |we )?(?:press|push)|cuello (?:rigido|tieso|duro)|manchas moradas"),
     "headache": r"headache\w*|head (?:hurts|pain)|pain in (?:my|his|her) head|(?:my|his|her) head|dolor de cabeza|cabeza",
     "sudden_onset": (r"sudden\w*|out of nowhere|all at once|in (?:a|like a|one) (?:split )?second|instant\w*|bam|explo\w*|burst|pop(?:ped)?"
                      r"|like (?:a|an|being hit with a|somebody swung a|someone hit me with a) (?:hammer|bat|bomb|gunshot|thunderclap|lightning|brick)"
@@ -322,7 +328,15 @@ C: dict[str, str] = {
                     r" (?:\w+ )?(?:fast|quick|hard)"
                     r"|(?:can'?t|couldn'?t|cannot) (?:stand|get up|keep (?:his|her|my) eyes open)|ice cold|cold and clammy"
                     r"|manchas|confundid\w*"),
-    "chemo": r"chemo\w*|quimio\w*|radiation|cancer treatment|transplant|neutropeni\w*|immunocompromis\w*",
+    # a laboratory calling a critical value about a patient
+    "critical_lab": (r"critical (?:value|result|lab|level|call|potassium|sodium|hemoglobin|hgb|inr|glucose|calcium|troponin|platelet)\w*"
+                     r"|(?:valor|resultado)(?:es)? critico\w*"),
+    "priapism": r"priapism|erection(?: \w+){0,3} (?:won'?t|will not|doesn'?t|does not|hasn'?t) go(?:ne)? (?:down|away)|ereccion(?: \w+){0,3} no se (?:baja|quita)",
+    # a tearing or ripping pain in the chest or back (an aortic dissection)
+    "tearing": (r"(?:tearing|ripping)(?! up)(?: \w+){0,6} (?:chest|back|shoulder blades)|(?:chest|back)(?: \w+){0,6} (?:tearing|ripping)(?! up)"
+                r"|como si me (?:estuvieran )?(?:desgarr|rasg|romp)\w*|desgarr\w*(?: \w+){0,3} (?:por dentro|el pecho|la espalda)"),
+    "chemo": (r"chemo\w*|quimio\w*|radiation|cancer treatment|transplant|neutropeni\w*|immunocompromis\w*|leuk\w*mia|leucemia"
+              r"|lymphoma|linfoma|(?:blood )?counts? (?:were |are |was |is |have been )?(?:\w+ )?(?:low|down)|low (?:blood )?counts?"),
     "pregnant": (r"pregnan\w*|weeks along|expecting|due date|trimester|embaraz\w*|semanas de embarazo|esperando (?:un|una) beb"
                  r"|(?:i'?m|she'?s|she is|i am|at) (?:\w+[- ])?\w+ weeks\b(?! old| ago| out| post| after| since| from)"
                  r"|\d\d weeks\b(?! old| ago| out| post| after| since| from)"),
@@ -531,7 +545,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("sepsis_signs", "emergency", "fever or chills with confusion, mottled skin, fast breathing; any fever on chemotherapy",
              (_r("fever", ctx=("sepsis_sign",)), _r("fever", ctx=("chemo",)), _r("fever", "confused"))),
     Protocol("pe_dvt", "emergency", "a swollen painful calf with breathlessness or chest pain", (_r("calf", "swell_close", ctx=("breath_bad",)),)),
-    Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling", (_r("testicle", "chest_feel"), _r("testicle", "swell_close"))),
+    Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling; an erection that will not go down",
+             (_r("testicle", "chest_feel"), _r("testicle", "swell_close"), _r("priapism"))),
     Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand",
              (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"), _r("hernia_stuck"))),
     Protocol("arrhythmia_syncope", "emergency", "racing, irregular or very slow heartbeat with fainting, dizziness or chest pain; a device shock",
@@ -544,6 +559,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("severe_injury", "emergency", "a deformed limb, a fall and cannot get up, a hip that bears no weight, a chemical in the eye; "
              "numb, blue or cold fingers or toes below a cast",
              (_r("fracture_bad"), _r("eye_chem"), _r("no_weight", ctx=("hip",)), _r("circulation_bad", ctx=("cast",)))),
+    Protocol("aortic_dissection", "emergency", "a sudden tearing or ripping pain in the chest or back", (_r("tearing"),)),
+    Protocol("critical_lab_value", "emergency", "a laboratory calling a critical value about a patient", (_r("critical_lab"),)),
     Protocol("cauda_equina", "emergency", "numbness where one sits, or lost bladder or bowel control, with a back problem",
              (_r("saddle_numb", ctx=("spine",)), _r("sphincter", ctx=("spine",)))),
 )

@@ -73,6 +73,21 @@ def current(text: str) -> set[str]:
     ("She's been posting goodbye messages and gave her things to her little brother.", "suicidal_ideation"),
     ("Please cancel all my appointments, I found a good home for my dog, thank the doctor for everything.",
      "suicidal_ideation"),
+    ("This is the reference lab calling a critical sodium on your patient, one eighteen.", "critical_lab_value"),
+    ("Le hablamos del laboratorio con un valor crítico de potasio para su paciente.", "critical_lab_value"),
+    ("Out of nowhere a ripping pain went through my back between the shoulder blades.", "aortic_dissection"),
+    ("Siento un dolor en el pecho como si me estuvieran rasgando.", "aortic_dissection"),
+    ("He has sickle cell and the erection just won't go down, it's been four hours.", "testicular_pain"),
+    ("Her blood counts were low on Friday and tonight she has a fever of a hundred and one.", "sepsis_signs"),
+    ("He's on treatment for lymphoma and he's running a fever.", "sepsis_signs"),
+    ("My baby, six weeks, is so hot and sleepy, thermometer says thirty eight point four.", "infant_fever"),
+    ("Mi niña de dos meses tiene calentura desde la noche.", "infant_fever"),
+    ("There are little purple-red dots on his belly that don't fade when I press the glass, and a fever.",
+     "meningitis_signs"),
+    ("I'm winded and I can't get through a sentence without stopping.", "breathing_difficulty"),
+    ("Ya me puse la bomba, el albuterol, tres veces y no me hace nada.", "asthma_unrelieved"),
+    ("Anyway, fix the bill for my son, I'm not planning on being around much longer.", "suicidal_ideation"),
+    ("I wanted to thank you for trying with me, doctor. None of this is your fault.", "suicidal_ideation"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -129,6 +144,10 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Tengo ocho semanas de embarazo y empecé a manchar un poquito, sangre café.",
     "His seizure medicine bottle is empty, he took the last pill this morning, can you call in a refill?",
     "I thought, but now the hip is hurting more each day and I need the cane.",
+    "I had my baby four weeks ago and now I have a fever and a sore, red breast.",  # the mother's fever
+    "I keep tearing up when I talk about my back pain, it's been a rough month.",
+    "He pulled something in his leg, un desgarre, and it hurts to walk.",
+    "I won't be around next week, can we move my appointment?",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
