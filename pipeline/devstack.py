@@ -233,13 +233,20 @@ def tls_material(s: Settings) -> Path:
     return tls
 
 
+def _needs_start(server: Server, s: Settings, setting: str) -> bool:
+    """False when our own server already listens there; StackError when another process holds the port."""
+    if _pid(server, s) and _port_open(server.port):
+        log.info("stack.already_up", server=server.name, port=server.port)
+        return False
+    if _port_open(server.port):
+        raise StackError(f"port {server.port} is taken by another process; set {setting}")
+    return True
+
+
 def _start_kafka(s: Settings) -> None:
     server = _servers(s)[0]
-    if _pid(server, s) and _port_open(server.port):
-        log.info("stack.already_up", server="kafka", port=server.port)
+    if not _needs_start(server, s, "VM_KAFKA_BOOTSTRAP"):
         return
-    if _port_open(server.port):
-        raise StackError(f"port {server.port} is taken by another process; set VM_KAFKA_BOOTSTRAP")
     jars = fetch_jars(s, "kafka")
     data = s.stack_dir / "kafka" / "data"
     conf = _kafka_config(s, data)
@@ -271,11 +278,8 @@ def _start_kafka(s: Settings) -> None:
 
 def _start_s3proxy(s: Settings) -> None:
     server = _servers(s)[1]
-    if _pid(server, s) and _port_open(server.port):
-        log.info("stack.already_up", server="s3proxy", port=server.port)
+    if not _needs_start(server, s, "VM_S3_ENDPOINT"):
         return
-    if _port_open(server.port):
-        raise StackError(f"port {server.port} is taken by another process; set VM_S3_ENDPOINT")
     jars = fetch_jars(s, "s3proxy")
     data = s.stack_dir / "s3" / "data"
     data.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Event contracts: JSON Schemas under `schemas/`, deterministic ids, UTC times, (de)serialization."""
+"""Event contracts: JSON Schemas (`pipeline/schemas/`), deterministic ids, UTC times, (de)serialization."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import json
 import uuid
 from datetime import UTC, datetime
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from pipeline.config import REPO_ROOT
 from pipeline.errors import Rejected
 
-SCHEMA_DIR = REPO_ROOT / "schemas"
+SCHEMA_DIR = Path(__file__).with_name("schemas")  # inside the package: a wheel install needs no checkout
 SCHEMA_VERSION = 1
 # Fixed namespace: ids must stay the same across releases and machines.
 _ID_NAMESPACE = uuid.UUID("6f1c2a7e-4b1d-5c8e-9a0f-3d2e1b4c5a60")
