@@ -13,6 +13,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
+from pipeline import topics
 from pipeline.errors import Rejected
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")  # inside the package: a wheel install needs no checkout
@@ -22,18 +23,16 @@ _ID_NAMESPACE = uuid.UUID("6f1c2a7e-4b1d-5c8e-9a0f-3d2e1b4c5a60")
 
 # Topic -> schema file stem.
 SCHEMA_FOR = {
-    "voicemail.ingest": "voicemail.received",
-    "voicemail.received": "voicemail.received",
-    "voicemail.transcribed": "voicemail.transcribed",
-    "voicemail.triaged": "voicemail.triaged",
-    "voicemail.dlq": "dlq",
-    "alerts.emergency": "alert",
-    "task": "task",
-    "tasks.status": "status",
-    "tasks.escalated": "escalation",
+    topics.INGEST: "voicemail.received",
+    topics.RECEIVED: "voicemail.received",
+    topics.TRANSCRIBED: "voicemail.transcribed",
+    topics.TRIAGED: "voicemail.triaged",
+    topics.DLQ: "dlq",
+    topics.ALERTS: "alert",
+    "task": "task",  # any role's task topic
+    topics.TASK_STATUS: "status",
+    topics.ESCALATED: "escalation",
 }
-
-
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,10 @@
-"""Topic names: the one place they are spelled."""
+"""Topic and role names: the one place they are spelled."""
+
+from typing import Literal, get_args
+
+# The callback roles: one task topic each, named in the routing policy.
+RoleName = Literal["clinician", "nurse", "front_desk", "billing"]
+ROLES: tuple[str, ...] = get_args(RoleName)
 
 S3_EVENTS = "voicemail.s3-events"  # bucket notifications (AWS S3 / MinIO JSON)
 INGEST = "voicemail.ingest"  # candidates from every ingest path, deduplicated into voicemail.received
@@ -9,12 +15,22 @@ DLQ = "voicemail.dlq"
 ALERTS = "alerts.emergency"
 TASK_STATUS = "tasks.status"
 ESCALATED = "tasks.escalated"
-ROLES = ("clinician", "nurse", "front_desk", "billing")
 STAGES = ("ingest", "transcribe", "classify", "route", "sla", "audit")  # each its own consumer group voicemail-<stage>
 
 
+TASKS_PREFIX = "tasks."
+TASKS_PATTERN = TASKS_PREFIX + "*"  # the role topics with tasks.status and tasks.escalated (the SLA monitor's input)
+VOICEMAIL_PATTERN = "voicemail.*"  # every voicemail.* topic (the audit's input)
+
+
 def task_topic(role: str) -> str:
-    return f"tasks.{role}"
+    """The Kafka topic of one role's callback tasks."""
+    return TASKS_PREFIX + role
+
+
+def role_of(topic: str) -> str:
+    """The role whose task topic this is."""
+    return topic.removeprefix(TASKS_PREFIX)
 
 
 # Changelogs of the stages' dedupe tables ("<faust app id>-<table>-changelog"). Provisioned with the

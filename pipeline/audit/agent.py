@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import faust
 
-from pipeline import events
+from pipeline import events, topics
 from pipeline.audit.core import FOLLOWED, actions, observe, voicemail_id
 from pipeline.config import Settings
 from pipeline.logging import get_logger
@@ -23,7 +23,7 @@ HEADER = "redrive"
 
 
 def register(app: faust.App, s: Settings) -> None:
-    shell = StageShell(app, "audit", "voicemail.*")
+    shell = StageShell(app, "audit", topics.VOICEMAIL_PATTERN)
     rows = app.Table("audit", default=None, key_type=str, value_type=str)  # voicemail id -> JSON row
     grace, after = timedelta(seconds=s.audit_grace_s), timedelta(seconds=s.audit_redrive_after_s)
     # voicemail id -> when its last redrive went out, until it is read back (or `after` passed: the

@@ -31,6 +31,7 @@ from pipeline.classify.semantic import (
     TriageModel,  # importing it registers the "triage_model" factory
 )
 from pipeline.classify.spoken import parse_date, phone_numbers, tokens
+from pipeline.topics import RoleName
 
 CLINICAL_INTENTS = frozenset({"symptom_report", "medication_refill", "medication_question", "test_results"})
 # Up to three capitalized words, with a middle initial ("Devon T. Marsh") or family-name particles
@@ -261,7 +262,7 @@ def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str
     return None
 
 
-def _role(urgency: str, intents: list[str]) -> str:
+def _role(urgency: str, intents: list[str]) -> RoleName:
     if urgency == "emergency":
         return "clinician"
     if urgency == "urgent":

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from pipeline.topics import RoleName
+
 DEFAULT_POLICY = Path(__file__).with_name("default_policy.yaml")
 Urgency = Literal["emergency", "urgent", "routine", "informational"]
 _DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -35,7 +37,6 @@ class Role(BaseModel):
     display: str
 
 
-RoleName = Literal["clinician", "nurse", "front_desk", "billing"]
 Intent = Literal["symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
                  "billing_insurance", "records_forms", "referral", "returning_call", "other"]
 

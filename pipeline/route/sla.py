@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from pipeline import topics
 from pipeline.events import parse_time as parse
 
 # FHIR Task statuses that mean somebody has taken the callback on.
@@ -39,7 +40,7 @@ def scorecard(tasks: list[tuple[str, dict]], statuses: list[dict], escalations: 
     acknowledge and to complete (median, p90, minutes from task creation), deadline breaches."""
     times: dict[str, TaskTimes] = {}
     for topic, task in tasks:
-        times[task["id"]] = TaskTimes(topic.removeprefix("tasks."), task["priority"], parse(task["authoredOn"]),
+        times[task["id"]] = TaskTimes(topics.role_of(topic), task["priority"], parse(task["authoredOn"]),
                                       parse(task["restriction"]["period"]["end"]))
     for st in statuses:
         t = times.get(st["id"])

@@ -21,7 +21,7 @@ log = get_logger(__name__)
 
 
 def register(app: faust.App, s: Settings) -> None:
-    shell = StageShell(app, "sla", "tasks.*")
+    shell = StageShell(app, "sla", topics.TASKS_PATTERN)
     table = app.Table("sla", default=None, key_type=str, value_type=str)  # task id -> JSON of its state
 
     def get(task_id: str) -> dict:
@@ -48,7 +48,7 @@ def register(app: faust.App, s: Settings) -> None:
             put(st["id"], {**get(st["id"]), "status": st["status"]})
         else:
             task = events.validate("task", doc)
-            put(task["id"], {"level": 0, "status": "requested", **get(task["id"]), "role": topic.removeprefix("tasks."),
+            put(task["id"], {"level": 0, "status": "requested", **get(task["id"]), "role": topics.role_of(topic),
                              "priority": task["priority"], "due": task["restriction"]["period"]["end"]})
 
     @app.agent(app.topic(*followed, key_type=bytes, value_type=bytes), name="follow")
