@@ -233,6 +233,14 @@ def tls_material(s: Settings) -> Path:
     return tls
 
 
+def new_cluster_id() -> str:
+    """A random KRaft cluster id. Like Kafka's own, it never starts with "-", which the storage tool
+    would read as an option (it failed a CI run)."""
+    while (cluster_id := urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"):
+        pass
+    return cluster_id
+
+
 def _needs_start(server: Server, s: Settings, setting: str) -> bool:
     """False when our own server already listens there; StackError when another process holds the port."""
     if _pid(server, s) and _port_open(server.port):
@@ -254,7 +262,7 @@ def _start_kafka(s: Settings) -> None:
     java = [_java(), "-Xms256m", "-Xmx768m", f"-Dlog4j2.configurationFile={conf.parent / 'log4j2.properties'}",
             "-cp", classpath]
     if not (data / "meta.properties").exists():
-        cluster_id = urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = new_cluster_id()
         scram = []
         if s.kafka_security_protocol == "SASL_SSL":  # the SCRAM user exists from the first start
             scram = ["--add-scram", f"{s.kafka_sasl_mechanism}=[name={s.kafka_sasl_username},"
