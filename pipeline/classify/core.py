@@ -41,20 +41,21 @@ _NAME = r"((?:Mister |Mr\.? |Mrs\.? |Ms\.? |Miss )?[A-Z][\w'’-]+(?:" + _LINK +
 # Cues are case-insensitive, names are not: transcripts capitalize names.
 _GREETING = (r"(?i:(?:hi|hello|hey|oh|yes|yeah|good (?:morning|afternoon|evening)|buenos dias|buenas tardes|hola)"
              r"(?: there)?\s*[,.!:]+\s*)")
+_FILLERS = r"(?:(?:\.\.\.|um,?|uh,?)\s*)*"
 _CALLER_CUES = re.compile(
     r"(?i:\b(?:i'm|i am)\s+(?:his|her|their|the)\s+\w+(?: \w+)?,\s+)" + _NAME
     + r"|(?i:\b(?:this is|my name is|(?<!her )(?<!his )name's|i'm|i am|habla|me llamo|soy),?\s+"
-    r"(?:(?:\.\.\.|um,?|uh,?)\s*)*(?:dr\.? |doctor )?)" + _NAME
-    + r"|(?i:\b(?:it's|it is),?\s+(?:(?:\.\.\.|um,?|uh,?)\s*)*)" + _NAME  # "it's Dr. Lowry": the doctor, not the caller
+    + _FILLERS + r"(?:dr\.? |doctor )?)" + _NAME
+    + r"|(?i:\b(?:it's|it is),?\s+" + _FILLERS + r")" + _NAME  # "it's Dr. Lowry": the doctor, not the caller
     + r"|(?i:\bfrom\s+)" + _NAME
     + r"|^" + _GREETING + r"*" + _NAME + r"\s+(?:here|calling|speaking)\b",
 )
 # Failing those, a name said on its own near the start: "Hi, Gloria Benedetti, I had ...", "Hello. Maxine
 # Delgado. I've ..."
-_OPENING_NAME = re.compile(r"^" + _GREETING + r"*" + _NAME + r"(?=\s*(?:[,.!:]|\.\.\.))")
+_SAID_ALONE = _GREETING + r"*" + _NAME + r"(?=\s*(?:[,.!:]|\.\.\.))"
+_OPENING_NAME = re.compile(r"^" + _SAID_ALONE)
 # ... or one sentence later ("Dr." ends no sentence).
-_STANDALONE_NAME = re.compile(r"^[^.?!]*(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)[.?!]\s+" + _GREETING + r"*"
-                              + _NAME + r"(?=\s*(?:[,.!:]|\.\.\.))")
+_STANDALONE_NAME = re.compile(r"^[^.?!]*(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)[.?!]\s+" + _SAID_ALONE)
 _RELATIVES = ("mother|mom|father|dad|son|daughter|husband|wife|child|baby|kid|grandmother|grandfather|grandson|"
               "granddaughter|grandma|grandpa|partner|brother|sister|aunt|uncle|niece|nephew|stepson|stepdaughter|"
               "boyfriend|girlfriend|fiance|fiancee|neighbor|neighbour|client|resident|"
