@@ -1,10 +1,11 @@
 """The triage model is reproducible from the shipped corpus, and the split stays frozen."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 
-from pipeline.classify.semantic import INTENTS, MODEL_DIR, RELATIONSHIPS, URGENCIES, Encoder
+from pipeline.classify.semantic import INTENTS, MODEL_DIR, RELATIONSHIPS, URGENCIES, Encoder, Heads
 from pipeline.classify.training.split import DATA, PARTS, load_part, part_of
 from pipeline.classify.training.train import build_vocab, featurize, fit
 
@@ -22,19 +23,27 @@ def test_split_is_frozen_by_id() -> None:
     assert {"train", "dev", "test"} == set(seen.values())
 
 
-def test_training_is_deterministic_and_learns() -> None:
+def test_training_is_deterministic_and_learns(tmp_path: Path) -> None:
     rows = load_part("train")[::4]
     encoder = Encoder(MODEL_DIR, build_vocab(rows))
     x = featurize(encoder, rows)
-    a, b = fit(x, rows, epochs=60), fit(x, rows, epochs=60)
-    assert np.array_equal(a.w_urgency, b.w_urgency) and np.array_equal(a.w_intents, b.w_intents)
-    assert np.array_equal(a.w_relationship, b.w_relationship)
+    a, b = fit(x, rows, epochs=60, members=2, net_epochs=20), fit(x, rows, epochs=60, members=2, net_epochs=20)
+    assert np.array_equal(a.w_hidden, b.w_hidden) and np.array_equal(a.w_urgency, b.w_urgency)
+    assert np.array_equal(a.w_intents, b.w_intents) and np.array_equal(a.w_relationship, b.w_relationship)
+    assert not np.array_equal(a.w_hidden[0], a.w_hidden[1])  # the members start from different seeds
     refill = "Hi it's Nora, could you send a refill of my levothyroxine to the pharmacy, I have a week left."
     p_urgency, p_intents, _ = a.predict(encoder.features(refill, []))
     assert INTENTS[int(p_intents.argmax())] == "medication_refill"
     assert URGENCIES[int(p_urgency.argmax())] == "routine"
     mother = "Hello, I'm calling about my mother, she has had a bad cough since Sunday, could the nurse call me."
     assert RELATIONSHIPS[int(a.predict(encoder.features(mother, []))[2].argmax())] == "caregiver"
+
+    # What is stored is what was scored: the half-precision hidden layers load back bit for bit.
+    a.save(tmp_path / "heads.npz")
+    loaded = Heads.load(tmp_path / "heads.npz")
+    x_refill = encoder.features(refill, [])
+    for before, after in zip(a.predict(x_refill), loaded.predict(x_refill), strict=True):
+        assert np.array_equal(before, after)
 
 
 def test_vocabulary_does_not_depend_on_the_hash_seed() -> None:
