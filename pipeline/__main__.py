@@ -144,6 +144,7 @@ def _demo(_args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `python -m pipeline` command line: one subcommand per job."""
     p = argparse.ArgumentParser(prog="python -m pipeline", description="Voicemail to callback task pipeline.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -242,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments, configure logging, run the command; its exit status."""
     args = build_parser().parse_args(argv)
     plog.configure(get_settings().log_level)
     return args.func(args)

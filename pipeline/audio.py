@@ -41,6 +41,7 @@ class AudioRejected(Rejected):
 
 @dataclass(frozen=True)
 class AudioLimits:
+    """The largest recording a stage accepts, in bytes and in seconds."""
     max_bytes: int
     max_seconds: float
 

@@ -92,6 +92,7 @@ def normalize(text: str) -> str:
 
 
 def wer(refs: dict[str, str], texts: dict[str, str]) -> tuple[float | None, int]:
+    """Word error rate of `texts` against the reference transcripts, and how many were compared."""
     import jiwer
 
     pairs = [(normalize(refs[k]), normalize(v)) for k, v in texts.items() if k in refs]
@@ -101,6 +102,7 @@ def wer(refs: dict[str, str], texts: dict[str, str]) -> tuple[float | None, int]
 
 
 def bench_transcribe(s: Settings, files: list[str], refs_path: str | None, out: IO[str]) -> int:
+    """Time the transcribe stage against a plain faster-whisper loop on the same files; print the table."""
     from faster_whisper.audio import decode_audio
 
     audio_s = sum(decode_audio(f).size / 16000 for f in files)

@@ -31,6 +31,7 @@ DEFAULT_PROMPTS = {
 
 
 class Settings(BaseSettings):
+    """Every setting, read from `VM_*` environment variables (defaults: the local dev stack)."""
     model_config = SettingsConfigDict(env_prefix="VM_", extra="ignore")
 
     # Kafka
@@ -125,10 +126,12 @@ class Settings(BaseSettings):
 
     @property
     def kafka_port(self) -> int:
+        """The port of the (first) bootstrap broker."""
         return int(self.kafka_bootstrap.rsplit(":", 1)[1])
 
     @property
     def s3_port(self) -> int:
+        """The S3 endpoint's port, which must be explicit."""
         port = urlparse(self.s3_endpoint).port
         if port is None:
             raise ValueError(f"VM_S3_ENDPOINT needs an explicit port: {self.s3_endpoint}")
@@ -137,4 +140,5 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """Settings from the environment as it is now."""
     return Settings()

@@ -24,6 +24,7 @@ SAMPLES = sorted((REPO_ROOT / "samples" / "audio").glob("*.wav"))
 
 
 def demo(s: Settings, timeout_s: float = 300) -> int:
+    """Start the stack and the workers, submit the demo voicemails, print their tasks; exit status."""
     devstack.up(s)
     log_path = s.stack_dir / "logs" / "worker.log"
     print(f"workers starting (log: {log_path})", flush=True)

@@ -36,18 +36,22 @@ POM = REPO_ROOT / "deploy" / "local" / "pom.xml"
 
 
 class StackError(RuntimeError):
+    """The local stack could not be started, or is in a state it cannot fix."""
     pass
 
 
 @dataclass(frozen=True)
 class Server:
+    """One process of the local stack (Kafka or the S3 server) and where it keeps its pid and log."""
     name: str  # "kafka" | "s3proxy"
     port: int
 
     def pidfile(self, s: Settings) -> Path:
+        """Where the server's process id is kept."""
         return s.stack_dir / f"{self.name}.pid"
 
     def logfile(self, s: Settings) -> Path:
+        """Where the server's output goes."""
         return s.stack_dir / "logs" / f"{self.name}.log"
 
 
@@ -316,6 +320,7 @@ def _start_s3proxy(s: Settings) -> None:
 
 
 def ensure_bucket(s: Settings) -> None:
+    """Create the voicemail bucket unless it exists."""
     client = s3_client(s)
     try:
         client.head_bucket(Bucket=s.bucket)
@@ -365,6 +370,7 @@ def ensure_audio_lifecycle(s: Settings) -> bool:
 
 
 def up(s: Settings) -> dict:
+    """Start Kafka and the S3 server (unless running), create the bucket, its lifecycle and the topics; the status."""
     s.stack_dir.mkdir(parents=True, exist_ok=True)
     _start_kafka(s)
     _start_s3proxy(s)
@@ -376,6 +382,7 @@ def up(s: Settings) -> dict:
 
 
 def down(s: Settings, purge: bool = False) -> None:
+    """Stop the stack's servers (and with `purge` delete their data)."""
     for server in _servers(s):
         pid = _pid(server, s)
         if pid is not None:
@@ -393,6 +400,7 @@ def down(s: Settings, purge: bool = False) -> None:
 
 
 def status(s: Settings) -> dict:
+    """Endpoints and, per server, its pid, port and whether it answers."""
     servers = {srv.name: {"pid": _pid(srv, s), "port": srv.port, "up": _pid(srv, s) is not None
                           and _port_open(srv.port)} for srv in _servers(s)}
     return {

@@ -22,6 +22,7 @@ ENTITY_FIELDS = ["callback_number", "dob", "patient_name", "caller_name", "medic
 
 
 def load_set(path: str) -> list[dict]:
+    """The labeled voicemails of a JSON-lines file."""
     return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
 
 
@@ -101,6 +102,7 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
 
 
 def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[str, dict], dict[str, str]]:
+    """Triage every voicemail of the set (through Whisper with `audio_dir`); predictions and rejections by id."""
     from pipeline.classify.core import Classifier
     from pipeline.errors import Rejected
 
@@ -129,6 +131,7 @@ def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[
 
 
 def report(metrics: dict, out: IO[str]) -> None:
+    """Print the metrics as the human-readable report."""
     def pct(v: float | None) -> str:
         return "-" if v is None else f"{v:.3f}"
 
@@ -192,6 +195,7 @@ def shortfalls(metrics: dict, minimums: dict[str, float]) -> list[str]:
 
 def evaluate(s: Settings, set_path: str, audio_dir: str | None, as_json: bool, minimums: Sequence[str] = (),
              out: IO[str] = sys.stdout) -> int:
+    """Score the set, print the figures, and exit non-zero when a `--min` floor is not met."""
     gate = parse_minimums(list(minimums))
     rows = load_set(set_path)
     preds, rejected = predict(s, rows, audio_dir)

@@ -51,6 +51,7 @@ def _validator(name: str) -> Draft202012Validator:
 
 
 def validate(name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """The event, if it matches its JSON schema; else Rejected naming the path and keyword (never the value)."""
     error = next(iter(_validator(name).iter_errors(event)), None)
     if error is not None:
         path = "/" + "/".join(str(p) for p in error.absolute_path)
@@ -60,10 +61,12 @@ def validate(name: str, event: dict[str, Any]) -> dict[str, Any]:
 
 
 def encode(name: str, event: dict[str, Any]) -> bytes:
+    """The validated event as compact UTF-8 JSON."""
     return json.dumps(validate(name, event), separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def decode(name: str, raw: bytes | str | None) -> dict[str, Any]:
+    """The event in `raw`, parsed and validated; Rejected when it is not JSON or not valid."""
     try:
         event = json.loads(raw) if raw is not None else None
     except (ValueError, UnicodeDecodeError) as exc:
@@ -79,23 +82,28 @@ def voicemail_id(bucket: str, key: str, version: str) -> str:
 
 
 def task_id(vm_id: str) -> str:
+    """The Task id of a voicemail: the same voicemail always gets the same task."""
     return "task-" + uuid.uuid5(_ID_NAMESPACE, f"task\x00{vm_id}").hex
 
 
 def utcnow() -> datetime:
+    """Now, timezone-aware UTC."""
     return datetime.now(UTC)
 
 
 def parse_time(value: str) -> datetime:
+    """An ISO 8601 timestamp (a trailing Z allowed) as a datetime."""
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def iso(ts: datetime) -> str:
+    """A datetime as ISO 8601 UTC to the second, with Z."""
     return ts.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def dead_letter(*, stage: str, reason: str, error: str, topic: str, raw: bytes | None,
                 vm_id: str | None = None) -> dict[str, Any]:
+    """The dead-letter record for a message a stage could not handle, with its original bytes."""
     raw = raw or b""
     try:
         original, encoding = raw.decode("utf-8"), "utf-8"

@@ -22,12 +22,14 @@ _PHI_KEYS = frozenset(
 
 
 def drop_phi(_logger: object, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: redact fields that may hold PHI."""
     for key in _PHI_KEYS & event_dict.keys():
         event_dict[key] = "[redacted]"
     return event_dict
 
 
 def configure(level: str = "info") -> None:
+    """JSON logs at `level`, with PHI fields redacted."""
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -58,4 +60,5 @@ def configure(level: str = "info") -> None:
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    """A named structured logger."""
     return structlog.get_logger(name)

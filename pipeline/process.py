@@ -30,6 +30,7 @@ def local_voicemail(path: Path, data: bytes) -> dict:
 
 
 def process_files(s: Settings, files: list[str], out: IO[str]) -> int:
+    """Transcribe, triage and route local audio files without Kafka; one JSON result per file."""
     transcriber, classifier, policy = Transcriber(s), Classifier(), load_policy(s.routing_policy)
     failed = 0
     for name in files:

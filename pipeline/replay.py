@@ -21,6 +21,7 @@ from pipeline.transport import kafka_kwargs
 
 
 def original_bytes(record: dict) -> bytes:
+    """The original message bytes kept in a dead-letter record."""
     if record["original_encoding"] == "base64":
         return base64.b64decode(record["original"])
     return record["original"].encode()
@@ -38,6 +39,7 @@ def replay_target(record: dict) -> tuple[str, bytes]:
 
 def replay(s: Settings, reason: str | None, stage: str | None, voicemail_id: str | None, dry_run: bool,
            out: IO[str] = sys.stdout) -> int:
+    """Republish the dead letters that match the filters to their source topics; exit status."""
     chosen = [r for _, r in read_all(s, [topics.DLQ])
               if (reason is None or r.get("reason") == reason) and (stage is None or r.get("stage") == stage)
               and (voicemail_id is None or r.get("voicemail_id") == voicemail_id)]

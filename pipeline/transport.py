@@ -9,6 +9,7 @@ from pipeline.config import Settings
 
 
 def ssl_context(s: Settings) -> ssl.SSLContext | None:
+    """The TLS context for Kafka when the security protocol uses SSL, else None."""
     if not s.kafka_security_protocol.endswith("SSL"):
         return None
     ctx = ssl.create_default_context(cafile=str(s.kafka_ssl_cafile) if s.kafka_ssl_cafile else None)

@@ -23,6 +23,7 @@ HEADER = "redrive"
 
 
 def register(app: faust.App, s: Settings) -> None:
+    """Wire the audit stage: follow every voicemail topic, redrive or give up on a stalled voicemail."""
     shell = StageShell(app, "audit", topics.VOICEMAIL_PATTERN)
     rows = app.Table("audit", default=None, key_type=str, value_type=str)  # voicemail id -> JSON row
     grace, after = timedelta(seconds=s.audit_grace_s), timedelta(seconds=s.audit_redrive_after_s)

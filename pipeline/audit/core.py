@@ -28,6 +28,7 @@ VOICEMAIL_SYSTEM = ":voicemail"
 
 
 def voicemail_id(topic: str, doc: dict) -> str | None:
+    """The voicemail an event on `topic` belongs to (a Task names it in its identifier), or None."""
     if topic in FINAL and topic != topics.DLQ:
         return next((i.get("value") for i in doc.get("identifier", [])
                      if str(i.get("system", "")).endswith(VOICEMAIL_SYSTEM)), None)
@@ -56,6 +57,7 @@ def observe(row: dict | None, topic: str, partition: int, offset: int, raw: byte
 
 @dataclass(frozen=True)
 class Action:
+    """What the audit does about one stalled voicemail: redrive its last event, or give up."""
     vm_id: str
     kind: str  # "redrive" | "give_up"
     why: str  # "skipped" | "overdue"
@@ -79,6 +81,7 @@ def progressed(rows: dict[str, dict]) -> dict[tuple[str, int], tuple[int, dateti
 
 def actions(rows: dict[str, dict], now: datetime, grace: timedelta, after: timedelta,
             max_redrives: int) -> list[Action]:
+    """The redrives and give-ups due at `now` for voicemails that stopped short of a task."""
     high = progressed(rows)
     out = []
     for vm_id, row in rows.items():

@@ -11,6 +11,7 @@ from pipeline.stream.app import Outcome, StageShell
 
 
 def register(app: faust.App, _s: Settings) -> None:
+    """Wire the classify stage: voicemail.transcribed -> voicemail.triaged."""
     classifier = Classifier()  # once per worker process
     shell = StageShell(app, "classify", topics.TRANSCRIBED)
 

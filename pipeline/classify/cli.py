@@ -13,6 +13,7 @@ EXTRA_KEYS = ("medications_generic", "callback_window", "needs_review", "review_
 
 
 def classify_lines(src: IO[str], out: IO[str]) -> int:
+    """Triage each JSON line of `src` ({"text": ...}) to `out`; the number of lines that failed."""
     classifier = Classifier()
     failed = 0
     for lineno, line in enumerate(src, 1):

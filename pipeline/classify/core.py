@@ -141,6 +141,7 @@ class Classifier:
         self.model_id = f"redflags-1+{self.model.meta['version']}"
 
     def classify(self, text: str, language: str | None = None) -> dict:
+        """Triage one transcript: the LABELS.md fields, evidence for each, and needs_review with reasons."""
         doc = self.nlp(text)
         found = _Found()
         meds, generics = _medications(doc, found)
@@ -335,6 +336,7 @@ def _language(doc: Doc) -> str:
 
 
 def triaged_event(transcribed: dict, triage: dict, now: datetime) -> dict:
+    """The voicemail.triaged event for a transcribed voicemail and its triage."""
     return events.validate("voicemail.triaged", {
         "schema_version": events.SCHEMA_VERSION,
         "voicemail_id": transcribed["voicemail_id"],

@@ -473,6 +473,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class Protocol:
+    """One clinical situation from the written protocol list, and the rules that recognise it."""
     name: str
     urgency: str  # the level a current, unnegated hit sets at least
     about: str  # one line for the written list
@@ -613,6 +614,7 @@ DISMISSED = "dismissed"  # a red flag said about no one now: negated, hypothetic
 
 @dataclass(frozen=True)
 class Flag:
+    """One red flag, sign or symptom found in a transcript, where it was said, and what it sets."""
     protocol: str  # protocol name, or "urgent:<sign>", or "symptom"
     urgency: str  # the level it sets, or DISMISSED
     start: int

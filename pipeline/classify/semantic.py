@@ -93,6 +93,7 @@ class Encoder:
         self.common = np.linalg.svd(pooled - pooled.mean(0), full_matrices=False)[2][0].astype(np.float32)
 
     def save_sif(self, model_dir: Path) -> None:
+        """Write the SIF token weights and common component next to the model."""
         np.savez_compressed(model_dir / "sif.npz", weights=self.weights.astype(np.float16), common=self.common)
 
     def embed(self, text: str) -> np.ndarray:
@@ -108,6 +109,7 @@ class Encoder:
         return v - (v @ self.common) * self.common
 
     def bag(self, text: str) -> np.ndarray:
+        """Log-scaled, unit-length counts of the vocabulary's uni- and bigrams in the text."""
         x = np.zeros(len(self.vocab), np.float32)
         for w in words(text):
             i = self.vocab.get(w)
@@ -128,6 +130,7 @@ class Encoder:
 
     @staticmethod
     def concepts(text: str, flags: list[Flag]) -> np.ndarray:
+        """Which protocols and signs the rules found current, and how often each intent's cue phrases occur."""
         x = np.zeros(len(FLAG_FEATURES) + len(_INTENT_CUES), np.float32)
         for f in flags:
             if f.urgency != DISMISSED:
@@ -138,6 +141,7 @@ class Encoder:
         return x
 
     def features(self, text: str, flags: list[Flag]) -> np.ndarray:
+        """The model's input for one transcript: embedding pools, words, pieces and concepts, concatenated."""
         # The model reads the message without the red flags the rules dismissed ("no chest pain",
         # "after his stroke last year"): words alone cannot tell a negated flag from a present one.
         seen = text
@@ -194,12 +198,14 @@ class Heads:
         return w, self.b_hidden - np.einsum("f,kfh->kh", self.mean, w)
 
     def predict_standardized(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Standardized features -> p(urgency), p(each intent), p(relationship) (training's path)."""
         urgency = np.mean([softmax(np.maximum(z @ w1 + b1, 0) @ w2 + b2) for w1, b1, w2, b2 in
                            zip(self.w_hidden, self.b_hidden, self.w_urgency, self.b_urgency, strict=True)], axis=0)
         intents = 1.0 / (1.0 + np.exp(-(z @ self.w_intents + self.b_intents)))
         return urgency, intents, softmax(z @ self.w_relationship + self.b_relationship)
 
     def save(self, path: Path) -> None:
+        """Write the heads to `heads.npz`."""
         # The hidden layers end training rounded to half precision (`train.fit_urgency`): storing them so loses nothing.
         arrays = {f.name: getattr(self, f.name) for f in fields(self)}
         np.savez_compressed(path, **{k: v.astype(np.float16 if k == "w_hidden" else np.float32)
@@ -207,6 +213,7 @@ class Heads:
 
     @classmethod
     def load(cls, path: Path) -> Heads:
+        """Read heads written by `save`."""
         with np.load(path) as z:
             return cls(**{k: z[k].astype(np.float32) for k in z.files})
 
@@ -219,6 +226,7 @@ def _log_unit(counts: np.ndarray) -> np.ndarray:
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis."""
     p = np.exp(logits - logits.max(-1, keepdims=True))
     return p / p.sum(-1, keepdims=True)
 
@@ -232,6 +240,7 @@ class TriageModel:
         self.heads = Heads.load(model_dir / "heads.npz")
 
     def __call__(self, doc: Doc) -> Doc:
+        """Find the red flags and set the urgency, intent and relationship probabilities on the doc."""
         flags = find_flags(doc.text)
         p_urgency, p_intents, p_relationship = self.heads.predict(self.encoder.features(doc.text, flags))
         doc._.flags = flags

@@ -30,6 +30,7 @@ _SENTENCE_END = re.compile(r"[.?!](\s|$)")
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Lowercased words and digit groups of the text, with their character offsets."""
     return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 

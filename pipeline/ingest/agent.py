@@ -31,6 +31,7 @@ log = get_logger(__name__)
 
 
 def register(app: faust.App, s: Settings) -> None:
+    """Wire the ingest stage: S3 notifications and the bucket reconciler -> voicemail.received."""
     s3 = s3io.client(s)
     reconciler = Reconciler(s3, s.bucket, s.state_dir / "reconciler" / f"{s.bucket}.json", prefix=s.ingest_prefix,
                             suffixes=s.ingest_suffixes)

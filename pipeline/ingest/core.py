@@ -23,6 +23,7 @@ AUDIO_EXTENSIONS = frozenset({".wav", ".wave", ".mp3", ".m4a", ".mp4", ".aac", "
 
 @dataclass(frozen=True)
 class StoredObject:
+    """What S3 says about one stored recording (HEAD or listing)."""
     bucket: str
     key: str
     etag: str
@@ -34,6 +35,7 @@ class StoredObject:
 
     @property
     def voicemail_id(self) -> str:
+        """The voicemail id of this object version."""
         return events.voicemail_id(self.bucket, self.key, self.version_id or self.etag)
 
 
@@ -45,6 +47,7 @@ def wanted(key: str, prefix: str, suffixes: list[str]) -> bool:
 
 
 def check_key(key: str) -> None:
+    """Rejected when the object key is too long, has control characters or path tricks."""
     if len(key) > 1024:
         raise Rejected("key_rejected", "key longer than 1024 characters")
     if _CONTROL.search(key):
@@ -58,6 +61,7 @@ def check_key(key: str) -> None:
 
 
 def received_event(obj: StoredObject, source: str, now: datetime) -> dict:
+    """The voicemail.received event for a stored recording and its metadata."""
     check_key(obj.key)
     meta = {k.lower(): v.strip() for k, v in obj.metadata.items()}
     missing = []

@@ -11,6 +11,7 @@ from pipeline.errors import Rejected
 
 @dataclass(frozen=True)
 class Announced:
+    """An object an S3 event notification announced."""
     bucket: str
     key: str
     etag: str | None

@@ -23,11 +23,13 @@ GRACE = timedelta(minutes=15)
 
 @dataclass
 class Checkpoint:
+    """How far the bucket listing has been announced: a watermark and the objects seen at it."""
     watermark: datetime | None = None
     seen: dict[str, str] = field(default_factory=dict)  # "key etag" -> last_modified (ISO)
 
     @classmethod
     def load(cls, path: Path) -> Checkpoint:
+        """The checkpoint at `path`, or an empty one."""
         if not path.exists():
             return cls()
         raw = json.loads(path.read_text())
@@ -35,6 +37,7 @@ class Checkpoint:
         return cls(datetime.fromisoformat(wm) if wm else None, dict(raw.get("seen", {})))
 
     def save(self, path: Path) -> None:
+        """Write the checkpoint atomically."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"watermark": self.watermark.isoformat() if self.watermark else None,
@@ -44,12 +47,14 @@ class Checkpoint:
 
 @dataclass(frozen=True)
 class Pass:
+    """One reconcile pass: the events to publish, the objects rejected, and every object considered."""
     events: list[dict]
     rejected: list[tuple[StoredObject, Rejected]]
     objects: list[StoredObject]
 
 
 class Reconciler:
+    """Lists the bucket and announces recordings no notification announced."""
     def __init__(self, s3, bucket: str, checkpoint_path: Path, prefix: str = "",
                  suffixes: list[str] | None = None) -> None:
         self.s3, self.bucket, self.prefix, self.path = s3, bucket, prefix, checkpoint_path

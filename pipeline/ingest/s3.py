@@ -14,6 +14,7 @@ from pipeline.ingest.core import StoredObject
 
 
 def client(s: Settings):
+    """A boto3 S3 client for the configured endpoint, credentials and CA bundle."""
     return boto3.client(
         "s3", endpoint_url=s.s3_endpoint, region_name=s.region,
         aws_access_key_id=s.aws_access_key_id,
@@ -24,11 +25,13 @@ def client(s: Settings):
 
 
 def list_objects(s3, bucket: str, prefix: str = "") -> Iterator[dict]:
+    """Every object under the prefix, page by page."""
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         yield from page.get("Contents", [])
 
 
 def head(s3, bucket: str, key: str) -> StoredObject:
+    """The stored object's metadata (HEAD)."""
     h = s3.head_object(Bucket=bucket, Key=key)
     return StoredObject(
         bucket=bucket, key=key, etag=h["ETag"].strip('"'), size=h["ContentLength"],

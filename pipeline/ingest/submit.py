@@ -29,6 +29,7 @@ log = get_logger(__name__)
 _TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024)
 
 def upload(s3, s: Settings, path: Path, caller_id: str | None, mailbox: str | None) -> dict:
+    """Check a recording and store it under a content-addressed key; what was stored."""
     data = path.read_bytes()
     # The checks the transcribe stage makes before decoding: refuse here what it would dead-letter.
     check_bytes(data, AudioLimits(s.max_audio_bytes, s.max_audio_seconds))
@@ -51,6 +52,7 @@ def upload(s3, s: Settings, path: Path, caller_id: str | None, mailbox: str | No
 
 def submit_files(s: Settings, files: list[str], caller_id: str | None = None, mailbox: str | None = None,
                  out: IO[str] = sys.stdout) -> int:
+    """Upload each file and announce it; the exit status (non-zero when one failed)."""
     s3 = s3io.client(s)
     producer = KafkaProducer(**kafka_kwargs(s), acks="all", retries=5)
     failed = 0

@@ -17,6 +17,7 @@ log = get_logger(__name__)
 
 
 def register(app: faust.App, s: Settings) -> None:
+    """Wire the route stage: voicemail.triaged -> one FHIR Task on its role's topic."""
     policy = load_policy(s.routing_policy)
     shell = StageShell(app, "route", topics.TRIAGED)
     # voicemail_id -> fingerprint of the triage its task was published for. Exactly one task per

@@ -19,6 +19,7 @@ SYSTEM = "urn:voicemail-pipeline"
 
 @dataclass(frozen=True)
 class CallbackTask:
+    """A routed callback task: the FHIR Task and where it goes."""
     task_id: str
     role: str
     topic: str
@@ -30,6 +31,7 @@ class CallbackTask:
 
 def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage: dict,
                authored_on: datetime) -> CallbackTask:
+    """The callback Task for a triaged voicemail under the routing policy."""
     vm_id = voicemail["voicemail_id"]
     task_id = events.task_id(vm_id)
     urgency = triage["urgency"]
@@ -108,6 +110,7 @@ def triage_fingerprint(triage: dict) -> str:
 
 
 def validate_task(resource: dict) -> None:
+    """Rejected unless the resource is a valid FHIR R4 Task of ours."""
     events.validate("task", resource)
     try:
         FhirTask.model_validate(resource)

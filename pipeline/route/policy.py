@@ -21,10 +21,12 @@ _DURATION = re.compile(r"^(\d+)(m|h|d)$")
 
 
 class PolicyError(ValueError):
+    """The routing policy file is missing or invalid."""
     pass
 
 
 class BusinessHours(BaseModel):
+    """When the practice answers: days and local opening and closing times."""
     model_config = ConfigDict(extra="forbid")
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]
     open: time
@@ -32,6 +34,7 @@ class BusinessHours(BaseModel):
 
 
 class Role(BaseModel):
+    """A role's task topic and display name."""
     model_config = ConfigDict(extra="forbid")
     topic: str
     display: str
@@ -53,6 +56,7 @@ class MailboxOverride(BaseModel):
 
 @dataclass(frozen=True)
 class Decision:
+    """Where a task goes and by when, and the policy rules that decided it."""
     role: RoleName
     topic: str
     priority: str
@@ -62,6 +66,7 @@ class Decision:
 
 
 class RoutingPolicy(BaseModel):
+    """The practice's routing policy (YAML): targets per urgency, hours, roles, mailbox overrides."""
     model_config = ConfigDict(extra="forbid")
     timezone: str
     business_hours: BusinessHours
@@ -101,6 +106,7 @@ class RoutingPolicy(BaseModel):
         return self
 
     def for_mailbox(self, mailbox: str | None) -> RoutingPolicy:
+        """The policy with the mailbox's overrides applied."""
         override = self.mailboxes.get(mailbox or "")
         if override is None:
             return self
@@ -111,6 +117,7 @@ class RoutingPolicy(BaseModel):
         return RoutingPolicy.model_validate(merged)
 
     def decide(self, triage: dict, mailbox: str | None, received_at: datetime) -> Decision:
+        """Role, topic, priority and deadline for a triage left in `mailbox` at `received_at`."""
         policy = self.for_mailbox(mailbox)
         rules = [f"mailbox:{mailbox}"] if mailbox in self.mailboxes else []
         urgency, role = triage["urgency"], triage["role"]
@@ -125,6 +132,7 @@ class RoutingPolicy(BaseModel):
                         policy.due_by(urgency, received_at), after_hours, rules)
 
     def due_by(self, urgency: Urgency, received_at: datetime) -> datetime:
+        """The callback deadline for an urgency, counting business time where the policy says so."""
         target = self.targets[urgency]
         if target == "next_business_day":
             return self._next_business_close(received_at)
@@ -138,6 +146,7 @@ class RoutingPolicy(BaseModel):
         return received_at + delta
 
     def is_open(self, at: datetime) -> bool:
+        """Whether the practice is open at that moment."""
         local = at.astimezone(ZoneInfo(self.timezone))
         hours = self.business_hours
         return _DAYS[local.weekday()] in hours.days and hours.open <= local.time() < hours.close
@@ -166,6 +175,7 @@ class RoutingPolicy(BaseModel):
 
 
 def load_policy(path: Path | None = None) -> RoutingPolicy:
+    """The routing policy at `path` (default: the shipped one); PolicyError when invalid."""
     path = path or DEFAULT_POLICY
     try:
         raw = yaml.safe_load(path.read_text())

@@ -26,6 +26,7 @@ def escalation_level(due_by: datetime, now: datetime, every: timedelta, max_leve
 
 @dataclass
 class TaskTimes:
+    """What the SLA monitor knows of one task: role, priority, when it was written, due and acknowledged."""
     role: str
     priority: str
     authored: datetime

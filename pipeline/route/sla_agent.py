@@ -21,6 +21,7 @@ log = get_logger(__name__)
 
 
 def register(app: faust.App, s: Settings) -> None:
+    """Wire the SLA monitor: follow tasks and their status updates, escalate overdue ones."""
     shell = StageShell(app, "sla", topics.TASKS_PATTERN)
     table = app.Table("sla", default=None, key_type=str, value_type=str)  # task id -> JSON of its state
 

@@ -13,6 +13,7 @@ from pipeline.route.tail import read_topics
 
 
 def read_all(s: Settings, names: list[str], idle_s: float = 3.0) -> list[tuple[str, dict]]:
+    """Every JSON message on the topics, in order read, with its topic."""
     out = []
     for topic, raw in read_topics(s, names, idle_s):
         try:
@@ -23,6 +24,7 @@ def read_all(s: Settings, names: list[str], idle_s: float = 3.0) -> list[tuple[s
 
 
 def stats(s: Settings, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
+    """Print the practice's figures from the task, status and escalation topics."""
     role_topics = [topics.task_topic(r) for r in topics.ROLES]
     seen = read_all(s, [*role_topics, topics.TASK_STATUS, topics.ESCALATED])
     latest: dict[str, tuple[str, dict]] = {}

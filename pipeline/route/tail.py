@@ -35,6 +35,7 @@ def read_tasks(s: Settings, roles: list[str] | None = None, idle_timeout_s: floa
 
 
 def summary(topic: str, task: dict) -> str:
+    """One line for a task: topic, priority, due time, patient display and description."""
     due = task["restriction"]["period"]["end"]
     return f"{topic:18} {task['priority']:8} due {due:25} {task['for']['display']:32} {task['description']}"
 

@@ -29,6 +29,7 @@ Output = tuple[str, str, bytes]  # topic, key, value
 
 @dataclass(frozen=True)
 class Outcome:
+    """What one step produced: the messages to publish and the state to record once they are acked."""
     outputs: list[Output]
     on_acked: Callable[[], None] | None = None  # state to record once the broker has the outputs
 
@@ -37,6 +38,7 @@ Step = Callable[[bytes], Awaitable[Outcome]]
 
 
 def make_app(stage: str, s: Settings) -> faust.App:
+    """The faust app of one stage, with the broker, credentials and state folder configured."""
     s.state_dir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         f"voicemail-{stage}",
@@ -59,11 +61,13 @@ def make_app(stage: str, s: Settings) -> faust.App:
 
 
 class StageShell:
+    """The Kafka side of a stage: topics, publishing, dead letters and metrics around a pure step."""
     def __init__(self, app: faust.App, stage: str, source: str) -> None:
         self.app, self.stage, self.source = app, stage, source
         self._topics: dict[str, faust.TopicT] = {}
 
     def topic(self, name: str) -> faust.TopicT:
+        """The faust topic of that name (bytes in, bytes out), created once."""
         if name not in self._topics:
             self._topics[name] = self.app.topic(name, key_type=bytes, value_type=bytes)
         return self._topics[name]
@@ -110,6 +114,7 @@ class StageShell:
 
     async def dead_letter(self, raw: bytes | None, vm_id: str | None, reason: str, error: str,
                           topic: str | None = None) -> None:
+        """Publish a dead-letter record for a message this stage could not handle."""
         record = events.dead_letter(stage=self.stage, reason=reason, error=error, topic=topic or self.source,
                                     raw=raw, vm_id=vm_id)
         log.warning("stage.dead_letter", stage=self.stage, voicemail_id=vm_id, reason=reason)

@@ -37,6 +37,7 @@ COMMIT_STALL_S = 30.0
 
 
 class Ops:
+    """A stage's health and readiness endpoints and its metrics."""
     def __init__(self, app: faust.App, stage: str, port: int) -> None:
         self.app, self.stage, self.port = app, stage, port
         self.assigned = False

@@ -28,6 +28,7 @@ _MODULES = {"sla": "pipeline.route.sla_agent"}
 
 
 def run(stages: list[str] | None) -> int:
+    """Run one stage in this process, or several under a supervisor; exit status."""
     stages = stages or list(STAGES)
     if len(stages) == 1:
         return _run_stage(stages[0])

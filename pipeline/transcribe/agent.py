@@ -20,6 +20,7 @@ log = get_logger(__name__)
 
 
 def register(app: faust.App, s: Settings) -> None:
+    """Wire the transcribe stage: voicemail.received -> voicemail.transcribed."""
     transcriber = Transcriber(s)  # once per worker process
     MODEL_LOAD_SECONDS.labels(s.whisper_model).set(transcriber.load_seconds)
     s3 = s3io.client(s)

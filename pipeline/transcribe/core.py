@@ -73,6 +73,7 @@ def choose_language(probabilities: list[tuple[str, float]], served: list[str]) -
 
 @dataclass(frozen=True)
 class ReviewThresholds:
+    """Below these, a transcript needs a person to listen."""
     min_language_probability: float
     min_avg_logprob: float
 
@@ -105,6 +106,7 @@ _DEFAULTS = {name: p.default for name, p in inspect.signature(WhisperModel.trans
 
 
 def decoding_options(tokenizer: Tokenizer, **changes: object) -> TranscriptionOptions:
+    """faster-whisper's decoding options: its defaults with `changes` applied."""
     values = {f.name: _DEFAULTS[f.name] for f in dataclasses.fields(TranscriptionOptions) if f.name in _DEFAULTS}
     values.update(temperatures=list(_DEFAULTS["temperature"]), **changes)
     values["suppress_tokens"] = get_suppressed_tokens(tokenizer, values["suppress_tokens"])
@@ -171,6 +173,7 @@ def keep(segments, offset: float = 0.0) -> tuple[list[dict], int]:
 
 
 class Transcriber:
+    """Loads Whisper once; `transcribe` is then a function of the audio bytes."""
     def __init__(self, settings: Settings) -> None:
         started = time.monotonic()
         path, self.model_id = model_files.resolve(settings.whisper_model, settings.model_cache)
@@ -263,6 +266,7 @@ class Transcriber:
 
 
 def transcribed_event(received: dict, transcript: dict, now: datetime) -> dict:
+    """The voicemail.transcribed event for a received voicemail and its transcript."""
     return events.validate("voicemail.transcribed", {
         "schema_version": events.SCHEMA_VERSION,
         "voicemail_id": received["voicemail_id"],

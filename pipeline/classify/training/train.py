@@ -42,12 +42,14 @@ REVIEW_FRACTION = 0.5  # p(emergency) above this fraction of the threshold -> ne
 
 
 def build_vocab(rows: list[dict]) -> list[str]:
+    """The word uni- and bigrams seen in at least MIN_DF voicemails, the MAX_VOCAB most frequent."""
     df = Counter(w for r in rows for w in set(words(r["text"])))
     kept = [w for w, n in df.items() if n >= MIN_DF]
     return sorted(sorted(kept, key=lambda w: (-df[w], w))[:MAX_VOCAB])  # ties by spelling: no hash-seed order
 
 
 def featurize(encoder: Encoder, rows: list[dict]) -> np.ndarray:
+    """One feature row per voicemail."""
     return np.stack([encoder.features(r["text"], find_flags(r["text"])) for r in rows])
 
 
@@ -190,6 +192,7 @@ def compare(model_dir: Path = MODEL_DIR) -> list[dict]:
 
 
 def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
+    """Train on train + dev, choose thresholds by cross-validation, write the model folder; its meta."""
     if distill_vectors or not (model_dir / "vectors.npy").exists():
         from pipeline.classify.training.distill import distill
 
