@@ -63,7 +63,6 @@ def test_each_bad_input_is_dead_lettered_and_the_next_good_one_becomes_a_task(st
         lambda d: missing in d["original"])
     producer.flush()
     producer.close()
-    assert len(expected) >= 12
 
     started = time.monotonic()
     good_key = f"bad-input/{run}/good.wav"

@@ -67,9 +67,11 @@ def test_a_voicemail_flows_over_tls_and_scram(secure) -> None:
                              enable_auto_commit=False)
     found, deadline = [], time.monotonic() + 180
     try:
-        while not found and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
             for records in consumer.poll(timeout_ms=1000).values():
                 found += [r.topic for r in records if json.loads(r.value)["id"] == task_id]
+            if found:  # read on a while, so a duplicate would show
+                deadline = min(deadline, time.monotonic() + 5)
     finally:
         consumer.close()
     assert len(found) == 1  # one task; its role depends on the hour (after hours: the on-call clinician)
