@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from pipeline import events
-from pipeline.classify.cli import EXTRA_KEYS, LABEL_KEYS
-from pipeline.classify.core import Classifier
+from pipeline.classify.core import EXTRA_KEYS, LABEL_KEYS, Classifier
 from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.route.core import build_task

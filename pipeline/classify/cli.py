@@ -5,11 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from pipeline.classify.core import Classifier
-
-LABEL_KEYS = ("urgency", "intents", "role", "callback_number", "patient_name", "caller_name", "dob", "medications",
-              "caller_relationship", "language")
-EXTRA_KEYS = ("medications_generic", "callback_window", "needs_review", "review_reasons", "evidence")
+from pipeline.classify.core import EXTRA_KEYS, LABEL_KEYS, Classifier
 
 
 def classify_lines(src: IO[str], out: IO[str]) -> int:

@@ -33,6 +33,10 @@ from pipeline.classify.semantic import (
 from pipeline.classify.spoken import parse_date, phone_numbers, tokens
 from pipeline.topics import RoleName
 
+# The triage a voicemail gets: LABELS.md's keys, then what the product adds (evidence and review).
+LABEL_KEYS = ("urgency", "intents", "role", "callback_number", "patient_name", "caller_name", "dob", "medications",
+              "caller_relationship", "language")
+EXTRA_KEYS = ("medications_generic", "callback_window", "needs_review", "review_reasons", "evidence")
 CLINICAL_INTENTS = frozenset({"symptom_report", "medication_refill", "medication_question", "test_results"})
 # Up to three capitalized words, with a middle initial ("Devon T. Marsh") or family-name particles
 # ("Cornelius van der Meer", "María de la Cruz") between them.
