@@ -26,6 +26,7 @@ from pipeline.classify.semantic import (
     URGENCIES,
     Encoder,
     Heads,
+    linear_heads,
     softmax,
     words,
 )
@@ -71,8 +72,7 @@ def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr
               np.zeros((f, len(RELATIONSHIPS)), np.float32), np.zeros(len(RELATIONSHIPS), np.float32)]
     adam = _Adam(params, lr)
     for _ in range(epochs):
-        p_i = 1.0 / (1.0 + np.exp(-(z @ params[0] + params[1])))
-        p_r = softmax(z @ params[2] + params[3])
+        p_i, p_r = linear_heads(z, *params)
         g_i = (p_i - y_i) / n
         g_r = (p_r - y_r) / n
         adam.step([z.T @ g_i + l2 * params[0], g_i.sum(0), z.T @ g_r + l2 * params[2], g_r.sum(0)])
