@@ -37,7 +37,8 @@ def role_of(topic: str) -> str:
 # other topics: if faust creates them itself at start, a table can see 0 partitions and its agent crash.
 CHANGELOGS = ("voicemail-ingest-passed-changelog", "voicemail-transcribe-transcribed-changelog",
               "voicemail-route-emitted-changelog", "voicemail-sla-sla-changelog",
-              "voicemail-audit-audit-changelog")
+              "voicemail-sla-sla-closed-changelog", "voicemail-audit-audit-changelog",
+              "voicemail-audit-audit-ended-changelog", "voicemail-audit-audit-progress-changelog")
 
 ALL = (S3_EVENTS, INGEST, RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED,
        *(task_topic(r) for r in ROLES))

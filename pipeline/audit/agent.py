@@ -1,6 +1,8 @@
 """Audit stage shell: follows every step topic and the outcomes, keeps one row per voicemail in a
-changelog-backed table, and on a timer re-publishes (Kafka header `redrive: n`) the last event of each
-voicemail that stopped, or dead-letters it `not_completed`. Runs as one worker: its view must be whole."""
+changelog-backed table while it is under way, and on a timer re-publishes (Kafka header `redrive: n`)
+the last event of each voicemail that stopped, or dead-letters it `not_completed`. Finished voicemails
+leave that table at once; their end marks expire with the topics' retention. Runs as one worker: its
+view must be whole."""
 
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ from datetime import timedelta
 import faust
 
 from pipeline import events, topics
-from pipeline.audit.core import FOLLOWED, actions, observe, voicemail_id
+from pipeline.audit.core import FOLLOWED, Ledger, voicemail_id
 from pipeline.config import Settings
 from pipeline.logging import get_logger
 from pipeline.stream.app import StageShell
-from pipeline.stream.ops import REDRIVES
+from pipeline.stream.ops import REDRIVES, STATE_ROWS
 
 log = get_logger(__name__)
 HEADER = "redrive"
@@ -25,11 +27,18 @@ HEADER = "redrive"
 def register(app: faust.App, s: Settings) -> None:
     """Wire the audit stage: follow every voicemail topic, redrive or give up on a stalled voicemail."""
     shell = StageShell(app, "audit", topics.VOICEMAIL_PATTERN)
-    rows = app.Table("audit", default=None, key_type=str, value_type=str)  # voicemail id -> JSON row
+    ledger = Ledger(app.Table("audit", default=None, key_type=str, value_type=str),  # open voicemails' rows
+                    app.Table("audit-ended", default=None, key_type=str, value_type=str),
+                    app.Table("audit-progress", default=None, key_type=str, value_type=str),
+                    keep=timedelta(milliseconds=s.topic_retention_ms))
     grace, after = timedelta(seconds=s.audit_grace_s), timedelta(seconds=s.audit_redrive_after_s)
     # voicemail id -> when its last redrive went out, until it is read back (or `after` passed: the
     # audit's own consumer may have missed it)
     sent: dict[str, float] = {}
+
+    def count_rows() -> None:
+        STATE_ROWS.labels("audit", "open").set(len(ledger.open))
+        STATE_ROWS.labels("audit", "ended").set(len(ledger.ended))
 
     @app.agent(app.topic(*FOLLOWED, key_type=bytes, value_type=bytes), name="follow")
     async def follow(stream: faust.StreamT) -> None:
@@ -43,18 +52,15 @@ def register(app: faust.App, s: Settings) -> None:
             if not vm_id:
                 continue
             redrive = int(dict(msg.headers or {}).get(HEADER, b"0") or 0)
-            old = rows.get(vm_id)
-            new = observe(json.loads(old) if old else None, msg.topic, msg.partition, msg.offset, event.value,
-                          events.utcnow(), redrive)
-            if new is not None:  # progress, a redrive read back, or the end: judge it afresh
-                rows[vm_id] = json.dumps(new)
-                sent.pop(vm_id, None)
+            if ledger.read(vm_id, msg.topic, msg.partition, msg.offset, event.value, events.utcnow(), redrive):
+                sent.pop(vm_id, None)  # progress, a redrive read back, or the end: judge it afresh
+                count_rows()
 
     @app.timer(interval=s.audit_check_interval_s, name="audit")
     async def audit() -> None:
-        current = {vm_id: json.loads(raw) for vm_id, raw in list(rows.items())}
+        count_rows()
         now = time.monotonic()
-        todo = [a for a in actions(current, events.utcnow(), grace, after, s.audit_max_redrives)
+        todo = [a for a in ledger.actions(events.utcnow(), grace, after, s.audit_max_redrives)
                 if now - sent.get(a.vm_id, -math.inf) >= s.audit_redrive_after_s]
         for a in todo:
             sent[a.vm_id] = now  # before publishing: the echo can be read back before the publish returns
@@ -66,3 +72,10 @@ def register(app: faust.App, s: Settings) -> None:
             else:
                 await shell.dead_letter(a.raw, a.vm_id, "not_completed",
                                         f"stopped at {a.topic} after {a.redrives} redrives", topic=a.topic)
+
+    @app.timer(interval=min(3600.0, s.topic_retention_ms / 10_000), name="audit-expire")
+    async def expire() -> None:
+        dropped = ledger.expire(events.utcnow())
+        if dropped:
+            log.info("audit.expired", count=dropped)
+            count_rows()

@@ -11,11 +11,17 @@ last event of one that stopped:
   message of a partition has nothing behind it; a backlog keeps moving, so it is left alone);
 up to `max_redrives` times; then it is dead-lettered `not_completed`, so a person looks.
 Re-publishing is safe: every stage dedupes (ingest gate, transcribe table, route table).
+
+State stays bounded (`Ledger`): a finished voicemail leaves the open rows at once, its end mark
+stays for as long as its events can still be read back (the topics' retention), and how far each
+(step, partition) moved is kept per partition, not per voicemail.
 """
 
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -80,9 +86,10 @@ def progressed(rows: dict[str, dict]) -> dict[tuple[str, int], tuple[int, dateti
 
 
 def actions(rows: dict[str, dict], now: datetime, grace: timedelta, after: timedelta,
-            max_redrives: int) -> list[Action]:
-    """The redrives and give-ups due at `now` for voicemails that stopped short of a task."""
-    high = progressed(rows)
+            max_redrives: int, high: dict[tuple[str, int], tuple[int, datetime]] | None = None) -> list[Action]:
+    """The redrives and give-ups due at `now` for voicemails that stopped short of a task (`high`:
+    the progress of each step partition, by default from `rows` alone)."""
+    high = progressed(rows) if high is None else high
     out = []
     for vm_id, row in rows.items():
         if row.get("done"):
@@ -99,3 +106,57 @@ def actions(rows: dict[str, dict], now: datetime, grace: timedelta, after: timed
         kind = "redrive" if row["redrives"] < max_redrives else "give_up"
         out.append(Action(vm_id, kind, why, row["step"], base64.b64decode(row["raw"]), row["redrives"]))
     return out
+
+
+class Ledger:
+    """The audit's state over three string-valued mappings (faust tables in the stream, dicts in
+    tests): `open` rows of voicemails under way, the time each finished one `ended` (so a late
+    duplicate is not followed again), and the `progress` of each step partition. The timer reads
+    only open rows; end marks go after `keep`."""
+
+    def __init__(self, open_rows: MutableMapping[str, str], ended: MutableMapping[str, str],
+                 progress: MutableMapping[str, str], keep: timedelta) -> None:
+        self.open, self.ended, self.progress, self.keep = open_rows, ended, progress, keep
+
+    def read(self, vm_id: str, topic: str, partition: int, offset: int, raw: bytes, now: datetime,
+             redrive: int = 0) -> bool:
+        """Follow one event of `vm_id`; True when its row changed (progress, a redrive read back, the end)."""
+        if vm_id in self.ended:
+            return False
+        old = self.open.get(vm_id)
+        new = observe(json.loads(old) if old else None, topic, partition, offset, raw, now, redrive)
+        if new is None:
+            return False
+        self._advance(new)
+        if new.get("done"):
+            self.open.pop(vm_id, None)
+            self.ended[vm_id] = events.iso(now)
+        else:
+            self.open[vm_id] = json.dumps(new)
+        return True
+
+    def actions(self, now: datetime, grace: timedelta, after: timedelta, max_redrives: int) -> list[Action]:
+        """The redrives and give-ups due at `now` (module-level `actions` over the open rows)."""
+        high = {}
+        for key, value in list(self.progress.items()):
+            topic, _, partition = key.rpartition("|")
+            offset, moved = json.loads(value)
+            high[(topic, int(partition))] = (offset, events.parse_time(moved))
+        rows = {vm_id: json.loads(raw) for vm_id, raw in list(self.open.items())}
+        return actions(rows, now, grace, after, max_redrives, high)
+
+    def expire(self, now: datetime) -> int:
+        """Drop end marks older than `keep`; the number dropped."""
+        old = [vm_id for vm_id, at in list(self.ended.items()) if now - events.parse_time(at) > self.keep]
+        for vm_id in old:
+            del self.ended[vm_id]
+        return len(old)
+
+    def _advance(self, row: dict) -> None:
+        for (topic, partition), (offset, moved) in progressed({"": row}).items():
+            key, value = f"{topic}|{partition}", json.dumps([offset, events.iso(moved)])
+            if key in self.progress:
+                was_offset, was_moved = json.loads(self.progress[key])
+                value = json.dumps([max(offset, was_offset), events.iso(max(moved, events.parse_time(was_moved)))])
+            if self.progress.get(key) != value:
+                self.progress[key] = value

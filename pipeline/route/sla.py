@@ -3,12 +3,15 @@ and the return-call scorecard. The faust shell is `sla_agent.py`; `stats` reads 
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pipeline import topics
+from pipeline.events import iso
 from pipeline.events import parse_time as parse
 
 # FHIR Task statuses that mean somebody has taken the callback on.
@@ -22,6 +25,80 @@ def escalation_level(due_by: datetime, now: datetime, every: timedelta, max_leve
     if now <= due_by:
         return 0
     return min(max_level, 1 + int((now - due_by) / every))
+
+
+class Book:
+    """The SLA monitor's state over two string-valued mappings (faust tables in the stream, dicts in
+    tests): `open` tasks that may still escalate, and when each other one was `closed` (acknowledged,
+    or escalated to the last level), so a late copy of it is not followed again. The timer reads
+    only open tasks; close marks, and status updates of tasks never seen, go after `keep`."""
+
+    def __init__(self, open_tasks: MutableMapping[str, str], closed: MutableMapping[str, str], keep: timedelta,
+                 max_level: int) -> None:
+        self.open, self.closed, self.keep, self.max_level = open_tasks, closed, keep, max_level
+        self.sent: set[tuple[str, int]] = set()  # escalations published, not yet read back
+
+    def task(self, task_id: str, role: str, priority: str, due: str, now: datetime) -> None:
+        """A task was published (or re-published) for `role`."""
+        if task_id not in self.closed:
+            self._put(task_id, {"level": 0, "status": "requested", "seen": iso(now), **self._get(task_id),
+                                "role": role, "priority": priority, "due": due})
+
+    def status(self, task_id: str, status: str, now: datetime) -> None:
+        """A FHIR status update; an acknowledging one closes the task."""
+        if task_id in self.closed:
+            return
+        if status in ACKNOWLEDGED:
+            self._close(task_id, now)
+        else:
+            self._put(task_id, {"seen": iso(now), **self._get(task_id), "status": status})
+
+    def escalated(self, task_id: str, level: int, now: datetime) -> None:
+        """An escalation read back from the topic; the last level closes the task."""
+        self.sent.discard((task_id, level))
+        if task_id in self.closed:
+            return
+        current = self._get(task_id)
+        level = max(current.get("level", 0), level)
+        if level >= self.max_level:
+            self._close(task_id, now)
+        else:
+            self._put(task_id, {"seen": iso(now), **current, "level": level})
+
+    def due(self, now: datetime, every: timedelta) -> list[tuple[str, int, dict]]:
+        """(task id, level, its state) for each escalation due at `now` and not yet published."""
+        out = []
+        for task_id, raw in list(self.open.items()):
+            st = json.loads(raw)
+            if "due" not in st:
+                continue  # a status update of a task not read yet
+            level = escalation_level(parse(st["due"]), now, every, self.max_level)
+            out += [(task_id, lvl, st) for lvl in range(st.get("level", 0) + 1, level + 1)
+                    if (task_id, lvl) not in self.sent]
+        return out
+
+    def expire(self, now: datetime) -> int:
+        """Drop close marks, and open rows that never got their task, older than `keep`; the number dropped."""
+        closed = [k for k, at in list(self.closed.items()) if now - parse(at) > self.keep]
+        for task_id in closed:
+            del self.closed[task_id]
+        orphans = [k for k, raw in list(self.open.items())
+                   if "due" not in (st := json.loads(raw)) and now - parse(st["seen"]) > self.keep]
+        for task_id in orphans:
+            del self.open[task_id]
+        return len(closed) + len(orphans)
+
+    def _get(self, task_id: str) -> dict:
+        raw = self.open.get(task_id)
+        return json.loads(raw) if raw else {}
+
+    def _put(self, task_id: str, value: dict) -> None:
+        self.open[task_id] = json.dumps(value)
+
+    def _close(self, task_id: str, now: datetime) -> None:
+        self.open.pop(task_id, None)
+        self.closed[task_id] = iso(now)
+        self.sent = {(t, lvl) for t, lvl in self.sent if t != task_id}
 
 
 @dataclass

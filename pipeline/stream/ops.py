@@ -24,6 +24,8 @@ MESSAGES = Counter("voicemail_messages_total", "Messages handled", ["stage", "ou
 DEAD_LETTERS = Counter("voicemail_dead_letters_total", "Messages sent to voicemail.dlq", ["stage", "reason"])
 PUBLISH_RETRIES = Counter("voicemail_publish_retries_total", "Publishes retried after a broker error", ["stage"])
 REDRIVES = Counter("voicemail_redrives_total", "Events the audit re-published for a stopped voicemail", ["why"])
+STATE_ROWS = Gauge("voicemail_state_rows", "Rows in a stage's state table: open (under way) or ended marks",
+                   ["stage", "table"])
 CONSUMER_LAG = Gauge("voicemail_consumer_lag", "Messages behind the partition's end", ["stage", "topic", "partition"])
 MODEL_LOAD_SECONDS = Gauge("voicemail_model_load_seconds", "Time to load the Whisper model", ["model"])
 READY = Gauge("voicemail_ready", "1 once the consumer has its partitions (and the model is loaded)", ["stage"])

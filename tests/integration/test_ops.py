@@ -14,7 +14,8 @@ import pytest
 from pipeline import topics
 from pipeline.config import Settings
 from pipeline.stream.worker import STAGES
-from tests.integration.conftest import FIVE, drop
+from tests.conftest import SAMPLES
+from tests.integration.conftest import FIVE, TASK_TOPICS, collect, drop, task_for
 
 pytestmark = pytest.mark.integration
 _LABEL = re.compile(r'(\w+)="([^"]*)"')
@@ -83,6 +84,31 @@ def test_dead_letters_are_counted_by_reason(stack: Settings, delivered: dict, s3
     assert silent_count() == before + 1
 
 
+def state_rows(s: Settings, stage: str) -> dict[str, float]:
+    text = metrics(s)[stage]
+    return {table: float(n) for table, n in
+            re.findall(rf'voicemail_state_rows{{stage="{stage}",table="(\w+)"}} ([0-9.]+)', text)}
+
+
+def test_a_finished_voicemail_leaves_the_audit_table(stack: Settings, delivered: dict, s3) -> None:
+    def steady(ended_at_least: float) -> dict[str, float]:
+        """The audit's row counts once they held still for 3 s (earlier tests' voicemails settled)."""
+        deadline, seen = time.monotonic() + 60, []
+        while time.monotonic() < deadline:
+            seen = [*seen[-2:], state_rows(stack, "audit")]
+            if len(seen) == 3 and seen[0] == seen[-1] and seen[-1].get("ended", 0) >= ended_at_least:
+                break
+            time.sleep(1)
+        return seen[-1]
+
+    before = steady(len(FIVE))
+    vm_id = drop(s3, stack, "one-more.wav", (SAMPLES / "audio" / "sample02.wav").read_bytes())
+    assert collect(stack, TASK_TOPICS, task_for({vm_id}), count=1, timeout=120, settle=0)
+    after = steady(before["ended"] + 1)
+    # Its row came and went; only its end mark stays (until the topics' retention).
+    assert (after["open"], after["ended"]) == (before["open"], before["ended"] + 1)
+
+
 def phi_of(label: dict) -> list[str]:
     """Names, numbers, DOBs and every run of three words of the script: none may leave the pipeline's data."""
     words = re.findall(r"[a-z']+", label["text"].lower())
@@ -99,7 +125,7 @@ def test_no_phi_in_logs_or_metric_labels(stack: Settings, delivered: dict, worke
     labels = {(name, value) for text in scraped.values() for name, value in _LABEL.findall(text)}
     # Label values come from closed sets: stages, topics, partitions, reason codes, outcomes, the model.
     allowed = {"stage": set(STAGES), "topic": {*topics.ALL, topics.S3_EVENTS}, "outcome": {"ok", "dead_letter"},
-               "model": {stack.whisper_model}}
+               "model": {stack.whisper_model}, "table": {"open", "ended"}}
     for name, value in labels:
         if name in allowed:
             assert value in allowed[name], (name, value)

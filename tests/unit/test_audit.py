@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from pipeline import topics
-from pipeline.audit.core import actions, observe, progressed, voicemail_id
+from pipeline.audit.core import Ledger, actions, observe, progressed, voicemail_id
 
 T0 = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 GRACE, AFTER = timedelta(seconds=15), timedelta(seconds=900)
@@ -78,3 +78,35 @@ def test_voicemail_id_of_a_task_comes_from_its_identifier() -> None:
     assert voicemail_id(topics.task_topic("nurse"), task) == "vm-1"
     assert voicemail_id(topics.RECEIVED, {"voicemail_id": "vm-2"}) == "vm-2"
     assert voicemail_id(topics.DLQ, {"voicemail_id": None}) is None
+
+
+def test_the_ledger_keeps_only_voicemails_under_way_and_forgets_ended_ones_after_keep() -> None:
+    ledger = Ledger({}, {}, {}, keep=timedelta(days=3))
+    for i in range(20):
+        ledger.read(f"v{i}", topics.RECEIVED, 0, i, claim(f"v{i}"), T0)
+        ledger.read(f"v{i}", topics.TRANSCRIBED, 0, i, claim(f"v{i}"), T0 + timedelta(seconds=5))
+    assert len(ledger.open) == 20
+    for i in range(15):
+        assert ledger.read(f"v{i}", topics.task_topic("nurse"), 0, i, b"{}", T0 + timedelta(seconds=10))
+    assert (sorted(ledger.open), len(ledger.ended)) == ([f"v{i}" for i in range(15, 20)], 15)
+    # A late duplicate of a finished voicemail is not followed again, so it is never redriven.
+    assert not ledger.read("v0", topics.RECEIVED, 0, 0, claim("v0"), T0 + timedelta(hours=1))
+    assert "v0" not in ledger.open
+    # The finished ones still count as progress: v15..v19 sit behind them on partition 0 of transcribed.
+    assert ledger.progress == {f"{topics.RECEIVED}|0": '[19, "2026-11-26T14:00:05Z"]',
+                               f"{topics.TRANSCRIBED}|0": '[14, "2026-11-26T14:00:10Z"]'}
+    late = ledger.actions(T0 + timedelta(seconds=30), GRACE, AFTER, 3)
+    assert late == []  # v15..v19 are after offset 14: nothing passed them
+    assert ledger.expire(T0 + timedelta(days=3)) == 0
+    assert ledger.expire(T0 + timedelta(days=3, seconds=11)) == 15
+    assert ledger.ended == {} and len(ledger.open) == 5
+
+
+def test_the_ledger_redrives_a_voicemail_skipped_behind_finished_ones() -> None:
+    ledger = Ledger({}, {}, {}, keep=timedelta(days=3))
+    ledger.read("a", topics.RECEIVED, 0, 10, claim("a"), T0)
+    ledger.read("b", topics.RECEIVED, 0, 11, claim("b"), T0)
+    ledger.read("b", topics.TRANSCRIBED, 1, 3, claim("b"), T0 + timedelta(seconds=2))
+    ledger.read("b", topics.task_topic("nurse"), 0, 0, b"{}", T0 + timedelta(seconds=4))  # b is gone from open
+    [act] = ledger.actions(T0 + timedelta(seconds=16), GRACE, AFTER, 3)
+    assert (act.vm_id, act.why, act.topic) == ("a", "skipped", topics.RECEIVED)

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from pipeline.route.sla import escalation_level, scorecard
+from pipeline.route.sla import Book, escalation_level, scorecard
 
 DUE = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 EVERY = timedelta(minutes=15)
@@ -39,3 +39,44 @@ def test_scorecard() -> None:
     assert card["deadline_breaches"] == 2  # t2 acknowledged late, t3 never
     assert card["open_past_due"] == 1
     assert card["escalations"] == 1
+
+
+KEEP = timedelta(days=3)
+
+
+def test_book_escalates_once_per_level_and_only_open_tasks() -> None:
+    book = Book({}, {}, KEEP, max_level=2)
+    book.task("t1", "nurse", "urgent", "2026-11-24T16:00:00Z", DUE - timedelta(hours=1))
+    book.task("t2", "nurse", "urgent", "2026-11-24T16:00:00Z", DUE - timedelta(hours=1))
+    book.status("t2", "accepted", DUE - timedelta(minutes=5))
+    assert book.due(DUE, EVERY) == []
+    due = book.due(DUE + timedelta(minutes=16), EVERY)  # past due by two levels
+    assert [(t, lvl) for t, lvl, _ in due] == [("t1", 1), ("t1", 2)]
+    book.sent.update((t, lvl) for t, lvl, _ in due)
+    assert book.due(DUE + timedelta(minutes=17), EVERY) == []  # published, not yet read back
+    book.escalated("t1", 1, DUE + timedelta(minutes=17))
+    assert book.due(DUE + timedelta(minutes=17), EVERY) == []
+    book.escalated("t1", 2, DUE + timedelta(minutes=17))
+    assert (book.sent, list(book.open), sorted(book.closed)) == (set(), [], ["t1", "t2"])  # nothing left to do
+
+
+def test_book_ignores_late_copies_of_closed_tasks_and_status_before_task() -> None:
+    book = Book({}, {}, KEEP, max_level=3)
+    book.status("t1", "accepted", DUE)  # the EHR was faster than the monitor
+    book.task("t1", "nurse", "urgent", "2026-11-24T16:00:00Z", DUE)
+    book.task("t1", "nurse", "urgent", "2026-11-24T16:00:00Z", DUE)  # a duplicate publish
+    assert book.open == {} and book.due(DUE + timedelta(hours=5), EVERY) == []
+
+
+def test_book_shrinks_after_keep() -> None:
+    book = Book({}, {}, KEEP, max_level=3)
+    for i in range(50):
+        book.task(f"t{i}", "front_desk", "routine", "2026-11-24T16:00:00Z", DUE)
+        book.status(f"t{i}", "completed", DUE + timedelta(minutes=i))
+    book.status("never-seen", "ready", DUE)  # its task never arrives
+    assert (len(book.open), len(book.closed)) == (1, 50)
+    assert book.expire(DUE + KEEP) == 0
+    assert book.expire(DUE + KEEP + timedelta(minutes=10)) == 11  # closed at minutes 0..9, and the orphan
+    assert (len(book.open), len(book.closed)) == (0, 40)
+    book.task("t3", "front_desk", "routine", "2026-11-24T16:00:00Z", DUE + KEEP)  # long after: no longer known
+    assert list(book.open) == ["t3"]
