@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from pipeline.topics import RoleName
+from pipeline.topics import ROLES, RoleName, task_topic
 
 DEFAULT_POLICY = Path(__file__).with_name("default_policy.yaml")
 Urgency = Literal["emergency", "urgent", "routine", "informational"]
@@ -34,10 +34,11 @@ class BusinessHours(BaseModel):
 
 
 class Role(BaseModel):
-    """A role's task topic and display name."""
+    """A role's display name. Its task topic is always `tasks.<role>` (`topics.task_topic`): the topics
+    job creates it and the SLA monitor, audit, stats and tail follow it; `topic` may only restate it."""
     model_config = ConfigDict(extra="forbid")
-    topic: str
     display: str
+    topic: str | None = None
 
 
 Intent = Literal["symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
@@ -99,6 +100,18 @@ class RoutingPolicy(BaseModel):
                 raise ValueError(f"{urgency}: {target!r} is not like 15m, 1h, 2d or next_business_day")
         return v
 
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, v: dict[str, Role]) -> dict[str, Role]:
+        missing = set(ROLES) - v.keys()
+        if missing:
+            raise ValueError(f"missing roles {sorted(missing)}")
+        for name, role in v.items():
+            if role.topic not in (None, task_topic(name)):
+                raise ValueError(f"{name}: tasks go to {task_topic(name)}, the topic every follower reads; "
+                                 f"{role.topic!r} would be created and followed by nothing")
+        return v
+
     @model_validator(mode="after")
     def _mailboxes_valid(self) -> RoutingPolicy:
         for name in self.mailboxes:
@@ -128,7 +141,7 @@ class RoutingPolicy(BaseModel):
         if after_hours and urgency in policy.after_hours:
             role = policy.after_hours[urgency]
             rules.append(f"after_hours:{urgency}")
-        return Decision(role, policy.roles[role].topic, policy.priority[urgency],
+        return Decision(role, task_topic(role), policy.priority[urgency],
                         policy.due_by(urgency, received_at), after_hours, rules)
 
     def due_by(self, urgency: Urgency, received_at: datetime) -> datetime:

@@ -96,6 +96,24 @@ def test_policy_errors_are_clear(tmp_path: Path) -> None:
     assert "soon" in str(err.value) and "Mars/Base" in str(err.value)
 
 
+def test_a_policy_cannot_send_a_role_where_nothing_follows(tmp_path: Path) -> None:
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(DEFAULT_POLICY.read_text().replace("nurse: {display:", "nurse: {topic: ehr.nurse, display:"))
+    with pytest.raises(PolicyError) as err:
+        load_policy(renamed)
+    assert "nurse: tasks go to tasks.nurse" in str(err.value) and "'ehr.nurse'" in str(err.value)
+    restated = tmp_path / "restated.yaml"  # naming the one topic a role has is allowed (older policies did)
+    restated.write_text(DEFAULT_POLICY.read_text().replace("nurse: {display:", "nurse: {topic: tasks.nurse, display:"))
+    assert load_policy(restated).decide(triage("urgent", "nurse"), None,
+                                        datetime.fromisoformat("2026-11-24T15:00:00+00:00")).topic == "tasks.nurse"
+    missing = tmp_path / "missing.yaml"
+    missing.write_text("\n".join(line for line in DEFAULT_POLICY.read_text().splitlines()
+                                  if not line.startswith("  billing: {")))
+    with pytest.raises(PolicyError) as err:
+        load_policy(missing)
+    assert "missing roles ['billing']" in str(err.value)
+
+
 def decide(urgency: str, role: str, received: str, mailbox: str | None = None, intents: list[str] | None = None):
     t = {**triage(urgency, role), "intents": intents or ["symptom_report"]}
     return POLICY.decide(t, mailbox, datetime.fromisoformat(received))
