@@ -33,12 +33,12 @@ def role_of(topic: str) -> str:
     return topic.removeprefix(TASKS_PREFIX)
 
 
-# Changelogs of the stages' dedupe tables ("<faust app id>-<table>-changelog"). Provisioned with the
-# other topics: if faust creates them itself at start, a table can see 0 partitions and its agent crash.
-CHANGELOGS = ("voicemail-ingest-passed-changelog", "voicemail-transcribe-transcribed-changelog",
-              "voicemail-route-emitted-changelog", "voicemail-sla-sla-changelog",
-              "voicemail-sla-sla-closed-changelog", "voicemail-audit-audit-changelog",
-              "voicemail-audit-audit-ended-changelog", "voicemail-audit-audit-progress-changelog")
+# Each stage's state tables (string -> JSON string). Their changelogs ("<faust app id>-<table>-changelog")
+# are provisioned with the other topics: if faust creates them itself at start, a table can see 0
+# partitions and its agent crash. A stage opens only the tables named here (`StageShell.table`).
+TABLES = {"ingest": ("passed",), "transcribe": ("transcribed",), "route": ("emitted",),
+          "sla": ("sla", "sla-closed"), "audit": ("audit", "audit-ended", "audit-progress")}
+CHANGELOGS = tuple(f"voicemail-{stage}-{table}-changelog" for stage, names in TABLES.items() for table in names)
 
 ALL = (S3_EVENTS, INGEST, RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED,
        *(task_topic(r) for r in ROLES))

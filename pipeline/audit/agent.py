@@ -27,9 +27,7 @@ HEADER = "redrive"
 def register(app: faust.App, s: Settings) -> None:
     """Wire the audit stage: follow every voicemail topic, redrive or give up on a stalled voicemail."""
     shell = StageShell(app, "audit", topics.VOICEMAIL_PATTERN)
-    ledger = Ledger(app.Table("audit", default=None, key_type=str, value_type=str),  # open voicemails' rows
-                    app.Table("audit-ended", default=None, key_type=str, value_type=str),
-                    app.Table("audit-progress", default=None, key_type=str, value_type=str),
+    ledger = Ledger(shell.table("audit"), shell.table("audit-ended"), shell.table("audit-progress"),
                     keep=timedelta(milliseconds=s.topic_retention_ms))
     grace, after = timedelta(seconds=s.audit_grace_s), timedelta(seconds=s.audit_redrive_after_s)
     # voicemail id -> when its last redrive went out, until it is read back (or `after` passed: the

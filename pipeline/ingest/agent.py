@@ -38,7 +38,7 @@ def register(app: faust.App, s: Settings) -> None:
     from_notifications = StageShell(app, "ingest", topics.S3_EVENTS)
     from_bucket = StageShell(app, "ingest", f"s3://{s.bucket}/{s.ingest_prefix}")
     gate = StageShell(app, "ingest", topics.INGEST)
-    passed = app.Table("passed", default=None, key_type=str, value_type=str)  # voicemail_id -> source
+    passed = gate.table("passed")  # voicemail_id -> source
 
     def announce(raw: bytes) -> list[Output]:
         out = []

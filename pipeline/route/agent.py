@@ -22,7 +22,7 @@ def register(app: faust.App, s: Settings) -> None:
     shell = StageShell(app, "route", topics.TRIAGED)
     # voicemail_id -> fingerprint of the triage its task was published for. Exactly one task per
     # voicemail: a redelivery is skipped; a changed triage (re-triage) updates the same Task id.
-    emitted = app.Table("emitted", default=None, key_type=str, value_type=str)
+    emitted = shell.table("emitted")
 
     async def step(raw: bytes) -> Outcome:
         triaged = events.decode(topics.TRIAGED, raw)

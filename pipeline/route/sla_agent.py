@@ -25,8 +25,7 @@ log = get_logger(__name__)
 def register(app: faust.App, s: Settings) -> None:
     """Wire the SLA monitor: follow tasks and their status updates, escalate overdue ones."""
     shell = StageShell(app, "sla", topics.TASKS_PATTERN)
-    book = Book(app.Table("sla", default=None, key_type=str, value_type=str),  # open task id -> JSON of its state
-                app.Table("sla-closed", default=None, key_type=str, value_type=str),
+    book = Book(shell.table("sla"), shell.table("sla-closed"),  # open task id -> JSON of its state; closed marks
                 keep=timedelta(milliseconds=s.topic_retention_ms), max_level=s.sla_max_level)
     followed = [*(topics.task_topic(r) for r in topics.ROLES), topics.TASK_STATUS, topics.ESCALATED]
     every = timedelta(seconds=s.sla_escalate_every_s)

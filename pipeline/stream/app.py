@@ -72,6 +72,12 @@ class StageShell:
             self._topics[name] = self.app.topic(name, key_type=bytes, value_type=bytes)
         return self._topics[name]
 
+    def table(self, name: str) -> faust.types.TableT:
+        """One of the stage's state tables (`topics.TABLES`: their changelogs are provisioned)."""
+        if name not in topics.TABLES[self.stage]:
+            raise ValueError(f"{self.stage}: table {name!r} is not in topics.TABLES; its changelog would not exist")
+        return self.app.Table(name, default=None, key_type=str, value_type=str)
+
     async def publish(self, outputs: list[Output], headers: dict[str, bytes] | None = None) -> None:
         """Send and wait for the broker's ack. Retries without end: dropping output would lose a voicemail,
         and blocking here holds the offset, so a stuck broker shows up as lag, not as loss."""

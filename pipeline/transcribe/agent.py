@@ -29,7 +29,7 @@ def register(app: faust.App, s: Settings) -> None:
     shell = StageShell(app, "transcribe", topics.RECEIVED)
     # voicemail_id -> model id that transcribed it: a redelivered or re-announced voicemail is not
     # transcribed again (the costly part); a new model does transcribe it again.
-    done = app.Table("transcribed", default=None, key_type=str, value_type=str)
+    done = shell.table("transcribed")
 
     async def step(raw: bytes) -> Outcome:
         received = events.decode(topics.RECEIVED, raw)

@@ -1,0 +1,18 @@
+"""The stage shell's tables: only the ones whose changelogs the topics job provisions."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import topics
+from pipeline.config import Settings
+from pipeline.stream.app import StageShell, make_app
+
+
+def test_a_stage_opens_only_tables_whose_changelog_is_provisioned(tmp_path) -> None:
+    app = make_app("sla", Settings(state_dir=tmp_path))
+    shell = StageShell(app, "sla", topics.TASKS_PATTERN)
+    table = shell.table("sla-closed")
+    assert table.changelog_topic.get_topic_name() in topics.CHANGELOGS
+    with pytest.raises(ValueError, match="not in topics.TABLES"):
+        shell.table("sla-scratch")
