@@ -31,7 +31,7 @@ C: dict[str, str] = {
     "radiating": (r"(?:left |right )?(?:arm|jaw|shoulder|shoulder blade|neck)s?|brazo|mandibula|hombro|espalda"
                   r"|(?:my|his|her|the|your)(?: (?:low|lower|upper|mid|middle|left|right))? back"
                   r"|(?:into|to|in|through) (?:my|his|her|the) (?:\w+ )?back|(?:lower|upper|mid) back"),
-    "face": r"face|mouth|smile|lip|cheek|cara|boca|sonrisa",
+    "face": r"face|facial|mouth|smile|lip|cheek|cara|boca|sonrisa",
     "jaw_arm": r"jaw|(?:left|right) arm|both arms|arms|mandibula|brazo izquierdo|brazos",
     "wound": r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab\w*|cortad\w*|corte|herida",
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
@@ -67,7 +67,7 @@ C: dict[str, str] = {
                    r"|talk\w* (?:kind of |kinda |sort of |a (?:little|bit) )?(?:funny|weird|strange|off)|se le (?:enreda|traba|trab\w*) (?:la lengua|las palabras)"
                    r"|no (?:me |le )?habla bien"),
     "numb": r"numb|numbness|numbed|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
-    "limb_weak": (r"limp|dead weight|dragg\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
+    "limb_weak": (r"limp|dead weight|dragg\w*|drift\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
                   r"|grip|feel|squeeze)|(?:keeps )?dropp\w*|slid\w* (?:right )?out|fell out of (?:his|her|my) hand"
                   r"|no (?:puede|podia) (?:mover|levantar|agarrar|sostener|sentir)|no le responde"
                   r"|se le cae|won'?t (?:listen|cooperate|obey)|(?:not|unable) (?:being )?able to (?:lift|move|raise|grip|hold)"
@@ -95,6 +95,7 @@ C: dict[str, str] = {
                    r"|not getting (?:enough )?air|air hungry|(?:can'?t|couldn'?t|cannot) get (?:enough )?air|winded (?:just )?(?:sitting|at rest|talking)"
                    r"|no (?:puede|podia|puedo) respirar|(?:le|me) falta (?:el )?aire|falta de aire|ahog\w*"
                    r"|respira (?:muy )?(?:rapido|fuerte|raro)|sin aire|no (?:le|me) entra (?:el )?aire"),
+    "winded": r"winded|out of breath|short(?:ness)? of breath|breathless\w*|sin aliento|(?:me|le) falta (?:el )?aire",
     "blue": (r"(?:blue|bluish|grey|gray|purple|dusky|pale blue)(?:ish)? (?:lips|fingers|fingernails|nails|face|skin)"
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w*(?: \w+){0,4} (?:bluish|blue|grey|gray|purple|dusky)"
              r"|gr[ae]yish(?: colou?r)?|gone (?:a )?gr[ae]y|(?:turned|turning|went) (?:blue|gr[ae]y|purple)"
@@ -190,9 +191,11 @@ C: dict[str, str] = {
                r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio"
                r"|mordi\w* (?:una?|el|la|los|las|unas?|unos) (?:pila\w*|iman\w*|pastilla\w*|capsula\w*|bateria\w*)"),
     "toxic": (r"pills?|tablets?|capsules?|medicine|medication|meds|bottle|button batter\w*|batter\w*|magnets?"
-              r"|bleach|detergent|pods?|cleaner|chemicals?|poison\w*|antifreeze|lamp oil|lighter fluid|vitamins"
+              r"|bleach|detergent|pods?|cleaner|chemicals?|poison\w*|antifreeze|lamp oil|lighter fluid|torch fuel|kerosene|gasoline|vitamins"
               r"|iron|gumm\w*|edible|vape|nicotine|bait|rat poison|mouse poison|imanes|iman|clonidine|benadryl|amitriptyline"
               r"|nortriptyline|diphenhydramine|methadone|suboxone|buprenorphine|e-?cig\w*|pastillas?|medicina\w*|pila\w*|cloro|veneno|quimico\w*|jabon"),
+    "caustic": (r"bleach|clorox|drain cleaner|drano|lye|antifreeze|kerosene|gasoline|lamp oil|lighter fluid|torch fuel|paint thinner"
+                r"|cloro|lejia|gasolina|queroseno|anticongelante"),
     "child": (r"little (?:sister|brother|one|guy|girl|boy)|\d+ months|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
               r"|thirteen|fourteen|fifteen|sixteen|eighteen|twenty) months|grandbaby|(?:he'?s|she'?s) (?:only )?(?:one|two|three|four|five)\b"
               r"|(?:tiene|de) (?:uno|dos|tres|cuatro|cinco) anos|toddler|baby|babies|infant|son|daughter|kid|kids|child|grandson|granddaughter|boy|girl|year[- ]old"
@@ -227,7 +230,8 @@ C: dict[str, str] = {
                  r"|(?:won'?t|will not|wouldn'?t) be (?:needing|around)(?: (?:them|it|this|much|for))* (?:much )?longer"
                  r"|giv\w* away (?:my|his|her|all (?:my|his|her)) (?:things|stuff|belongings|possessions)"
                  r"|tired of (?:being here|living|being alive|it all)|(?:hope|hoping|wish\w*|pray\w*) (?:that )?(?:i|he|she) (?:just )?"
-                 r"(?:don'?t|doesn'?t|won'?t|wouldn'?t|never) wake up|(?:only|easy|real) (?:real )?way out|(?:can'?t|couldn'?t|cannot) do (?:it|this) (?:much |any )?longer"
+                 r"(?:don'?t|doesn'?t|won'?t|wouldn'?t|never) wake up|(?:only|easy|real) (?:real )?way out"
+                 r"|(?:think\w*|thought|figur\w*|found|plann\w*|consider\w*)(?:[\s,]+[\w']+){0,5}?[\s,]+ways? out\b(?! of| to| the| through| here| there)|(?:can'?t|couldn'?t|cannot) do (?:it|this) (?:much |any )?longer"
                  r"|se quiere morir|quiero morir\w*|ya no aguanta\w*|(?:thinking|thought) (?:about|of) ending it|(?:want|going) to end it"
                  r"|saving (?:up )?(?:my|his|her) (?:pills|meds)|stockpil\w*|hoard\w* (?:pills|meds)|easier (?:on|for) (?:everybody|everyone|you all|the family|us) if"
                  r"|if (?:i|he|she) (?:wasn'?t|weren'?t) (?:around|here)|sorry for everything|(?:pills|meds) hidden"
@@ -238,6 +242,11 @@ C: dict[str, str] = {
                  r"|take (?:my|his|her) (?:own )?life|(?:not be|wasn'?t|weren'?t|wouldn'?t be) (?:here|around|alive) (?:anymore|any more)|(?:can'?t|couldn'?t|cannot) go on"
                  r"|dark place|how many (?:would be|is|are) too many|(?:lethal|deadly) dose|what amount would(?: \w+){0,2} (?:dangerous|kill|lethal)"
                  r"|ya tengo un plan|(?:have|got|made) a plan (?:to|for how)|goodbye (?:note|letter)s?"
+                 # methods: jumping, car exhaust; sleep and not wake; wanting it all over
+                 r"|jump\w* (?:off|from) (?:a|the|that) (?:\w+ )?(?:bridge|building|roof|overpass|cliff)|(?:tirar|aventar|lanzar)(?:me|se) (?:del|de un|de una|desde el) (?:\w+ )?(?:puente|edificio|techo)"
+                 r"|(?:car|engine|truck) running (?:in|inside) the (?:garage|closed)|garage with the (?:car|engine|truck) running|(?:carro|motor) (?:prendido|encendido) en (?:el )?garaje"
+                 r"|(?:sleep|go to sleep|fall asleep) and (?:just )?(?:not|never) wake(?: back)? up|(?:so|want\w*|wish\w*) (?:it|this|everything) (?:could |would |to )?all (?:to )?(?:be over|stop|end)\b"
+                 r"|better off with (?:the|my|his|her) (?:life )?insurance|(?:seria|estaria) mejor no (?:estar|existir|vivir|despertar)|estar\w* mejor sin (?:mi|el|ella)"
                  r"|giv\w* (?:away )?(?:all )?(?:my|his|her) (?:things|stuff|belongings)|say\w* goodbye to everyone"
                  r"|plan to (?:end|hurt)|quitar(?:me|se) la vida|matar(?:me|se)|no (?:quiero|quiere) (?:vivir|seguir|despertar)"
                  r"|mejor sin mi|estarian mejor|acabar con todo|ya no (?:quiero|quiere|aguanto) (?:mas|vivir|seguir)"
@@ -247,7 +256,8 @@ C: dict[str, str] = {
     "hoarding": (r"(?:ha|has|han|he|habia) estado (?:guardando|juntando|escondiendo|acumulando)|been (?:saving|hiding|collecting|stashing) (?:them|it)"
                  r"|(?:guardando|juntando|escondiendo|acumulando|saving|hiding|collecting|stashing) (?:up )?(?:\w+ ){0,2}(?:pills|pastillas|meds|medicinas|pildoras)"
                  r"|(?:pills|pastillas|meds)(?:[\s,]+[\w']+){0,4}[\s,]+(?:saving|saved|stash\w*|hoard\w*|counting|guardando|juntando)"
-                 r"|plann\w* (?:to|on) (?:take|taking|swallow\w*)(?: \w+'?s?){0,3} (?:pills|meds|pastillas)"),
+                 r"|plann\w* (?:to|on) (?:take|taking|swallow\w*)(?: \w+'?s?){0,3} (?:pills|meds|pastillas)"
+                 r"|(?:got|have|'ve got) enough (?:\w+ )?(?:saved|stored|put away|stashed)(?: up)?"),
     "affairs": (r"(?:got|getting|has|have|'s|'ve) (?:everything|it all|things|all (?:his|her|my) (?:stuff|things)) (?:squared away|in order|settled|taken care of)"
                 r"|gave (?:me|us|her|him|away) (?:his|her|my) (?:watch|ring|deed|will|savings|dog|cat|guitar)|deed to|dej[eo] todo arreglado|ya arregl[eo] todo"
                 r"|none of (?:this|it) is (?:your|anyone'?s|anybody'?s) fault|no es culpa de (?:usted|nadie)"
@@ -255,7 +265,8 @@ C: dict[str, str] = {
                 r"|giv\w* (?:away )?(?:his|her|my) (?:\w+ )?(?:stuff|things) to"),
     # a farewell: the context that makes affairs put in order a warning sign
     "farewell": (r"thank\w*(?: \w+){0,3} for everything|(?:wanted|want) to (?:say )?(?:thank|goodbye)|goodbye|won'?t be needing"
-                 r"|cancel\w* (?:all|every)\w*|(?:you )?(?:don'?t|no) need to call (?:me )?back|gracias por todo|despid\w*"),
+                 r"|cancel\w* (?:all|every)\w*|(?:you )?(?:don'?t|no) need to call (?:me )?back|gracias por todo|despid\w*"
+                 r"|tell (?:the kids|my kids|everyone|them|mom|my mom|her|him) (?:that )?i love (?:them|her|him|you)|(?:i'?m )?sorry for everything"),
     "pills": r"pills?|pastillas?|pildoras?|meds|medications?|medicines?|medicinas?|tablets?|frasco|bottles?",
     # lethal means in reach: a risk only beside despair (below)
     "means": r"\b(?:gun|guns|firearm|pistol|revolver|rifle|shotgun|arma|armas|pistola|escopeta|rifle)\b",
@@ -267,14 +278,19 @@ C: dict[str, str] = {
                   r"|(?:cuts|cutting|scratches|burns|lines)(?: \w+){0,5} (?:thighs?|arms?|wrists?|legs?|skin|stomach)"
                   r"|press\w* it (?:on|into) (?:her|his|my) (?:wrist|arm|skin|leg)"
                   r"|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
-    "harm_others": (r"(?:holding|grabbed|waving) (?:the |his |her )(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)|(?:with|holding|grabbed|has|had) (?:a |the )?(?:kitchen |big |steak |hunting |butcher )(?:knife|knives)|(?:with|holding|grabbed|has|had) (?:a )?(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)"
+    "harm_others": (r"(?:holding|grabbed|waving) (?:the |his |her )(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)|(?:with|holding|grabbed|has|had|took|taking|carrying) (?:a |the )?(?:big |sharp )?(?:kitchen |big |steak |hunting |butcher )(?:knife|knives)|(?:with|holding|grabbed|has|had) (?:a )?(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)"
                     r"|(?:got|took|brought|pulled|grabbed) (?:out )?(?:the|a|his|her|my) (?:\w+ )?(?:knife|gun|hatchet|axe|machete|pistol|rifle|shotgun)(?: \w+)? out"
                     r"|bought a (?:gun|shotgun|rifle)|(?:iba|va) a matar|matarl[oa]s?|once and for all|don'?t trust (?:my|him|her)self"
                     r"|(?:thoughts|a thought|pictures|images|urges?)(?:[\s,]+[\w']+){0,8}[\s,]+(?:hurting|dropping|drowning|smother\w*|holding a pillow)"
                     r"|threw a (?:chair|table)|(?:scared|afraid) (?:of|for) (?:my|our) (?:safety|lives)|castigar\w*"
                     r"|hurt (?:the baby|someone|somebody|others|people|the kids)|threaten\w* to (?:hurt|kill|harm)|voices (?:telling|tell)"
-                    r"|kill (?:someone|somebody|us|the baby|the kids)|lastimar (?:al bebe|a alguien)|voces (?:le|me) dicen"),
-    "infant": (r"born (?:\w+ ){0,2}(?:days?|weeks?) ago|tiene (?:un|dos) mes(?:es)?|(?:un|dos) mes(?:es)? (?:de nacid\w*|nada mas)"
+                    r"|kill (?:someone|somebody|us|the baby|the kids)|put (?:him|her|them) in the ground|(?:gonna|going to) (?:shoot|stab|strangle) (?:him|her|them|someone|somebody)|lastimar (?:al bebe|a alguien)|voces (?:le|me) dicen"),
+    "voices": (r"hear\w* voices|(?:the )?voices (?:are|were|'re|have been|came|come|keep|kept|started|got)\b|(?:oye|oigo|escuch\w*) (?:las )?voces"
+               r"|las voces (?:volvieron|estan|regresaron)"),
+    "threat": (r"deal with (?:him|her|them)|get (?:him|her|them) before|hurt (?:him|her|them|someone|somebody)|kill\w* (?:him|her|them|someone|somebody)"
+               r"|\b(?:bat|knife|gun|machete|hammer|axe|cuchillo|pistola|machete|bate)\b(?: \w+){0,3} (?:by|next to|under|in|at|junto a|debajo de) (?:the|my|his|her|la|el|mi) "
+               r"|(?:lastimar|matar|hacerle dano) (?:a|al) (?:vecino|alguien|el|ella)"),
+    "infant": (r"born (?:\w+ ){0,2}(?:days?|weeks?) ago|born (?:on )?(?:the )?\w+ of (?:last|this) month|(?:he'?s|she'?s|baby is|is)(?:,? (?:uh|um|like|what|only|just|about|maybe))*,? (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven)(?:,| or| to) (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) weeks\b|tiene (?:un|dos) mes(?:es)?|(?:un|dos) mes(?:es)? (?:de nacid\w*|nada mas)"
                r"|(?:he'?s|she'?s|baby is|is)(?:,? (?:uh|um|like|only|just))*,? (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
                r"|eleven|twelve) (?:days?|weeks?)\b|(?:he'?s|she'?s|is)(?:,? (?:uh|um|like|only|just))*,? (?:one|two|a|1|2)(?: and a half)? months?|"r"(?:he'?s|she'?s|he is|she is|baby is|only|just) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                r" (?:days?|weeks?)\b|"r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)"
@@ -282,7 +298,7 @@ C: dict[str, str] = {
                r"|\b(?:one|two|three|four|five|six|seven|eight|[1-8])[ -]weeks?(?:[ -]old)? (?:shots?|vaccines?|vaccinations?|check\w*|visit)"
                r"|\b(?:one|two|1|2)[ -]months? (?:shots?|vaccines?|vaccinations?|check\w*|visit)"
                r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas) de (?:nacid\w*|edad)"
-               r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas)"
+               r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas|diitas|semanitas)|(?:un|dos) mesecitos?"
                r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"
                r"|(?:baby|bebe),?(?: (?:is|of|de))? (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                r" (?:days?|weeks?|dias|semanas)\b(?! ago)|(?:bebe|nina|nino|hija|hijo) de (?:un|dos|1|2) mes(?:es)?"),
@@ -410,7 +426,8 @@ _NEGATION = re.compile(
 _NEW_CLAUSE = re.compile(
     r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|is|has|was|keeps|started"
     r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy|yo|soy|siento|creo|pienso|hay)\b)"
-    r"|\b(?:so|then|entonces)\b")
+    r"|\b(?:so|then|entonces)\b"
+    r"|(?<=\w) (?=(?:i'?ve|i'?ll|they'?ve|we'?ve) )")  # "if this doesn't work I've figured ...": a new subject
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would) (?:i|we) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
@@ -525,16 +542,17 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("ingest", "toxic", "child"), _r("ingest", "toxic", ctx=("infant",)), _r("ingest", "danger_med", ctx=("child",)),
               _r("ingest_strong", "toxic", ctx=("child",)),
               _r("ingest_strong", ctx=("toxic", "child")))),
-    Protocol("adult_overdose", "emergency", "too many pills, a double dose of a dangerous drug, pills with alcohol",
-             (_r("too_many", "toxic"), _r("too_many", "danger_med"), _r("too_many", ctx=("dizzy",)))),
+    Protocol("adult_overdose", "emergency", "too many pills, a double dose of a dangerous drug, pills with alcohol; "
+             "a caustic or fuel swallowed",
+             (_r("too_many", "toxic"), _r("too_many", "danger_med"), _r("too_many", ctx=("dizzy",)), _r("ingest_strong", "caustic"))),
     Protocol("poisoning_exposure", "emergency", "carbon monoxide, chemical fumes, poisonous mushroom, snake or spider bite",
              (_r("exposure", ctx=("exposure_sign",)), _r("exposure", "exposure_sign"))),
     Protocol("suicidal_ideation", "emergency", "wants to die, better off without them, a plan or the means at home",
-             (_r("suicidal"), _r("means", ctx=("despair",)), _r("means", ctx=("affairs",)),
+             (_r("suicidal"), _r("means", ctx=("despair",)), _r("means", ctx=("affairs",)), _r("means", ctx=("farewell",)),
               _r("hoarding", "pills"), _r("hoarding"),  # the first only widens the evidence to the pills said
               _r("affairs", ctx=("farewell",)))),
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
-    Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"),)),
+    Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"), _r("voices", ctx=("threat",)))),
     Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),
     Protocol("infant_fever", "emergency", "fever in a baby under three months", (_r("fever", ctx=("infant",)),)),
     Protocol("meningitis_signs", "emergency", "fever with stiff neck, light sensitivity or a rash that does not fade",
@@ -545,7 +563,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("head_injury", ctx=("anticoag",)), _r("head_injury", ctx=("head_injury_sign",)))),
     Protocol("sepsis_signs", "emergency", "fever or chills with confusion, mottled skin, fast breathing; any fever on chemotherapy",
              (_r("fever", ctx=("sepsis_sign",)), _r("fever", ctx=("chemo",)), _r("fever", "confused"))),
-    Protocol("pe_dvt", "emergency", "a swollen painful calf with breathlessness or chest pain", (_r("calf", "swell_close", ctx=("breath_bad",)),)),
+    Protocol("pe_dvt", "emergency", "a swollen painful calf with breathlessness or chest pain", (_r("calf", "swell_close", ctx=("breath_bad",)), _r("calf", "swell_close", ctx=("winded",)))),
     Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling; an erection that will not go down",
              (_r("testicle", "chest_feel"), _r("testicle", "swell_close"), _r("priapism"))),
     Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand",
@@ -646,9 +664,13 @@ _NORMAL_AFTER = re.compile(r"(?:'s|'re| is| are| was| feels?| seems?| looks?| so
                            r"| (?:esta|estan|se ve|se siente|se oye) bien\b")
 
 
+_OPENING_QUOTE = re.compile(r"(?<!\w)'(?=\w)")  # "texted me 'tell the kids...'": a quote, not a contraction
+
+
 def _mask_idioms(low: str) -> str:
     """Blank idioms and compounds ("nearly gave me a heart attack", "seizure meds") so no concept sees them."""
-    return _IDIOMS.sub(lambda m: " " * len(m.group(0)), low)
+    # One opaque word per masked word, so "how many of my blood pressure pills" still counts its words.
+    return _IDIOMS.sub(lambda m: re.sub(r"\S", "_", m.group(0)), low)
 
 
 def _sentences(low: str) -> list[tuple[int, int]]:
@@ -712,7 +734,7 @@ def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.
 
 def find_flags(text: str) -> list[Flag]:
     """Every protocol hit (current, or DISMISSED), urgent sign and symptom in the text, with character offsets."""
-    low = _mask_idioms(fold(text))
+    low = _OPENING_QUOTE.sub(" ", _mask_idioms(fold(text)))
     sents = _sentences(low)
     # Context concepts: present (and current) anywhere in the message.
     present: dict[str, bool] = {}
