@@ -33,11 +33,11 @@ def _dev(args: argparse.Namespace) -> int:
 
 
 def _topics(args: argparse.Namespace) -> int:
-    from pipeline import devstack
+    from pipeline import provision
 
     s = get_settings()
-    created = devstack.ensure_topics(s, args.replication_factor, args.min_insync_replicas)
-    lifecycle = devstack.ensure_audio_lifecycle(s) if args.bucket_lifecycle else None
+    created = provision.ensure_topics(s, args.replication_factor, args.min_insync_replicas)
+    lifecycle = provision.ensure_audio_lifecycle(s) if args.bucket_lifecycle else None
     print(json.dumps({"created": created, "topics": len(topics.ALL) + len(topics.CHANGELOGS),
                       "partitions": s.topic_partitions, "retention_ms": s.topic_retention_ms,
                       "audio_lifecycle_days": s.audio_retention_days if lifecycle else None}))

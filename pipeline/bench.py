@@ -176,7 +176,7 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
     from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
     from pipeline import devstack, events, topics
-    from pipeline.ingest import s3 as s3io
+    from pipeline.adapters import s3 as s3io
     from pipeline.ingest.core import received_event
     from pipeline.route.tail import read_tasks
     from pipeline.transport import kafka_kwargs

@@ -15,8 +15,8 @@ from typing import IO
 from kafka import KafkaProducer
 
 from pipeline import topics
+from pipeline.adapters.kafka import read_all
 from pipeline.config import Settings
-from pipeline.route.stats import read_all
 from pipeline.transport import kafka_kwargs
 
 

@@ -18,10 +18,10 @@ import faust
 from botocore.exceptions import ClientError
 
 from pipeline import events, topics
+from pipeline.adapters import s3 as s3io
 from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.ingest import notifications
-from pipeline.ingest import s3 as s3io
 from pipeline.ingest.core import received_event, wanted
 from pipeline.ingest.reconciler import Reconciler
 from pipeline.logging import get_logger

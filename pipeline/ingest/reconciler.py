@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from pipeline.adapters import s3 as s3io
 from pipeline.errors import Rejected
-from pipeline.ingest import s3 as s3io
 from pipeline.ingest.core import StoredObject, received_event, wanted
 
 # Objects may appear in a listing with a LastModified older than objects already seen

@@ -17,10 +17,10 @@ from botocore.exceptions import ClientError
 from kafka import KafkaProducer
 
 from pipeline import events, topics
+from pipeline.adapters import s3 as s3io
 from pipeline.audio import AudioLimits, check_bytes, sniff
 from pipeline.config import Settings
 from pipeline.errors import Rejected
-from pipeline.ingest import s3 as s3io
 from pipeline.ingest.core import META_CALLER_ID, META_MAILBOX, META_RECEIVED_AT, received_event
 from pipeline.logging import get_logger
 from pipeline.transport import kafka_kwargs

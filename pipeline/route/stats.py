@@ -7,20 +7,9 @@ import sys
 from typing import IO
 
 from pipeline import events, topics
+from pipeline.adapters.kafka import read_all
 from pipeline.config import Settings
-from pipeline.route.sla import scorecard
-from pipeline.route.tail import read_topics
-
-
-def read_all(s: Settings, names: list[str], idle_s: float = 3.0) -> list[tuple[str, dict]]:
-    """Every JSON message on the topics, in order read, with its topic."""
-    out = []
-    for topic, raw in read_topics(s, names, idle_s):
-        try:
-            out.append((topic, json.loads(raw)))
-        except ValueError:
-            continue  # not ours to judge here: the SLA monitor dead-letters it
-    return out
+from pipeline.sla.core import scorecard
 
 
 def stats(s: Settings, as_json: bool = False, out: IO[str] = sys.stdout) -> int:

@@ -7,24 +7,12 @@ import sys
 from collections.abc import Iterator
 from typing import IO
 
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 
 from pipeline import events, topics
+from pipeline.adapters.kafka import read_topics
 from pipeline.config import Settings
 from pipeline.transport import kafka_kwargs
-
-
-def read_topics(s: Settings, names: list[str], idle_timeout_s: float | None = None) -> Iterator[tuple[str, bytes]]:
-    """(topic, raw value) from the beginning of `names`, without a consumer group; ends after
-    `idle_timeout_s` without a message (never when None)."""
-    consumer = KafkaConsumer(*names, **kafka_kwargs(s), auto_offset_reset="earliest",
-                             enable_auto_commit=False, group_id=None,
-                             consumer_timeout_ms=int(idle_timeout_s * 1000) if idle_timeout_s else float("inf"))
-    try:
-        for msg in consumer:
-            yield msg.topic, msg.value
-    finally:
-        consumer.close()
 
 
 def read_tasks(s: Settings, roles: list[str] | None = None, idle_timeout_s: float | None = None

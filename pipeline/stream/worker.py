@@ -24,7 +24,6 @@ from pipeline.stream.ops import Ops
 
 log = get_logger(__name__)
 STAGES = topics.STAGES
-_MODULES = {"sla": "pipeline.route.sla_agent"}
 
 
 def run(stages: list[str] | None) -> int:
@@ -38,7 +37,7 @@ def run(stages: list[str] | None) -> int:
 def _run_stage(stage: str) -> int:
     s = get_settings()
     app = make_app(stage, s)
-    importlib.import_module(_MODULES.get(stage, f"pipeline.{stage}.agent")).register(app, s)
+    importlib.import_module(f"pipeline.{stage}.agent").register(app, s)
     Ops(app, stage, s.http_port)
     log.info("worker.start", stage=stage, http_port=s.http_port)
     worker = faust.Worker(app, loglevel="WARNING", quiet=True, redirect_stdouts=False, override_logging=False)

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import faust
 
 from pipeline import events, topics
+from pipeline.adapters import s3 as s3io
 from pipeline.config import Settings
 from pipeline.errors import Rejected
-from pipeline.ingest import s3 as s3io
 from pipeline.logging import get_logger
 from pipeline.stream.app import Outcome, StageShell
 from pipeline.stream.ops import MODEL_LOAD_SECONDS

@@ -16,8 +16,8 @@ import pytest
 from kafka import KafkaConsumer
 
 from pipeline import devstack, events, topics
+from pipeline.adapters import s3 as s3io
 from pipeline.config import Settings
-from pipeline.ingest import s3 as s3io
 from tests.conftest import REPO, SAMPLES
 
 

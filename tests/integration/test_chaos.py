@@ -24,8 +24,8 @@ from faster_whisper.audio import decode_audio
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
 from pipeline import devstack, events, topics
+from pipeline.adapters import s3 as s3io
 from pipeline.config import Settings
-from pipeline.ingest import s3 as s3io
 from tests.conftest import REPO, SAMPLES
 from tests.integration.conftest import TASK_TOPICS
 from tests.support.audio import wav16

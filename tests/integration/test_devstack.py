@@ -10,7 +10,7 @@ import sys
 import pytest
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
-from pipeline import devstack, topics
+from pipeline import devstack, provision, topics
 from pipeline.config import Settings
 from tests.conftest import REPO
 
@@ -37,7 +37,7 @@ def test_up_again_changes_nothing(stack: Settings, stack_env: dict[str, str]) ->
     result = dev(stack_env, "up")
     assert result.returncode == 0, result.stderr
     assert devstack.status(stack)["servers"] == before  # same pids: nothing restarted
-    assert devstack.ensure_topics(stack) == []  # every topic already there
+    assert provision.ensure_topics(stack) == []  # every topic already there
 
 
 def test_topics_have_configured_partitions_and_retention(stack: Settings) -> None:
@@ -70,4 +70,4 @@ def test_topics_command_sets_min_isr_and_retention_on_existing_topics(stack: Set
         assert config["retention.ms"]["value"] == str(2 * 24 * 3600 * 1000)
     finally:
         admin.close()
-    devstack.ensure_topics(stack)  # back to the session's retention
+    provision.ensure_topics(stack)  # back to the session's retention

@@ -17,8 +17,8 @@ from kafka import KafkaAdminClient, KafkaConsumer
 from kafka.errors import KafkaTimeoutError
 
 from pipeline import devstack, events
+from pipeline.adapters import s3 as s3io
 from pipeline.config import Settings
-from pipeline.ingest import s3 as s3io
 from pipeline.transport import kafka_kwargs
 from tests.conftest import REPO, SAMPLES
 from tests.integration.conftest import TASK_TOPICS

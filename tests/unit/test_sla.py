@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from pipeline.route.sla import Book, escalation_level, scorecard
+from pipeline.sla.core import Book, escalation_level, scorecard
 
 DUE = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 EVERY = timedelta(minutes=15)

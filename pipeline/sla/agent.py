@@ -15,7 +15,7 @@ from pipeline import events, topics
 from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.logging import get_logger
-from pipeline.route.sla import Book
+from pipeline.sla.core import Book
 from pipeline.stream.app import StageShell
 from pipeline.stream.ops import STATE_ROWS
 

@@ -1,5 +1,5 @@
 """The callback loop, pure: which tasks are acknowledged, which are overdue and at what escalation level,
-and the return-call scorecard. The faust shell is `sla_agent.py`; `stats` reads the topics."""
+and the return-call scorecard. The faust shell is `agent.py`; `stats` reads the topics."""
 
 from __future__ import annotations
 
