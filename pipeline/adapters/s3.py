@@ -31,8 +31,13 @@ def list_objects(s3, bucket: str, prefix: str = "") -> Iterator[dict]:
 
 
 def head(s3, bucket: str, key: str) -> StoredObject:
-    """The stored object's metadata (HEAD)."""
-    h = s3.head_object(Bucket=bucket, Key=key)
+    """The stored object's metadata (HEAD); Rejected `object_missing` when it is not there."""
+    try:
+        h = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NoSuchBucket"):
+            raise Rejected("object_missing", "announced object not found") from None
+        raise
     return StoredObject(
         bucket=bucket, key=key, etag=h["ETag"].strip('"'), size=h["ContentLength"],
         last_modified=h["LastModified"], version_id=h.get("VersionId"),

@@ -15,14 +15,11 @@ import asyncio
 import json
 
 import faust
-from botocore.exceptions import ClientError
 
 from pipeline import events, topics
 from pipeline.adapters import s3 as s3io
 from pipeline.config import Settings
-from pipeline.errors import Rejected
-from pipeline.ingest import notifications
-from pipeline.ingest.core import received_event, wanted
+from pipeline.ingest.core import announced
 from pipeline.ingest.reconciler import Reconciler
 from pipeline.logging import get_logger
 from pipeline.stream.app import Outcome, Output, StageShell
@@ -41,19 +38,9 @@ def register(app: faust.App, s: Settings) -> None:
     passed = gate.table("passed")  # voicemail_id -> source
 
     def announce(raw: bytes) -> list[Output]:
-        out = []
-        for ann in notifications.parse(raw, s.bucket):
-            if not wanted(ann.key, s.ingest_prefix, s.ingest_suffixes):
-                continue
-            try:
-                obj = s3io.head(s3, ann.bucket, ann.key)  # metadata is not in the notification
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
-                    raise Rejected("object_missing", "announced object not found") from None
-                raise
-            event = received_event(obj, "notification", events.utcnow())
-            out.append((topics.INGEST, event["voicemail_id"], events.encode(topics.INGEST, event)))
-        return out
+        found = announced(raw, s.bucket, s.ingest_prefix, s.ingest_suffixes, lambda b, k: s3io.head(s3, b, k),
+                          events.utcnow())
+        return [(topics.INGEST, e["voicemail_id"], events.encode(topics.INGEST, e)) for e in found]
 
     async def from_notification(raw: bytes) -> Outcome:
         return Outcome(await asyncio.get_running_loop().run_in_executor(None, announce, raw))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from pipeline import events
 from pipeline.errors import Rejected
+from pipeline.ingest import notifications
 
 # Object metadata an answering service sets (S3 returns it without the x-amz-meta- prefix).
 META_CALLER_ID = "caller-id"
@@ -101,3 +103,11 @@ def _parse_time(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return ts if ts.tzinfo is not None else None  # a time without zone is ambiguous: treat as missing
+
+
+def announced(raw: bytes, bucket: str, prefix: str, suffixes: list[str], head: Callable[[str, str], StoredObject],
+              now: datetime) -> list[dict]:
+    """The candidate events for one bucket notification: each wanted object, read again with `head`
+    (the notification lacks its metadata; Rejected `object_missing` propagates)."""
+    return [received_event(head(ann.bucket, ann.key), "notification", now)
+            for ann in notifications.parse(raw, bucket) if wanted(ann.key, prefix, suffixes)]

@@ -70,7 +70,10 @@ class Reconciler:
                 continue
             if _seen_key(item["Key"], item["ETag"]) in self.checkpoint.seen:
                 continue
-            obj = s3io.head(self.s3, self.bucket, item["Key"])
+            try:
+                obj = s3io.head(self.s3, self.bucket, item["Key"])
+            except Rejected:
+                continue  # deleted since the listing: nothing to announce
             objects.append(obj)
             try:
                 out.append(received_event(obj, "reconciler", now))

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.errors import Rejected
 from pipeline.ingest import notifications
-from pipeline.ingest.core import StoredObject, received_event, wanted
+from pipeline.ingest.core import StoredObject, announced, received_event, wanted
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
@@ -83,3 +83,32 @@ def test_test_event_is_ignored_and_garbage_rejected() -> None:
 ])
 def test_prefix_and_suffix_filter(key: str, prefix: str, suffixes: list[str], expected: bool) -> None:
     assert wanted(key, prefix, suffixes) is expected
+
+
+def created(*keys: str) -> bytes:
+    records = [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "voicemail"}, "object": {"key": k}}}
+               for k in keys]
+    return json.dumps({"Records": records}).encode()
+
+
+def test_a_notification_becomes_candidates_for_wanted_objects_read_again() -> None:
+    heads = []
+
+    def head(bucket: str, key: str) -> StoredObject:
+        heads.append((bucket, key))
+        return obj(key, **{"caller-id": "+12155550100"})
+
+    raw = created("inbox/a.wav", "inbox/notes.txt", "other/b.wav")
+    [event] = announced(raw, "voicemail", "inbox/", [".wav"], head, NOW)
+    assert heads == [("voicemail", "inbox/a.wav")]  # only the wanted object is read again
+    assert (event["source"], event["key"], event["caller_id"]) == ("notification", "inbox/a.wav", "+12155550100")
+
+
+def test_an_announced_object_gone_before_its_head_is_rejected_as_missing() -> None:
+    def head(bucket: str, key: str) -> StoredObject:
+        raise Rejected("object_missing", "announced object not found")
+
+    raw = created("inbox/a.wav")
+    with pytest.raises(Rejected) as err:
+        announced(raw, "voicemail", "inbox/", [".wav"], head, NOW)
+    assert err.value.reason == "object_missing"
