@@ -7,21 +7,19 @@ view must be whole."""
 from __future__ import annotations
 
 import json
-import math
 import time
 from datetime import timedelta
 
 import faust
 
 from pipeline import events, topics
-from pipeline.audit.core import FOLLOWED, Ledger, voicemail_id
+from pipeline.audit.core import FOLLOWED, HEADER, Ledger, redrive_of, voicemail_id
 from pipeline.config import Settings
 from pipeline.logging import get_logger
 from pipeline.stream.app import StageShell
 from pipeline.stream.ops import REDRIVES, STATE_ROWS
 
 log = get_logger(__name__)
-HEADER = "redrive"
 
 
 def register(app: faust.App, s: Settings) -> None:
@@ -30,9 +28,6 @@ def register(app: faust.App, s: Settings) -> None:
     ledger = Ledger(shell.table("audit"), shell.table("audit-ended"), shell.table("audit-progress"),
                     keep=timedelta(milliseconds=s.topic_retention_ms))
     grace, after = timedelta(seconds=s.audit_grace_s), timedelta(seconds=s.audit_redrive_after_s)
-    # voicemail id -> when its last redrive went out, until it is read back (or `after` passed: the
-    # audit's own consumer may have missed it)
-    sent: dict[str, float] = {}
 
     def count_rows() -> None:
         STATE_ROWS.labels("audit", "open").set(len(ledger.open))
@@ -49,19 +44,14 @@ def register(app: faust.App, s: Settings) -> None:
                 continue  # the stage that reads it dead-letters it; nothing to follow
             if not vm_id:
                 continue
-            redrive = int(dict(msg.headers or {}).get(HEADER, b"0") or 0)
-            if ledger.read(vm_id, msg.topic, msg.partition, msg.offset, event.value, events.utcnow(), redrive):
-                sent.pop(vm_id, None)  # progress, a redrive read back, or the end: judge it afresh
+            if ledger.read(vm_id, msg.topic, msg.partition, msg.offset, event.value, events.utcnow(),
+                           redrive_of(msg.headers)):
                 count_rows()
 
     @app.timer(interval=s.audit_check_interval_s, name="audit")
     async def audit() -> None:
         count_rows()
-        now = time.monotonic()
-        todo = [a for a in ledger.actions(events.utcnow(), grace, after, s.audit_max_redrives)
-                if now - sent.get(a.vm_id, -math.inf) >= s.audit_redrive_after_s]
-        for a in todo:
-            sent[a.vm_id] = now  # before publishing: the echo can be read back before the publish returns
+        for a in ledger.due(events.utcnow(), time.monotonic(), grace, after, s.audit_max_redrives):
             if a.kind == "redrive":
                 count = a.redrives + 1
                 await shell.publish([(a.topic, a.vm_id, a.raw)], headers={HEADER: str(count).encode()})

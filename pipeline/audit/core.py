@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,15 @@ def voicemail_id(topic: str, doc: dict) -> str | None:
                      if str(i.get("system", "")).endswith(VOICEMAIL_SYSTEM)), None)
     vm_id = doc.get("voicemail_id")
     return vm_id if isinstance(vm_id, str) else None
+
+
+HEADER = "redrive"  # Kafka header on a re-published event: how many times the audit re-published it
+
+
+def redrive_of(headers: list[tuple[str, bytes]] | None) -> int:
+    """The redrive count an event carries (0 when none, or when the header is not a small number)."""
+    value = dict(headers or []).get(HEADER, b"0") or b"0"
+    return int(value) if value.isdigit() and len(value) < 4 else 0
 
 
 def observe(row: dict | None, topic: str, partition: int, offset: int, raw: bytes, now: datetime,
@@ -117,6 +127,8 @@ class Ledger:
     def __init__(self, open_rows: MutableMapping[str, str], ended: MutableMapping[str, str],
                  progress: MutableMapping[str, str], keep: timedelta) -> None:
         self.open, self.ended, self.progress, self.keep = open_rows, ended, progress, keep
+        # voicemail id -> when its last redrive went out (monotonic seconds), until its row changes
+        self.sent: dict[str, float] = {}
 
     def read(self, vm_id: str, topic: str, partition: int, offset: int, raw: bytes, now: datetime,
              redrive: int = 0) -> bool:
@@ -127,6 +139,7 @@ class Ledger:
         new = observe(json.loads(old) if old else None, topic, partition, offset, raw, now, redrive)
         if new is None:
             return False
+        self.sent.pop(vm_id, None)  # progress, a redrive read back, or the end: judge it afresh
         self._advance(new)
         if new.get("done"):
             self.open.pop(vm_id, None)
@@ -134,6 +147,15 @@ class Ledger:
         else:
             self.open[vm_id] = json.dumps(new)
         return True
+
+    def due(self, now: datetime, clock: float, grace: timedelta, after: timedelta, max_redrives: int) -> list[Action]:
+        """The actions due at `now`, less those sent under `after` ago (by the monotonic `clock`) whose
+        echo has not been read back (the audit's own consumer may have missed it); marks them sent."""
+        out = [a for a in self.actions(now, grace, after, max_redrives)
+               if clock - self.sent.get(a.vm_id, -math.inf) >= after.total_seconds()]
+        for a in out:
+            self.sent[a.vm_id] = clock  # before publishing: the echo can be read back before the publish returns
+        return out
 
     def actions(self, now: datetime, grace: timedelta, after: timedelta, max_redrives: int) -> list[Action]:
         """The redrives and give-ups due at `now` (module-level `actions` over the open rows)."""

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from pipeline import topics
-from pipeline.audit.core import Ledger, actions, observe, progressed, voicemail_id
+from pipeline.audit.core import Ledger, actions, observe, progressed, redrive_of, voicemail_id
 
 T0 = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 GRACE, AFTER = timedelta(seconds=15), timedelta(seconds=900)
@@ -110,3 +110,21 @@ def test_the_ledger_redrives_a_voicemail_skipped_behind_finished_ones() -> None:
     ledger.read("b", topics.task_topic("nurse"), 0, 0, b"{}", T0 + timedelta(seconds=4))  # b is gone from open
     [act] = ledger.actions(T0 + timedelta(seconds=16), GRACE, AFTER, 3)
     assert (act.vm_id, act.why, act.topic) == ("a", "skipped", topics.RECEIVED)
+
+
+def test_a_redrive_is_not_repeated_until_read_back_or_after_passed() -> None:
+    ledger = Ledger({}, {}, {}, keep=timedelta(days=3))
+    ledger.read("a", topics.RECEIVED, 0, 10, claim("a"), T0)
+    at = T0 + AFTER
+    [act] = ledger.due(at, 100.0, GRACE, AFTER, 3)
+    assert ledger.due(at + timedelta(seconds=30), 130.0, GRACE, AFTER, 3) == []  # sent, echo not read yet
+    [again] = ledger.due(at + AFTER, 100.0 + 900, GRACE, AFTER, 3)  # its echo never came: try again
+    assert again.vm_id == "a"
+    ledger.read("a", topics.RECEIVED, 0, 11, claim("a"), at + AFTER, redrive=1)  # the echo, read back
+    assert ledger.sent == {}
+
+
+def test_the_redrive_header_is_read_and_garbage_counts_as_none() -> None:
+    assert redrive_of([("redrive", b"2"), ("other", b"x")]) == 2
+    assert [redrive_of(h) for h in (None, [], [("redrive", b"")], [("redrive", b"two")], [("redrive", b"-1")],
+                                    [("redrive", b"99999999")])] == [0, 0, 0, 0, 0, 0]
