@@ -7,7 +7,7 @@ from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-_TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|[A-Za-z]+|\d+|[^\w\s]")
+_TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|[^\W\d_]+|\d+|[^\w\s]")  # "número" is one word, not "n" + "mero"
 DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 UNITS = {w: int(d) for w, d in DIGIT_WORDS.items() if w not in ("oh", "o")}
@@ -70,10 +70,35 @@ def _as_number(groups: list[tuple[str, int, int]]) -> tuple[str, int, int] | Non
     return None
 
 
+_REPEAT = {"double": 2, "triple": 3}
+
+
+def _pair_of(toks: list[tuple[str, int, int]], i: int) -> tuple[str | None, int]:
+    """Digits said as a pair or a repeat at toks[i] -> (digits, tokens used): "seventy-eight" 78,
+    "seventy" 70, "fourteen" 14, "triple five" 555 (callers group a number's last four as two pairs)."""
+    tok = toks[i][0]
+    nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+    if tok in TENS:
+        if nxt in UNITS:
+            return str(TENS[tok] + UNITS[nxt]), 2
+        if nxt == "-" and i + 2 < len(toks) and toks[i + 2][0] in UNITS:
+            return str(TENS[tok] + UNITS[toks[i + 2][0]]), 3
+        return str(TENS[tok]), 1
+    if tok in TEENS:
+        return str(TEENS[tok]), 1
+    if tok in _REPEAT and nxt in DIGIT_WORDS and nxt not in ("oh", "o"):
+        return DIGIT_WORDS[nxt] * _REPEAT[tok], 2
+    return None, 0
+
+
+def _ellipsis(text: str, at: int) -> bool:
+    return text[at - 1:at] == "." or text[at + 1:at + 2] == "."
+
+
 def phone_numbers(text: str) -> list[tuple[str, int, int]]:
-    """US numbers spoken digit by digit ("three oh two, five five five ...") or written (302-555-0147),
-    as (E.164, start, end), in order of appearance. A correction right after a number ("... 0104, I
-    mean 0106") replaces its last digits."""
+    """US numbers spoken digit by digit ("three oh two, five five five ...") or in pairs ("seventy-eight
+    thirty-four", "triple five"), or written (302-555-0147), as (E.164, start, end), in order of
+    appearance. A correction right after a number ("... 0104, I mean 0106") replaces its last digits."""
     toks = tokens(text)
     runs: list[list[tuple[str, int, int]]] = []  # each run: groups of digits (digits, start, end)
     run: list[tuple[str, int, int]] = []
@@ -98,8 +123,16 @@ def phone_numbers(text: str) -> list[tuple[str, int, int]]:
             return HOMOPHONES[tok]
         return _fuzzy_digit(tok) if run or before_digit else None
 
-    for i, (tok, s, e) in enumerate(toks):
-        digit = digit_of(i)
+    i = 0
+    while i < len(toks):
+        tok, s, e = toks[i]
+        digit, used = _pair_of(toks, i)  # "seventy-eight", "fourteen", "triple five": several digits at once
+        if digit is not None:
+            e = toks[i + used - 1][2]
+            i += used - 1
+        else:
+            digit = digit_of(i)
+        pause = tok == "." and _ellipsis(text, s)  # "two one five... five five five...": not a sentence end
         if digit is not None:
             # Spoken digits with no separator between them form one group ("two one five"); a
             # written number is a group of its own ("610 555 0166").
@@ -108,12 +141,13 @@ def phone_numbers(text: str) -> list[tuple[str, int, int]]:
             else:
                 run.append((digit, s, e))
             joined = True
-        elif tok in _SEPARATORS and run and not _SENTENCE_END.match(text, s):
+        elif tok in _SEPARATORS and run and (pause or not _SENTENCE_END.match(text, s)):
             joined = False
         else:
             if run:
                 runs.append(run)
             run, joined = [], False
+        i += 1
     if run:
         runs.append(run)
 

@@ -24,6 +24,13 @@ from pipeline.classify.spoken import parse_date, phone_numbers, tokens
     ("pero no tengo fiebre, cinco dias", []),  # a Spanish word near a digit is not a digit on its own
     ("4 o 8 o 4, 5 o 5 o 5, 1 2", []),  # the Spanish "o" (or) is not a zero
     ("9, 7, 7, 7, 5, 5, 5, 3, 1, 4, 9", []),  # no number is cut out of a run without the shape of one
+    # the last four as two pairs, an area code as digit + pair, repeats, pauses
+    ("it's five oh one, five five five, twenty-two ninety.", ["+15015552290"]),
+    ("reach me at nine sixteen, five five five, oh four eleven", ["+19165550411"]),
+    ("four one two double five five, sixty seventy", ["+14125556070"]),
+    ("call three oh three... triple five... one two one two. Thanks", ["+13035551212"]),
+    ("Número siete uno tres, cinco cinco cinco, cero cuatro cuatro uno.", ["+17135550441"]),  # not "n" + "mero"
+    ("He is seventy-two. I owe forty dollars.", []),
 ])
 def test_phone_numbers(text: str, expected: list[str]) -> None:
     assert [n for n, _, _ in phone_numbers(text)] == expected
