@@ -57,9 +57,9 @@ def schema_file(api_version: str, kind: str) -> str:
 
 def used_kinds() -> set[tuple[str, str]]:
     kinds = set()
-    for path in sorted(K8S_DIR.glob("*.yaml")):
+    for path in sorted(K8S_DIR.rglob("*.yaml")):  # stages' patches name kinds the base already has
         for doc in yaml.safe_load_all(path.read_text()):
-            if doc and doc.get("kind") != "Kustomization":
+            if doc and doc.get("kind") not in ("Kustomization", "Component"):
                 kinds.add((doc["apiVersion"], doc["kind"]))
     return kinds
 

@@ -10,6 +10,8 @@ import importlib
 import json
 import os
 import re
+import shutil
+import subprocess
 import typing
 from functools import cache
 from pathlib import Path
@@ -52,12 +54,19 @@ KEDA_SASL = {"PLAIN": "plaintext", "SCRAM-SHA-256": "scram_sha256", "SCRAM-SHA-5
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: the files load in ms
 
 
+def _kustomize(path: Path) -> str:
+    """What `kubectl apply -k` would apply: the kustomization rendered by kustomize (or kubectl's)."""
+    if shutil.which("kustomize"):
+        cmd = ["kustomize", "build", str(path)]
+    elif shutil.which("kubectl"):
+        cmd = ["kubectl", "kustomize", str(path)]
+    else:
+        pytest.fail("neither kustomize nor kubectl is installed (.ci/run installs kustomize)", pytrace=False)
+    return subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout
+
+
 def _load_k8s() -> list[tuple[str, dict]]:
-    docs = []
-    for path in sorted(K8S.glob("*.yaml")):
-        if path.name != "kustomization.yaml":
-            docs += [(path.name, doc) for doc in yaml.load_all(path.read_text(), _LOADER) if doc]
-    return docs
+    return [("rendered", doc) for doc in yaml.load_all(_kustomize(K8S), _LOADER) if doc]
 
 
 DOCS = _load_k8s()
@@ -169,8 +178,8 @@ def _schema_file(doc: dict) -> str:
 
 
 def _k8s_cases():
-    for file, doc in DOCS:
-        label = f"{file}:{doc['kind']}/{doc['metadata']['name']}"
+    for _, doc in DOCS:
+        label = f"{doc['kind']}/{doc['metadata']['name']}"
         if doc["apiVersion"].startswith("keda.sh/"):
             yield pytest.param(doc, None, id=f"{label}@keda-2.16")
         else:
@@ -214,16 +223,44 @@ def test_schema_validation_catches_mistakes():
 
 # --- kustomize ---------------------------------------------------------------------------------------
 
-def test_kustomization_lists_every_manifest():
-    files = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
-    assert sorted(KUSTOMIZATION["resources"]) == sorted(files)
+def _referenced(folder: Path) -> set[Path]:
+    """Every file a kustomization uses, following its resources, components and patches."""
+    kz = yaml.load((folder / "kustomization.yaml").read_text(), _LOADER)
+    used = {folder / "kustomization.yaml"}
+    for entry in [*kz.get("resources", []), *kz.get("components", []),
+                  *(p["path"] for p in kz.get("patches", []) if "path" in p)]:
+        target = (folder / entry).resolve()
+        used |= _referenced(target) if target.is_dir() else {target}
+    return used
+
+
+def test_kustomization_uses_every_manifest():
+    files = {p.resolve() for p in K8S.rglob("*.yaml")}
+    assert _referenced(K8S.resolve()) == files, "a manifest under deploy/k8s that nothing applies"
     namespace = KUSTOMIZATION["namespace"]
     assert _one("Namespace", namespace)
     for _, doc in DOCS:
         assert doc["metadata"].get("namespace", namespace) == namespace
+    [image] = KUSTOMIZATION["images"]
     images = {c["image"] for w in WORKLOADS for c in _containers(w)}
-    assert images == {"voicemail-pipeline"}, "one image runs every stage; kustomize's `images` sets its tag"
-    assert [i["name"] for i in KUSTOMIZATION["images"]] == ["voicemail-pipeline"]
+    assert images == {f"{image['name']}:{image['newTag']}"}, "one image runs every stage; `images` sets its tag"
+
+
+def test_every_stage_patches_the_one_worker():
+    """The stages differ only where their patch says: everything else comes from worker/deployment.yaml."""
+    base = yaml.load((K8S / "worker" / "deployment.yaml").read_text(), _LOADER)
+    base_pod, base_worker = _pod(base), base["spec"]["template"]["spec"]["containers"][0]
+    for stage, deployment in DEPLOYMENTS.items():
+        pod, worker = _pod(deployment), _worker(stage)
+        assert pod["securityContext"] == base_pod["securityContext"], stage
+        assert worker["securityContext"] == base_worker["securityContext"], stage
+        for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+            assert worker[probe] == base_worker[probe], (stage, probe)
+        labels = deployment["spec"]["selector"]["matchLabels"]
+        assert labels == {"app.kubernetes.io/name": "voicemail-pipeline", "app.kubernetes.io/component": stage}
+        assert deployment["spec"]["template"]["metadata"]["labels"] == labels
+        for spread in pod.get("topologySpreadConstraints", []):
+            assert spread["labelSelector"]["matchLabels"] == labels, stage
 
 
 # --- against the code ----------------------------------------------------------------------------------
