@@ -33,8 +33,8 @@ lint: setup
 # (emergency recall 1.00 everywhere) is met on the held-out set and through audio on devset2's test
 # part, not yet on the test split's transcripts; that floor is not it.
 triage-gate: setup
-	$(PY) -m pipeline eval data/triage/test.jsonl --min emergency_recall=0.98 --min urgency_accuracy=0.865 \
-	  --min intent_micro_f1=0.89 --min role_accuracy=0.865
+	$(PY) -m pipeline eval data/triage/test.jsonl --min emergency_recall=0.985 --min urgency_accuracy=0.87 \
+	  --min intent_micro_f1=0.895 --min role_accuracy=0.865 --min callback_number=0.98
 	$(PY) -m pipeline eval data/triage/holdout.jsonl --min emergency_recall=1.0 --min urgency_accuracy=0.87 \
 	  --min intent_micro_f1=0.88 --min role_accuracy=0.87
 	$(PY) -m pipeline eval data/triage/test.devset2.jsonl --audio ../shared/devset/audio2 \
