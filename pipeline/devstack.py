@@ -252,12 +252,19 @@ def _needs_start(server: Server, s: Settings, setting: str) -> bool:
     return True
 
 
+def _prepare(s: Settings, which: int, setting: str, profile: str) -> tuple[Server, Path, Path] | None:
+    """(server, its jars, its data dir) when it must be started; None when it is already up."""
+    server = _servers(s)[which]
+    if not _needs_start(server, s, setting):
+        return None
+    return server, fetch_jars(s, profile), s.stack_dir / profile.replace("s3proxy", "s3") / "data"
+
+
 def _start_kafka(s: Settings) -> None:
-    server = _servers(s)[0]
-    if not _needs_start(server, s, "VM_KAFKA_BOOTSTRAP"):
+    prepared = _prepare(s, 0, "VM_KAFKA_BOOTSTRAP", "kafka")
+    if prepared is None:
         return
-    jars = fetch_jars(s, "kafka")
-    data = s.stack_dir / "kafka" / "data"
+    server, jars, data = prepared
     conf = _kafka_config(s, data)
     classpath = f"{jars}/*"
     java = [_java(), "-Xms256m", "-Xmx768m", f"-Dlog4j2.configurationFile={conf.parent / 'log4j2.properties'}",
@@ -286,11 +293,10 @@ def _start_kafka(s: Settings) -> None:
 
 
 def _start_s3proxy(s: Settings) -> None:
-    server = _servers(s)[1]
-    if not _needs_start(server, s, "VM_S3_ENDPOINT"):
+    prepared = _prepare(s, 1, "VM_S3_ENDPOINT", "s3proxy")
+    if prepared is None:
         return
-    jars = fetch_jars(s, "s3proxy")
-    data = s.stack_dir / "s3" / "data"
+    server, jars, data = prepared
     data.mkdir(parents=True, exist_ok=True)
     conf = s.stack_dir / "s3" / "s3proxy.properties"
     conf.write_text("\n".join([

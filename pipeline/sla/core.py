@@ -108,6 +108,7 @@ class TaskTimes:
     priority: str
     authored: datetime
     due: datetime
+    # from the status updates and escalations read back
     acknowledged: datetime | None = None
     completed: datetime | None = None
     escalations: set[int] = field(default_factory=set)

@@ -1,6 +1,6 @@
 """The benchmark's own arithmetic: what it prints must be what it measured."""
 
-from pipeline.bench import overhead
+from pipeline.cli.bench import overhead
 
 
 def test_overhead_is_the_median_per_file_difference_over_files_measured_both_ways() -> None:

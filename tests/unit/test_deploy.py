@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from referencing import Registry, Resource
 
 from pipeline import topics
-from pipeline.__main__ import build_parser
+from pipeline.cli import build_parser
 from pipeline.config import Settings
 from pipeline.route.policy import DEFAULT_POLICY, load_policy
 

@@ -1,4 +1,4 @@
-from pipeline.evaluate import score
+from pipeline.cli.evaluate import score
 
 GOLD = [
     {"id": "a", "urgency": "emergency", "intents": ["symptom_report"], "role": "clinician",
@@ -37,7 +37,7 @@ def test_rows_without_prediction_are_reported_missing() -> None:
 
 
 def test_gate_names_each_shortfall_and_unscored_rows() -> None:
-    from pipeline.evaluate import parse_minimums, shortfalls
+    from pipeline.cli.evaluate import parse_minimums, shortfalls
 
     gate = parse_minimums(["emergency_recall=1.0", "urgency_acc=0.9", "callback_number=0.5"])
     assert gate == {"emergency_recall": 1.0, "urgency_accuracy": 0.9, "callback_number": 0.5}
@@ -52,14 +52,14 @@ def test_gate_names_each_shortfall_and_unscored_rows() -> None:
 def test_gate_refuses_unknown_metrics() -> None:
     import pytest
 
-    from pipeline.evaluate import parse_minimums
+    from pipeline.cli.evaluate import parse_minimums
 
     with pytest.raises(ValueError, match="expected METRIC=VALUE"):
         parse_minimums(["emergency_recal=1"])
 
 
 def test_names_count_near_spellings_separately() -> None:
-    from pipeline.evaluate import near_name
+    from pipeline.cli.evaluate import near_name
 
     assert near_name("Renata Kowalewska", "Renata Kowelska") and near_name("José Peña", "jose pena")
     assert not near_name("Corinne Latimer", "Green Ladimer") and not near_name("Ellis Harrow", "Ellis")

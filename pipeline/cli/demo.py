@@ -16,9 +16,9 @@ import time
 from collections import defaultdict
 
 from pipeline import devstack
+from pipeline.cli.tail import read_tasks, summary
 from pipeline.config import REPO_ROOT, Settings
 from pipeline.ingest.submit import submit_files
-from pipeline.route.tail import read_tasks, summary
 
 SAMPLES = sorted((REPO_ROOT / "samples" / "audio").glob("*.wav"))
 

@@ -177,8 +177,8 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
 
     from pipeline import devstack, events, topics
     from pipeline.adapters import s3 as s3io
+    from pipeline.cli.tail import read_tasks
     from pipeline.ingest.core import received_event
-    from pipeline.route.tail import read_tasks
     from pipeline.transport import kafka_kwargs
 
     devstack.up(s)
