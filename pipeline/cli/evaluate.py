@@ -103,30 +103,30 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
 
 def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[str, dict], dict[str, str]]:
     """Triage every voicemail of the set (through Whisper with `audio_dir`); predictions and rejections by id."""
+    from pipeline import events
     from pipeline.classify.core import Classifier
     from pipeline.errors import Rejected
+    from pipeline.service import AudioTriage, local_voicemail
 
-    classifier = Classifier()
     preds: dict[str, dict] = {}
     rejected: dict[str, str] = {}
     if audio_dir is None:
+        classifier = Classifier()
         for row in rows:
             preds[row["id"]] = classifier.classify(row["text"], language=row.get("language"))
         return preds, rejected
-    from pipeline.transcribe.core import Transcriber
-
-    transcriber = Transcriber(s)
+    run = AudioTriage(s, route=False)
     for row in rows:
         files = sorted(Path(audio_dir).glob(f"{row['id']}.*"))
         if not files:
             rejected[row["id"]] = "no_audio_file"
             continue
         try:
-            transcript = transcriber.transcribe(files[0].read_bytes())
+            data = files[0].read_bytes()
+            now = events.utcnow()
+            preds[row["id"]] = run(local_voicemail(files[0], data, now), data, now).triage
         except Rejected as exc:
             rejected[row["id"]] = exc.reason
-            continue
-        preds[row["id"]] = classifier.classify(transcript["text"], language=transcript["language"])
     return preds, rejected
 
 
