@@ -22,7 +22,4 @@ def register(app: faust.App, _s: Settings) -> None:
         out = triaged_event(transcribed, triage, events.utcnow())
         return Outcome([(topics.TRIAGED, out["voicemail_id"], events.encode(topics.TRIAGED, out))])
 
-    @app.agent(shell.topic(topics.TRANSCRIBED), name="classify")
-    async def classify(stream: faust.StreamT) -> None:
-        async for raw in stream:
-            await shell.handle(raw, step)
+    shell.consume(topics.TRANSCRIBED, step, name="classify")

@@ -55,15 +55,8 @@ def register(app: faust.App, s: Settings) -> None:
         return Outcome([(topics.RECEIVED, vm_id, events.encode(topics.RECEIVED, event))],
                        on_acked=lambda: passed.__setitem__(vm_id, event["source"]))
 
-    @app.agent(from_notifications.topic(topics.S3_EVENTS), name="notifications")
-    async def notified(stream: faust.StreamT) -> None:
-        async for raw in stream:
-            await from_notifications.handle(raw, from_notification)
-
-    @app.agent(gate.topic(topics.INGEST), name="once")
-    async def gate_agent(stream: faust.StreamT) -> None:
-        async for raw in stream:
-            await gate.handle(raw, once)
+    from_notifications.consume(topics.S3_EVENTS, from_notification, name="notifications")
+    gate.consume(topics.INGEST, once, name="once")
 
     @app.timer(interval=s.reconcile_interval_s, name="reconcile")
     async def reconcile() -> None:

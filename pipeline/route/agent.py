@@ -38,7 +38,4 @@ def register(app: faust.App, s: Settings) -> None:
             outputs.append((topics.ALERTS, task.task_id, events.encode(topics.ALERTS, task.alert)))
         return Outcome(outputs, on_acked=lambda: emitted.__setitem__(vm_id, fingerprint))
 
-    @app.agent(shell.topic(topics.TRIAGED), name="route")
-    async def route(stream: faust.StreamT) -> None:
-        async for raw in stream:
-            await shell.handle(raw, step)
+    shell.consume(topics.TRIAGED, step, name="route")

@@ -78,6 +78,13 @@ class StageShell:
             raise ValueError(f"{self.stage}: table {name!r} is not in topics.TABLES; its changelog would not exist")
         return self.app.Table(name, default=None, key_type=str, value_type=str)
 
+    def consume(self, topic: str, step: Step, name: str, concurrency: int = 1) -> None:
+        """Run `step` on every message of `topic` (a faust agent named `name`), through `handle`."""
+        @self.app.agent(self.topic(topic), name=name, concurrency=concurrency)
+        async def agent(stream: faust.StreamT) -> None:
+            async for raw in stream:
+                await self.handle(raw, step)
+
     async def publish(self, outputs: list[Output], headers: dict[str, bytes] | None = None) -> None:
         """Send and wait for the broker's ack. Retries without end: dropping output would lose a voicemail,
         and blocking here holds the offset, so a stuck broker shows up as lag, not as loss."""

@@ -47,7 +47,4 @@ def register(app: faust.App, s: Settings) -> None:
         return Outcome([(topics.TRANSCRIBED, vm_id, events.encode(topics.TRANSCRIBED, out))],
                        on_acked=lambda: done.__setitem__(vm_id, transcriber.model_id))
 
-    @app.agent(shell.topic(topics.RECEIVED), name="transcribe", concurrency=s.transcribe_concurrency)
-    async def transcribe(stream: faust.StreamT) -> None:
-        async for raw in stream:
-            await shell.handle(raw, step)
+    shell.consume(topics.RECEIVED, step, name="transcribe", concurrency=s.transcribe_concurrency)
