@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline import events
 from pipeline.classify.core import Classifier
 from pipeline.config import Settings
 from pipeline.ingest.core import StoredObject, received_event
@@ -23,7 +24,7 @@ def local_voicemail(path: Path, data: bytes, now: datetime) -> dict:
     checks and fields as one announced from the bucket, source `local`."""
     obj = StoredObject(LOCAL_BUCKET, path.name, hashlib.sha256(data).hexdigest(), len(data),
                        datetime.fromtimestamp(path.stat().st_mtime, tz=UTC))
-    return received_event(obj, "local", now)
+    return events.validate("voicemail.received", received_event(obj, "local", now))  # never published: check here
 
 
 @dataclass(frozen=True)

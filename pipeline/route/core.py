@@ -94,12 +94,12 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
     validate_task(resource)
     alert = None
     if urgency == "emergency":
-        alert = events.validate("alerts.emergency", {
+        alert = {
             "schema_version": events.SCHEMA_VERSION, "voicemail_id": vm_id, "task_id": task_id, "role": role,
             "priority": priority, "due_by": events.iso(due_by),
             "reasons": sorted({e["rule"] for e in triage["evidence"] if e["field"] == "urgency"}),
             "mailbox": voicemail.get("mailbox"),
-        })
+        }
     return CallbackTask(task_id, role, decision.topic, priority, due_by, resource, alert)
 
 

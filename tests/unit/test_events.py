@@ -39,3 +39,5 @@ def test_dead_letter_keeps_binary_originals_whole() -> None:
     assert base64.b64decode(record["original"]) == raw
     text = events.dead_letter(stage="ingest", reason="malformed_json", error="x", topic="t", raw=b'{"a":1}')
     assert json.loads(text["original"]) == {"a": 1}
+    for rec in (record, text):  # what the shell publishes: checked once, by encode
+        assert json.loads(events.encode("voicemail.dlq", rec)) == rec
