@@ -22,7 +22,7 @@ from pipeline.config import Settings
 from pipeline.ingest.core import announced
 from pipeline.ingest.reconciler import Reconciler
 from pipeline.logging import get_logger
-from pipeline.stream.app import Outcome, Output, StageShell
+from pipeline.stream.app import Dedupe, Outcome, Output, StageShell
 
 log = get_logger(__name__)
 
@@ -35,7 +35,7 @@ def register(app: faust.App, s: Settings) -> None:
     from_notifications = StageShell(app, "ingest", topics.S3_EVENTS)
     from_bucket = StageShell(app, "ingest", f"s3://{s.bucket}/{s.ingest_prefix}")
     gate = StageShell(app, "ingest", topics.INGEST)
-    passed = gate.table("passed")  # voicemail_id -> source
+    passed = Dedupe(gate.table("passed"))  # voicemail_id -> the path that announced it first
 
     def announce(raw: bytes) -> list[Output]:
         found = announced(raw, s.bucket, s.ingest_prefix, s.ingest_suffixes, lambda b, k: s3io.head(s3, b, k),
@@ -48,12 +48,12 @@ def register(app: faust.App, s: Settings) -> None:
     async def once(raw: bytes) -> Outcome:
         event = events.decode(topics.INGEST, raw)
         vm_id = event["voicemail_id"]
-        if passed.get(vm_id) is not None:
+        if passed.done(vm_id):
             log.info("ingest.duplicate_skipped", voicemail_id=vm_id, source=event["source"],
-                     first_source=passed[vm_id])
+                     first_source=passed.table[vm_id])
             return Outcome([])
         return Outcome([(topics.RECEIVED, vm_id, events.encode(topics.RECEIVED, event))],
-                       on_acked=lambda: passed.__setitem__(vm_id, event["source"]))
+                       on_acked=passed.after_ack(vm_id, event["source"]))
 
     from_notifications.consume(topics.S3_EVENTS, from_notification, name="notifications")
     gate.consume(topics.INGEST, once, name="once")

@@ -11,7 +11,7 @@ from pipeline.config import Settings
 from pipeline.logging import get_logger
 from pipeline.route.core import build_task, triage_fingerprint
 from pipeline.route.policy import load_policy
-from pipeline.stream.app import Outcome, StageShell
+from pipeline.stream.app import Dedupe, Outcome, StageShell
 
 log = get_logger(__name__)
 
@@ -22,13 +22,13 @@ def register(app: faust.App, s: Settings) -> None:
     shell = StageShell(app, "route", topics.TRIAGED)
     # voicemail_id -> fingerprint of the triage its task was published for. Exactly one task per
     # voicemail: a redelivery is skipped; a changed triage (re-triage) updates the same Task id.
-    emitted = shell.table("emitted")
+    emitted = Dedupe(shell.table("emitted"))
 
     async def step(raw: bytes) -> Outcome:
         triaged = events.decode(topics.TRIAGED, raw)
         vm_id = triaged["voicemail_id"]
         fingerprint = triage_fingerprint(triaged["triage"])
-        if emitted.get(vm_id) == fingerprint:
+        if emitted.done(vm_id, fingerprint):
             log.info("route.duplicate_skipped", voicemail_id=vm_id)
             return Outcome([])
         task = build_task(policy, triaged["voicemail"], triaged["transcript"], triaged["triage"], events.utcnow())
@@ -36,6 +36,6 @@ def register(app: faust.App, s: Settings) -> None:
         outputs = [(task.topic, task.task_id, json.dumps(task.resource, separators=(",", ":")).encode())]
         if task.alert is not None:
             outputs.append((topics.ALERTS, task.task_id, events.encode(topics.ALERTS, task.alert)))
-        return Outcome(outputs, on_acked=lambda: emitted.__setitem__(vm_id, fingerprint))
+        return Outcome(outputs, on_acked=emitted.after_ack(vm_id, fingerprint))
 
     shell.consume(topics.TRIAGED, step, name="route")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 
 import faust
@@ -58,6 +58,24 @@ def make_app(stage: str, s: Settings) -> faust.App:
         broker_heartbeat_interval=min(3.0, s.kafka_session_timeout_s / 10),
         table_standby_replicas=0,  # a standby copy would let two workers act on the same table rows
     )
+
+
+class Dedupe:
+    """What a stage already published, per key, in one of its tables: a message whose key is recorded
+    (with the same mark, when one is given) is skipped. The mark goes in only after the broker acked
+    the outputs (`Outcome.on_acked`), so a crash in between publishes again rather than loses."""
+
+    def __init__(self, table: MutableMapping[str, str]) -> None:
+        self.table = table
+
+    def done(self, key: str, mark: str | None = None) -> bool:
+        """Whether `key` was published already (for this `mark`: a new model or a changed triage is not)."""
+        recorded = self.table.get(key)
+        return recorded is not None and (mark is None or recorded == mark)
+
+    def after_ack(self, key: str, mark: str) -> Callable[[], None]:
+        """The `on_acked` callback that records `key` with `mark`."""
+        return lambda: self.table.__setitem__(key, mark)
 
 
 class StageShell:

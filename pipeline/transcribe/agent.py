@@ -12,7 +12,7 @@ from pipeline.adapters import s3 as s3io
 from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.logging import get_logger
-from pipeline.stream.app import Outcome, StageShell
+from pipeline.stream.app import Dedupe, Outcome, StageShell
 from pipeline.stream.ops import MODEL_LOAD_SECONDS
 from pipeline.transcribe.core import Transcriber, transcribed_event
 
@@ -29,14 +29,14 @@ def register(app: faust.App, s: Settings) -> None:
     shell = StageShell(app, "transcribe", topics.RECEIVED)
     # voicemail_id -> model id that transcribed it: a redelivered or re-announced voicemail is not
     # transcribed again (the costly part); a new model does transcribe it again.
-    done = shell.table("transcribed")
+    done = Dedupe(shell.table("transcribed"))
 
     async def step(raw: bytes) -> Outcome:
         received = events.decode(topics.RECEIVED, raw)
         vm_id = received["voicemail_id"]
         if received["size"] > s.max_audio_bytes:  # refused before any download
             raise Rejected("audio_too_large", f"{received['size']} bytes > {s.max_audio_bytes}")
-        if done.get(vm_id) == transcriber.model_id:
+        if done.done(vm_id, transcriber.model_id):
             log.info("transcribe.duplicate_skipped", voicemail_id=vm_id)
             return Outcome([])
         loop = asyncio.get_running_loop()
@@ -45,6 +45,6 @@ def register(app: faust.App, s: Settings) -> None:
         transcript = await loop.run_in_executor(pool, transcriber.transcribe, data)
         out = transcribed_event(received, transcript, events.utcnow())
         return Outcome([(topics.TRANSCRIBED, vm_id, events.encode(topics.TRANSCRIBED, out))],
-                       on_acked=lambda: done.__setitem__(vm_id, transcriber.model_id))
+                       on_acked=done.after_ack(vm_id, transcriber.model_id))
 
     shell.consume(topics.RECEIVED, step, name="transcribe", concurrency=s.transcribe_concurrency)

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline import topics
 from pipeline.config import Settings
-from pipeline.stream.app import StageShell, make_app
+from pipeline.stream.app import Dedupe, StageShell, make_app
 
 
 def test_a_stage_opens_only_tables_whose_changelog_is_provisioned(tmp_path) -> None:
@@ -16,3 +16,15 @@ def test_a_stage_opens_only_tables_whose_changelog_is_provisioned(tmp_path) -> N
     assert table.changelog_topic.get_topic_name() in topics.CHANGELOGS
     with pytest.raises(ValueError, match="not in topics.TABLES"):
         shell.table("sla-scratch")
+
+
+def test_dedupe_skips_only_what_was_acked_for_the_same_mark() -> None:
+    table: dict[str, str] = {}
+    once = Dedupe(table)
+    assert not once.done("vm-1", "model-a")
+    record = once.after_ack("vm-1", "model-a")
+    assert not once.done("vm-1", "model-a")  # published, not acked yet: a crash now publishes again
+    record()
+    assert once.done("vm-1", "model-a") and once.done("vm-1")
+    assert not once.done("vm-1", "model-b")  # a new model transcribes it again
+    assert not once.done("vm-2")
