@@ -6,7 +6,7 @@ import pytest
 
 from pipeline import topics
 from pipeline.config import Settings
-from pipeline.stream.app import Dedupe, StageShell, make_app
+from pipeline.stream.app import Dedupe, StageShell, make_app, voicemail_id_of
 
 
 def test_a_stage_opens_only_tables_whose_changelog_is_provisioned(tmp_path) -> None:
@@ -28,3 +28,12 @@ def test_dedupe_skips_only_what_was_acked_for_the_same_mark() -> None:
     assert once.done("vm-1", "model-a") and once.done("vm-1")
     assert not once.done("vm-1", "model-b")  # a new model transcribes it again
     assert not once.done("vm-2")
+
+
+def test_the_voicemail_id_labels_a_message_without_parsing_it() -> None:
+    vm = "vm-" + "0123456789abcdef" * 2
+    assert voicemail_id_of(f'{{"schema_version":1,"voicemail_id":"{vm}","text":"..."}}'.encode()) == vm
+    assert voicemail_id_of(f'{{"voicemail_id" : "{vm}"}}'.encode()) == vm
+    assert voicemail_id_of(b'{"voicemail_id":"vm-not-valid"}') == "vm-not-valid"  # a bad one is still its label
+    assert voicemail_id_of(b'{"voicemail_id":"' + b"x" * 64 + b'"}') is None
+    assert voicemail_id_of(b"\xff\xfe binary") is None
