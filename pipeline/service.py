@@ -43,9 +43,13 @@ class AudioTriage:
         self.transcriber, self.classifier = Transcriber(s), Classifier()
         self.policy = load_policy(s.routing_policy) if route else None
 
+    def triage(self, data: bytes) -> tuple[dict, dict]:
+        """The transcript and triage of the audio; Rejected on bad audio."""
+        transcript = self.transcriber.transcribe(data)
+        return transcript, self.classifier.classify(transcript["text"], language=transcript["language"])
+
     def __call__(self, voicemail: dict, data: bytes, now: datetime) -> Triaged:
         """Transcribe and triage the audio, and route it when a policy is loaded; Rejected on bad audio."""
-        transcript = self.transcriber.transcribe(data)
-        triage = self.classifier.classify(transcript["text"], language=transcript["language"])
+        transcript, triage = self.triage(data)
         task = build_task(self.policy, voicemail, transcript, triage, now) if self.policy else None
         return Triaged(voicemail, transcript, triage, task)

@@ -176,9 +176,10 @@ class Ledger:
 
     def _advance(self, row: dict) -> None:
         for (topic, partition), (offset, moved) in progressed({"": row}).items():
-            key, value = f"{topic}|{partition}", json.dumps([offset, events.iso(moved)])
+            key = f"{topic}|{partition}"
             if key in self.progress:
                 was_offset, was_moved = json.loads(self.progress[key])
-                value = json.dumps([max(offset, was_offset), events.iso(max(moved, events.parse_time(was_moved)))])
-            if self.progress.get(key) != value:
+                offset, moved = max(offset, was_offset), max(moved, events.parse_time(was_moved))
+            value = json.dumps([offset, events.iso(moved)])
+            if self.progress.get(key) != value:  # unchanged progress writes nothing to the changelog
                 self.progress[key] = value

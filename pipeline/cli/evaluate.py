@@ -103,10 +103,9 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
 
 def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[str, dict], dict[str, str]]:
     """Triage every voicemail of the set (through Whisper with `audio_dir`); predictions and rejections by id."""
-    from pipeline import events
     from pipeline.classify.core import Classifier
     from pipeline.errors import Rejected
-    from pipeline.service import AudioTriage, local_voicemail
+    from pipeline.service import AudioTriage
 
     preds: dict[str, dict] = {}
     rejected: dict[str, str] = {}
@@ -122,9 +121,7 @@ def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[
             rejected[row["id"]] = "no_audio_file"
             continue
         try:
-            data = files[0].read_bytes()
-            now = events.utcnow()
-            preds[row["id"]] = run(local_voicemail(files[0], data, now), data, now).triage
+            _, preds[row["id"]] = run.triage(files[0].read_bytes())
         except Rejected as exc:
             rejected[row["id"]] = exc.reason
     return preds, rejected
