@@ -103,6 +103,10 @@ _PREFERRED = re.compile(r"[\s,.]*(?:\w+\s+){0,3}(?:\w*'s\s+|is\s+)?(?:the\s+)?(?
 # ... or just before it: "my cell's better, 302-555-0185"
 _PREFERRED_BEFORE = re.compile(r"(?:better|best|preferred)(?: one| number)?(?: is)?[\s,:.]*(?:at\s+|is\s+)?$",
                                re.IGNORECASE)
+# "Our fax is ...", "fax them to our office at ...": the number right after names a fax line.
+_FAX_BEFORE = re.compile(r"\bfax(?: (?:number|line|machine|it|them|that|those|these))?(?: back)?"
+                         r"(?:'s| is| at| to| es(?: el)?| al)?(?: (?:us|our office|the office|our clinic))?"
+                         r"(?: at| is)?[\s,:]*$", re.IGNORECASE)
 _CALL_TALK = re.compile(r"\b(?:call|reach|available|best time|anytime|any time)\b", re.IGNORECASE)
 _HOUR = r"(?:\d{1,2}(?::\d{2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)"
 _WINDOW = re.compile(
@@ -281,6 +285,8 @@ def _role(urgency: str, intents: list[str]) -> RoleName:
 
 def _callback_number(text: str, found: _Found) -> str | None:
     numbers = phone_numbers(text)
+    # A fax line is not a number to call back.
+    numbers = [n for n in numbers if not _FAX_BEFORE.search(text, max(0, n[1] - 30), n[1])]
     if not numbers:
         return None
     chosen, rule = numbers[0], "first_number"

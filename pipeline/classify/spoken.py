@@ -17,6 +17,14 @@ DIGIT_WORDS.update({"cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": 
 TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+# Spanish callers group a number's last four the same way ("treinta y seis, doce"); accents as Whisper may drop them.
+UNITS_ES = {w: int(DIGIT_WORDS[w]) for w in ("uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve")}
+TENS_ES = {"veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80,
+           "noventa": 90}
+TEENS_ES = {"diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16,
+            "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veintiuno": 21, "veintidos": 22,
+            "veintitres": 23, "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26, "veintisiete": 27,
+            "veintiocho": 28, "veintinueve": 29}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
             "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
@@ -25,7 +33,8 @@ MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "
                                       "september", "october", "november", "december"], 1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
-_SEPARATORS = {",", "-", ".", "(", ")", "/", "o", "y"}  # "4 o 8 o 4": Whisper's Spanish between digits
+# "4 o 8 o 4": Whisper's Spanish between digits; "area code two one zero, then five five five"
+_SEPARATORS = {",", "-", ".", "(", ")", "/", "o", "y", "then", "luego"}
 _SENTENCE_END = re.compile(r"[.?!](\s|$)")
 
 
@@ -73,11 +82,21 @@ def _as_number(groups: list[tuple[str, int, int]]) -> tuple[str, int, int] | Non
 _REPEAT = {"double": 2, "triple": 3}
 
 
-def _pair_of(toks: list[tuple[str, int, int]], i: int) -> tuple[str | None, int]:
+def _pair_of(toks: list[tuple[str, int, int]], i: int, run_started: bool) -> tuple[str | None, int]:
     """Digits said as a pair or a repeat at toks[i] -> (digits, tokens used): "seventy-eight" 78,
-    "seventy" 70, "fourteen" 14, "triple five" 555 (callers group a number's last four as two pairs)."""
-    tok = toks[i][0]
-    nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+    "seventy" 70, "fourteen" 14, "triple five" 555, "treinta y seis" 36 (callers group a number's last
+    four as two pairs); "eight hundred" 800 opens a toll-free number."""
+    tok = _plain(toks[i][0])
+    nxt = _plain(toks[i + 1][0]) if i + 1 < len(toks) else ""
+    if tok in TENS_ES:
+        after = _plain(toks[i + 2][0]) if i + 2 < len(toks) else ""
+        if nxt == "y" and after in UNITS_ES:
+            return str(TENS_ES[tok] + UNITS_ES[after]), 3
+        return str(TENS_ES[tok]), 1
+    if tok in TEENS_ES:
+        return str(TEENS_ES[tok]), 1
+    if tok == "eight" and nxt == "hundred" and not run_started:
+        return "800", 2
     if tok in TENS:
         if nxt in UNITS:
             return str(TENS[tok] + UNITS[nxt]), 2
@@ -89,6 +108,18 @@ def _pair_of(toks: list[tuple[str, int, int]], i: int) -> tuple[str | None, int]
     if tok in _REPEAT and nxt in DIGIT_WORDS and nxt not in ("oh", "o"):
         return DIGIT_WORDS[nxt] * _REPEAT[tok], 2
     return None, 0
+
+
+def _partial(run: list[tuple[str, int, int]]) -> bool:
+    """An area code, or area code and exchange, so far: a full stop there is a pause ("Four oh two. Five ...")."""
+    return len("".join(g for g, _, _ in run)) in (3, 6)
+
+
+def _plain(word: str) -> str:
+    return word.translate(_ACCENTS)
+
+
+_ACCENTS = str.maketrans("áéíóú", "aeiou")
 
 
 def _ellipsis(text: str, at: int) -> bool:
@@ -119,14 +150,15 @@ def phone_numbers(text: str) -> list[tuple[str, int, int]]:
         nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
         before_digit = (nxt.isdigit() or nxt in DIGIT_WORDS and nxt not in ("oh", "o")
                         or nxt not in HOMOPHONES and _fuzzy_digit(nxt) is not None)
-        if tok in HOMOPHONES and before_digit:
+        # Opening a number, "to" must precede written digits ("free 02"): "fax it to two one five" is a preposition.
+        if tok in HOMOPHONES and before_digit and (run or nxt.isdigit()):
             return HOMOPHONES[tok]
         return _fuzzy_digit(tok) if run or before_digit else None
 
     i = 0
     while i < len(toks):
         tok, s, e = toks[i]
-        digit, used = _pair_of(toks, i)  # "seventy-eight", "fourteen", "triple five": several digits at once
+        digit, used = _pair_of(toks, i, bool(run))  # "seventy-eight", "fourteen", "triple five": several digits at once
         if digit is not None:
             e = toks[i + used - 1][2]
             i += used - 1
@@ -141,7 +173,7 @@ def phone_numbers(text: str) -> list[tuple[str, int, int]]:
             else:
                 run.append((digit, s, e))
             joined = True
-        elif tok in _SEPARATORS and run and (pause or not _SENTENCE_END.match(text, s)):
+        elif tok in _SEPARATORS and run and (pause or not _SENTENCE_END.match(text, s) or _partial(run)):
             joined = False
         else:
             if run:

@@ -102,6 +102,18 @@ def test_preferred_callback_number_wins(classifier: Classifier) -> None:
     assert said_after["callback_number"] == "+16105550181"
 
 
+@pytest.mark.parametrize(("text", "number"), [
+    ("Our fax is eight one three, five five five, four four zero one, and the phone is eight one three, five five five,"
+     " four four zero zero. Thanks.", "+18135554400"),
+    ("Could you fax those to us at three one five, five five five, four oh two two? My direct line is three one five,"
+     " five five five, four oh two one.", "+13155554021"),
+    ("Please send her last office note. Fax number is three zero one, five five five, zero one six zero.", None),
+    ("Can I fax it or drop it off? Nine two oh, five five five, six oh six six.", "+19205556066"),  # asks, names no fax
+])
+def test_a_fax_line_is_no_callback_number(classifier: Classifier, text: str, number: str | None) -> None:
+    assert classifier.classify(text)["callback_number"] == number
+
+
 def test_preferred_callback_number_said_before_it(classifier: Classifier) -> None:
     t = classifier.classify("My home is 412-555-0170, but my cell is better, 412-555-0171. Thanks.")
     assert t["callback_number"] == "+14125550171"

@@ -31,6 +31,15 @@ from pipeline.classify.spoken import parse_date, phone_numbers, tokens
     ("call three oh three... triple five... one two one two. Thanks", ["+13035551212"]),
     ("Número siete uno tres, cinco cinco cinco, cero cuatro cuatro uno.", ["+17135550441"]),  # not "n" + "mero"
     ("He is seventy-two. I owe forty dollars.", []),
+    # Spanish pairs, toll-free, pauses read as full stops, "then" between groups
+    ("cuatro cero siete, cinco cinco cinco, treinta y seis, doce. Gracias", ["+14075553612"]),
+    ("nueve cinco uno, cinco cinco cinco, veintidós, cero ocho", ["+19515552208"]),
+    ("Eight hundred, five five five, zero one one two.", ["+18005550112"]),
+    ("she takes two hundred milligrams, call eight hundred", []),
+    ("Four oh two, five five five. Zero five nine two.", ["+14025550592"]),
+    ("código de área nueve uno cinco, luego cinco cinco cinco, cero uno cuatro siete", ["+19155550147"]),
+    ("Fax it to two one five, five five five, zero one two three", ["+12155550123"]),  # "to" is no "two" here
+    ("Tenía treinta y dos años. Once more, thanks.", []),
 ])
 def test_phone_numbers(text: str, expected: list[str]) -> None:
     assert [n for n, _, _ in phone_numbers(text)] == expected
