@@ -215,9 +215,9 @@ C: dict[str, str] = {
                    r"|tramadol|xanax|ativan|klonopin|valium|sleeping pills?|ambien|digoxin|lithium|tylenol|acetaminophen"
                    r"|metoprolol|propranolol|diltiazem|seizure med\w*|heart med\w*|anticoagulante|insulina"),
     "exposure": (r"antifreeze|furnace|space heater|generator|boiler|calentador|scorpion|oleander|foxglove|poisonous|alacran|venenos\w*|carbon monoxide|co detector|monoxide|fumes|gas leak|smell\w* (?:of )?gas|mixed (?:bleach|cleaners|chemicals)"
-                 r"|bleach and ammonia|pesticide|insecticide|weed killer|mushroom|snake ?bit\w*|bitten by a snake"
+                 r"|bleach and ammonia|pesticide|insecticide|weed killer|mushroom|forag\w*|wild (?:berries|plants?|greens)|snake ?bit\w*|bitten by a snake"
                  r"|spider bit\w*|black widow|brown recluse|rattlesnake\w*|rattlers?|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
-    "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
+    "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|throw\w* up|threw up|diarrh\w*|diarrea|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
     "suicidal": (r"(?:put|putting|got|getting|have put|'ve put) (?:my|his|her) affairs in order"
                  r"|(?:not planning on being|won'?t be|will not be|not going to be) (?:here|around) (?:a lot |much |very |that )?longer\b"
                  r"|(?:fine|happier|easier|okay|better off)(?: \w+){0,2} without (?:me|him|her)|if (?:i|he|she) just (?:wasn'?t|weren'?t) (?:around|here)"
@@ -267,6 +267,13 @@ C: dict[str, str] = {
     "farewell": (r"thank\w*(?: \w+){0,3} for everything|(?:wanted|want) to (?:say )?(?:thank|goodbye)|goodbye|won'?t be needing"
                  r"|cancel\w* (?:all|every)\w*|(?:you )?(?:don'?t|no) need to call (?:me )?back|gracias por todo|despid\w*"
                  r"|tell (?:the kids|my kids|everyone|them|mom|my mom|her|him) (?:that )?i love (?:them|her|him|you)|(?:i'?m )?sorry for everything"),
+    "not_around": (r"(?:don'?t|do not) (?:think|expect) (?:i'?ll|i will|i'?m going to|i'?m gonna) (?:still )?be (?:here|around)"
+                   r"|(?:won'?t|will not) (?:still )?be (?:here|around) (?:for|by|to see) (?:it|that|then|the|my|next)"
+                   r"|no (?:creo que )?(?:voy a |vaya a )?(?:estar|seguir) (?:aqui |vivo |viva )?para (?:entonces|la cita|eso)"),
+    "away_reason": (r"(?:work|business|family) trip|trip|travel\w*|vacation|out of town|moving (?:to|away|out)|conference|deploy\w*"
+                    r"|viaje|vacaciones|fuera de la ciudad|me mudo"),
+    "plan": (r"(?:got|have|'ve got|i'?ve) (?:it|everything|it all) (?:all )?(?:figured|worked|planned|thought) out"
+             r"|(?:made up my mind|my mind is made up)|ya (?:lo )?(?:decidi|tengo (?:pensado|decidido))"),
     "pills": r"pills?|pastillas?|pildoras?|meds|medications?|medicines?|medicinas?|tablets?|frasco|bottles?",
     # lethal means in reach: a risk only beside despair (below)
     "means": r"\b(?:gun|guns|firearm|pistol|revolver|rifle|shotgun|arma|armas|pistola|escopeta|rifle)\b",
@@ -300,6 +307,7 @@ C: dict[str, str] = {
                r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas) de (?:nacid\w*|edad)"
                r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas|diitas|semanitas)|(?:un|dos) mesecitos?"
                r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"
+               r"|(?:he|she|baby|it) (?:has|have|got) (?:only |just )?(?:one|two|a|1|2)(?: and a half)? months?\b"
                r"|(?:baby|bebe),?(?: (?:is|of|de))? (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                r" (?:days?|weeks?|dias|semanas)\b(?! ago)|(?:bebe|nina|nino|hija|hijo) de (?:un|dos|1|2) mes(?:es)?"),
     # a temperature word said with a normal reading is no fever ("temperature is ninety-nine point eight")
@@ -307,6 +315,12 @@ C: dict[str, str] = {
               r" (?:ninety|9[5-9]\b|normal|thirty[- ]?(?:six|seven)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
               r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
               r"|temperatura|3[89][.,]\d"),
+    "skin_dying": (r"(?:skin|leg|arm|foot|hand|wound|cut|incision|area|toes?|fingers?|it)(?:'s)?(?: \w+){0,4} (?:going|turning|turned|gone|getting|looks?|is) "
+                   r"(?:\w+ ){0,2}(?:dusky|purple|purplish|black|blackish|grey|gray)\b|(?:dusky|purplish|blackened) (?:skin|patch\w*|area)"
+                   r"|(?:piel|herida|pierna|pie) (?:\w+ ){0,3}(?:morada|negra|negruzca)|se (?:esta )?poniendo (?:morad\w*|negr\w*)"),
+    "pain_disproportion": (r"(?:pain|hurts?|dolor)(?: \w+){0,4} (?:way |much |so much |a lot )?(?:worse|more) than (?:it |a \w+ |an? \w+ \w+ |what )?"
+                           r"(?:should|it should|looks|it looks)|(?:mucho )?peor de lo que (?:deberia|parece)"),
+    "spreading": r"(?:red\w*|rash|swelling|streak\w*|it)(?:'s)?(?: \w+){0,3} (?:is |keeps |kept )?spread\w*|spreading|past (?:the|my) (?:line|mark|pen)|se (?:esta )?extendi\w*",
     "stiff_neck": (r"no puede (?:bajar|doblar|mover) (?:la barbilla|el cuello|la cabeza)|(?:duele|dolor)(?: \w+){0,5} cuello|la luz le molesta"
                    r"|stiff (?:neck|necked)|neck(?:'s)?(?: \w+){0,3} (?:stiff|rigid)|(?:can'?t|couldn'?t|cannot) (?:bend|touch|put|move|tuck) (?:his|her|my)"
                    r" (?:chin|head|neck)|light (?:hurts|bothers)|hurts? (?:his|her|my) eyes|(?:rash|spots)(?: \w+){0,4} (?:doesn'?t|don'?t|won'?t|didn'?t) fade"
@@ -550,7 +564,9 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("suicidal_ideation", "emergency", "wants to die, better off without them, a plan or the means at home",
              (_r("suicidal"), _r("means", ctx=("despair",)), _r("means", ctx=("affairs",)), _r("means", ctx=("farewell",)),
               _r("hoarding", "pills"), _r("hoarding"),  # the first only widens the evidence to the pills said
-              _r("affairs", ctx=("farewell",)))),
+              _r("affairs", ctx=("farewell",)),
+              # not being around for what is planned, beside a plan, despair or a farewell (not beside a trip)
+              *(Rule(("not_around",), (c,), unless=("away_reason",)) for c in ("plan", "despair", "farewell")))),
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
     Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"), _r("voices", ctx=("threat",)))),
     Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),
@@ -561,8 +577,12 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("worst_headache"), _r("headache", "sudden_onset"))),
     Protocol("head_injury_anticoagulant", "emergency", "a head injury on a blood thinner, or with vomiting, fainting or confusion",
              (_r("head_injury", ctx=("anticoag",)), _r("head_injury", ctx=("head_injury_sign",)))),
-    Protocol("sepsis_signs", "emergency", "fever or chills with confusion, mottled skin, fast breathing; any fever on chemotherapy",
-             (_r("fever", ctx=("sepsis_sign",)), _r("fever", ctx=("chemo",)), _r("fever", "confused"))),
+    Protocol("sepsis_signs", "emergency", "fever or chills with confusion, mottled skin, fast breathing; any fever on chemotherapy; "
+             "a wound or limb whose skin turns dusky, purple or black, or hurts far worse than it looks, with spreading "
+             "redness or fever (a flesh-eating infection)",
+             (_r("fever", ctx=("sepsis_sign",)), _r("fever", ctx=("chemo",)), _r("fever", "confused"),
+              _r("skin_dying", ctx=("fever",)), _r("skin_dying", ctx=("spreading",)), _r("pain_disproportion", ctx=("spreading",)),
+              _r("pain_disproportion", ctx=("fever",)))),
     Protocol("pe_dvt", "emergency", "a swollen painful calf with breathlessness or chest pain", (_r("calf", "swell_close", ctx=("breath_bad",)), _r("calf", "swell_close", ctx=("winded",)))),
     Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling; an erection that will not go down",
              (_r("testicle", "chest_feel"), _r("testicle", "swell_close"), _r("priapism"))),
@@ -585,6 +605,14 @@ PROTOCOLS: tuple[Protocol, ...] = (
 )
 PROTOCOL_NAMES = tuple(p.name for p in PROTOCOLS)
 
+# Medicines a patient must not miss a day of (LABELS.md: insulin, seizure medicines, blood thinners; also
+# transplant drugs, steroids and rescue medicines), by class and by common generic and brand names.
+_CRITICAL_MEDS = (r"insulin\w*|lantus|humalog|novolog|basaglar|tresiba|levemir|toujeo|admelog|semglee|insulina"
+                  r"|seizure|keppra|levetiracetam|lamotrigine|lamictal|dilantin|phenytoin|depakote|valpro\w*|carbamazepine"
+                  r"|tegretol|oxcarbazepine|trileptal|lacosamide|vimpat|anticonvulsiv\w*"
+                  r"|blood thinner\w*|warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|dabigatran"
+                  r"|lovenox|enoxaparin|plavix|clopidogrel|brilinta|ticagrelor"
+                  r"|transplant|tacrolimus|prograf|cyclosporine|prednisone|inhaler|epi ?pen")
 # Urgent signs: a same-hour call (LABELS.md). Same matching, no protocol table of their own.
 URGENT_SIGNS: dict[str, str] = {
     # A reading only counts beside a temperature word: transcripts are full of other numbers (DOBs, doses).
@@ -598,8 +626,7 @@ URGENT_SIGNS: dict[str, str] = {
     "dehydration": r"can'?t keep (?:anything|food|water|fluids|it) down|vomit\w* (?:all|since|every)|dehydrat\w*|no retiene|deshidrat\w*",
     "pregnancy": r"pregnan\w*|embaraz\w*",
     "critical_med_out": (r"(?:out of|ran out|run out|running out|no more|last (?:dose|pen|vial)|se (?:me|le) acab\w*|sin)"
-                         r"(?: \w+){0,5} (?:insulin\w*|seizure|keppra|levetiracetam|lamotrigine|dilantin|blood thinner\w*|warfarin|"
-                         r"eliquis|xarelto|coumadin|transplant|tacrolimus|prednisone|inhaler|epi ?pen|insulina|anticonvulsiv\w*)"),
+                         r"(?: \w+){0,5} (?:" + _CRITICAL_MEDS + r")"),
     "abnormal_result": (r"(?:told|asked) (?:me|us|him|her) to call|call (?:you |us )?back (?:today|about (?:my|the|his|her) (?:results?|labs?))"
                         r"|abnormal|(?:inr|potassium|sodium|hemoglobin|levels?) (?:was |is |were )?(?:too |very |really )?(?:high|low)"),
     "infection": r"red streak|spreading|pus|abscess|infect\w*|cellulitis|infeccion",
@@ -649,6 +676,12 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w'])(?:" + pattern + r")(?!\w|'(?!s\b))")
 
 
+# The same sign told the other way round: the last dose in a sentence of its own ("I took my last one this
+# morning", "he has one dose left, tonight's"), with a critical medicine named anywhere in the message.
+_LAST_DOSE = _compile(r"(?:took|take|taking) (?:my|his|her|the) last(?: one| dose| pill)?|last (?:one|dose|pill|tablet|shot) (?:is|was) "
+                      r"(?:today|tonight|this morning)|one (?:dose|pill|tablet|shot) left|(?:is|are|am|i'?m|he'?s|she'?s) out as of"
+                      r"|se (?:me|le) (?:acab\w*|termin\w*) (?:hoy|manana|esta noche)")
+_CRITICAL_MED = _compile(_CRITICAL_MEDS)
 _CONCEPT = {name: _compile(p) for name, p in C.items()}
 _DIAGNOSIS = {name: _compile(p) for name, p in DIAGNOSES.items()}
 _URGENT = {name: _compile(p) for name, p in URGENT_SIGNS.items()}
@@ -746,6 +779,7 @@ def find_flags(text: str) -> list[Flag]:
                                    for s in sents for m in _hits(_CONCEPT[concept], low, s))
         return present[concept]
 
+    critical_med = _CRITICAL_MED.search(low) is not None
     flags: list[Flag] = []
     for sent in sents:
         cache = {name: _hits(pat, low, sent) for name, pat in _CONCEPT.items()}
@@ -773,6 +807,10 @@ def find_flags(text: str) -> list[Flag]:
                 if not _not_current(low, sent, m):
                     flags.append(Flag("urgent:" + name, "urgent", m.start(), m.end()))
                     break
+        if critical_med and not any(f.protocol == "urgent:critical_med_out" for f in flags):
+            last = next((m for m in _hits(_LAST_DOSE, low, sent) if not _not_current(low, sent, m)), None)
+            if last is not None:
+                flags.append(Flag("urgent:critical_med_out", "urgent", last.start(), last.end()))
         for m in SYMPTOM.finditer(low, sent[0], sent[1]):
             if not _not_current(low, sent, m):
                 flags.append(Flag("symptom", "routine", m.start(), m.end()))

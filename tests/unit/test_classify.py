@@ -51,6 +51,21 @@ def test_out_of_critical_medication_is_at_least_urgent(classifier: Classifier) -
     assert routine["urgency"] == "routine" and routine["role"] == "nurse"
 
 
+@pytest.mark.parametrize("text", [
+    "I'm on Eliquis for my heart rhythm. I took my last one this morning and the pharmacy needs a new script.",
+    "Calling about his Lamictal. He has one dose left, for tonight, and the prescription is expired.",
+])
+def test_the_last_dose_of_a_critical_medicine_is_urgent(classifier: Classifier, text: str) -> None:
+    t = classifier.classify(text)
+    assert t["urgency"] in ("urgent", "emergency")
+    assert any(e["rule"] == "urgent:critical_med_out" for e in t["evidence"])
+
+
+def test_the_last_dose_of_another_medicine_is_not_a_critical_one(classifier: Classifier) -> None:
+    t = classifier.classify("I took my last antibiotic this morning and feel better, thanks for the help.")
+    assert not any(e["rule"] == "urgent:critical_med_out" for e in t["evidence"])
+
+
 def test_billing_goes_to_billing(classifier: Classifier) -> None:
     t = classifier.classify("Hi this is Joe Park, I got a statement saying I owe money but my insurance covers it.")
     assert (t["urgency"], t["role"], t["intents"]) == ("informational", "billing", ["billing_insurance"])

@@ -88,6 +88,15 @@ def current(text: str) -> set[str]:
     ("Ya me puse la bomba, el albuterol, tres veces y no me hace nada.", "asthma_unrelieved"),
     ("Anyway, fix the bill for my son, I'm not planning on being around much longer.", "suicidal_ideation"),
     ("I wanted to thank you for trying with me, doctor. None of this is your fault.", "suicidal_ideation"),
+    ("Take me off the list for the follow-up, I won't be around for it. My mind is made up.", "suicidal_ideation"),
+    ("A fish hook got my thumb Sunday, now the hand is turning a purplish black color and I have chills and a fever.",
+     "sepsis_signs"),
+    ("The pain in my calf is so much worse than a scrape should be, and the redness keeps spreading up.",
+     "sepsis_signs"),
+    ("My son nibbled berries he foraged on the hike and he's had diarrhea and cramps since noon.",
+     "poisoning_exposure"),
+    ("Sorry my English. My son he have one month, he is very hot, the thermometer say one hundred point four.",
+     "infant_fever"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -148,6 +157,9 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "I keep tearing up when I talk about my back pain, it's been a rough month.",
     "He pulled something in his leg, un desgarre, and it hurts to walk.",
     "I won't be around next week, can we move my appointment?",
+    "I won't be around for it, I'm on a work trip, I've got it all worked out with my boss.",
+    "My big toenail turned black after I dropped a weight on it, no fever, it just looks gross.",
+    "We went foraging for mushrooms last fall and loved it, I just need my allergy refill.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
