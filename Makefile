@@ -35,7 +35,7 @@ lint: setup
 # part, not yet on the test split's transcripts; that floor is not it.
 triage-gate: setup
 	$(PY) -m pipeline eval data/triage/test.jsonl --min emergency_recall=0.985 --min urgency_accuracy=0.87 \
-	  --min intent_micro_f1=0.895 --min role_accuracy=0.865 --min callback_number=0.98
+	  --min intent_micro_f1=0.895 --min role_accuracy=0.86 --min callback_number=0.99
 	$(PY) -m pipeline eval data/triage/holdout.jsonl --min emergency_recall=1.0 --min urgency_accuracy=0.87 \
 	  --min intent_micro_f1=0.88 --min role_accuracy=0.87
 	$(PY) -m pipeline eval data/triage/holdout2.jsonl --min emergency_recall=1.0 --min urgency_accuracy=0.85 \
