@@ -30,7 +30,7 @@ from pipeline.classify.semantic import (
     URGENCIES,
     TriageModel,  # importing it registers the "triage_model" factory
 )
-from pipeline.classify.spoken import parse_date, phone_numbers, tokens
+from pipeline.classify.spoken import parse_date, parse_date_es, phone_numbers, tokens
 from pipeline.topics import RoleName
 
 # The triage a voicemail gets: LABELS.md's keys, then what the product adds (evidence and review).
@@ -297,11 +297,15 @@ def _callback_number(text: str, found: _Found) -> str | None:
     return chosen[0]
 
 
+_DOB_CUE = re.compile(r"\b(?:date of birth|birth ?date|birthday|born on|born|d\.?o\.?b\.?"
+                      r"|fecha de nacimiento|nacid[oa]|naci[oó]|cumpleaños)\b[\s:,]*(?:is\s+|es\s+)?", re.IGNORECASE)
+
+
 def _dob(text: str, found: _Found) -> str | None:
-    for cue in re.finditer(r"\b(?:date of birth|birth ?date|birthday|born on|born|d\.?o\.?b\.?)\b[\s:,]*(?:is\s+)?",
-                           text, re.IGNORECASE):
+    for cue in _DOB_CUE.finditer(text):
         toks = tokens(text[cue.end(): cue.end() + 80])
-        when = parse_date([t for t, _, _ in toks])
+        said = [t for t, _, _ in toks]
+        when = parse_date(said) or parse_date_es(said)
         if when is not None:
             found.add("dob", when.isoformat(), cue.start(), cue.end() + (toks[-1][2] if toks else 0), "cue:dob")
             return when.isoformat()

@@ -323,3 +323,54 @@ def _safe(year: int, month: int, day: int) -> date | None:
     except ValueError:
         return None
     return d if date(1900, 1, 1) <= d <= date.today() else None
+
+
+MONTHS_ES = {m: i for i, m in enumerate(["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                                         "septiembre", "octubre", "noviembre", "diciembre"], 1)}
+MONTHS_ES["setiembre"] = 9
+_ES_UNITS = {**UNITS_ES, "un": 1, "primero": 1}
+
+
+def _es_number(ws: list[str], i: int) -> tuple[int | None, int]:
+    """0..99 in Spanish words or digits at ws[i] -> (value, words used): "treinta y uno", "veintitres", "7"."""
+    w = ws[i] if i < len(ws) else ""
+    if w.isdigit() and len(w) <= 2:
+        return int(w), 1
+    if w in TENS_ES:
+        if i + 2 < len(ws) and ws[i + 1] == "y" and ws[i + 2] in UNITS_ES:
+            return TENS_ES[w] + UNITS_ES[ws[i + 2]], 3
+        return TENS_ES[w], 1
+    for table in (TEENS_ES, _ES_UNITS):
+        if w in table:
+            return table[w], 1
+    return (0, 1) if w == "cero" else (None, 0)
+
+
+def _es_year(ws: list[str], i: int) -> int | None:
+    """'mil novecientos sesenta y dos', 'dos mil veintiuno', '1962', or two digits said alone ('cincuenta y ocho')."""
+    w = ws[i] if i < len(ws) else ""
+    if w.isdigit() and len(w) == 4:
+        return int(w)
+    if w == "mil" and i + 1 < len(ws) and ws[i + 1] == "novecientos":
+        rest, _ = _es_number(ws, i + 2)
+        return 1900 + (rest or 0)
+    if w == "dos" and i + 1 < len(ws) and ws[i + 1] == "mil":
+        rest, _ = _es_number(ws, i + 2)
+        return 2000 + (rest or 0)
+    short, used = _es_number(ws, i)
+    return _century(short) if short is not None and used else None
+
+
+def parse_date_es(words: list[str]) -> date | None:
+    """A Spanish date in the words after a cue: 'el dos de abril del cincuenta y ocho', 'catorce de febrero de mil
+    novecientos sesenta y dos', 'primero de mayo del 2001' (day first, as Spanish says it)."""
+    ws = [_plain(w) for w in words if w not in {",", ".", "-", "/", ":", "el", "es"}]
+    for i in range(min(len(ws), _DATE_START)):
+        day, used = _es_number(ws, i)
+        j = i + used
+        if not day or j + 1 >= len(ws) or ws[j] != "de" or ws[j + 1] not in MONTHS_ES:
+            continue
+        k = j + 2 + (j + 2 < len(ws) and ws[j + 2] in ("de", "del"))
+        year = _es_year(ws, k)
+        return _safe(year, MONTHS_ES[ws[j + 1]], day) if year else None
+    return None

@@ -143,6 +143,15 @@ def test_dob_from_spoken_date(classifier: Classifier) -> None:
     assert t["role"] == "front_desk"
 
 
+def test_dob_said_in_spanish(classifier: Classifier) -> None:
+    t = classifier.classify("Buenas, habla Rosa Ibarra, fecha de nacimiento once de noviembre del sesenta y cuatro, "
+                            "para pedir mi receta de la presión.", language="es")
+    assert t["dob"] == "1964-11-11"
+    father = classifier.classify("Llamo por mi papá, Tomás Ibarra, nació el veinte de enero de mil novecientos "
+                                 "treinta y ocho.", language="es")
+    assert father["dob"] == "1938-01-20"
+
+
 def test_nothing_recognizable_is_other(classifier: Classifier) -> None:
     t = classifier.classify("Thanks so much to everyone, you were all wonderful.")
     assert t["intents"] == ["other"]

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.classify.spoken import parse_date, phone_numbers, tokens
+from pipeline.classify.spoken import parse_date, parse_date_es, phone_numbers, tokens
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -73,3 +73,16 @@ def test_phone_number_span_points_at_the_words() -> None:
 ])
 def test_parse_date(said: str, expected: date | None) -> None:
     assert parse_date([t for t, _, _ in tokens(said)]) == expected
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("el dos de abril del cincuenta y ocho", date(1958, 4, 2)),
+    ("catorce de febrero de mil novecientos sesenta y dos", date(1962, 2, 14)),
+    ("el primero de septiembre del dos mil diez", date(2010, 9, 1)),
+    ("treinta y uno de julio de 1970", date(1970, 7, 31)),
+    ("el veintitrés de marzo del noventa", date(1990, 3, 23)),
+    ("treinta de febrero del cincuenta", None),  # no such day
+    ("el martes que viene", None),
+])
+def test_parse_date_es(said: str, expected: date | None) -> None:
+    assert parse_date_es([t for t, _, _ in tokens(said)]) == expected
