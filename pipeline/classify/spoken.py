@@ -7,6 +7,8 @@ from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from pipeline.classify.redflags import fold
+
 _TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|[^\W\d_]+|\d+|[^\w\s]")  # "número" is one word, not "n" + "mero"
 DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
@@ -86,15 +88,11 @@ def _pair_of(toks: list[tuple[str, int, int]], i: int, run_started: bool) -> tup
     """Digits said as a pair or a repeat at toks[i] -> (digits, tokens used): "seventy-eight" 78,
     "seventy" 70, "fourteen" 14, "triple five" 555, "treinta y seis" 36 (callers group a number's last
     four as two pairs); "eight hundred" 800 opens a toll-free number."""
-    tok = _plain(toks[i][0])
-    nxt = _plain(toks[i + 1][0]) if i + 1 < len(toks) else ""
-    if tok in TENS_ES:
-        after = _plain(toks[i + 2][0]) if i + 2 < len(toks) else ""
-        if nxt == "y" and after in UNITS_ES:
-            return str(TENS_ES[tok] + UNITS_ES[after]), 3
-        return str(TENS_ES[tok]), 1
-    if tok in TEENS_ES:
-        return str(TEENS_ES[tok]), 1
+    tok = fold(toks[i][0])
+    nxt = fold(toks[i + 1][0]) if i + 1 < len(toks) else ""
+    if tok in TENS_ES or tok in TEENS_ES:
+        value, used = _es_number([fold(t) for t, _, _ in toks[i:i + 3]], 0)
+        return str(value), used
     if tok == "eight" and nxt == "hundred" and not run_started:
         return "800", 2
     if tok in TENS:
@@ -113,13 +111,6 @@ def _pair_of(toks: list[tuple[str, int, int]], i: int, run_started: bool) -> tup
 def _partial(run: list[tuple[str, int, int]]) -> bool:
     """An area code, or area code and exchange, so far: a full stop there is a pause ("Four oh two. Five ...")."""
     return len("".join(g for g, _, _ in run)) in (3, 6)
-
-
-def _plain(word: str) -> str:
-    return word.translate(_ACCENTS)
-
-
-_ACCENTS = str.maketrans("áéíóú", "aeiou")
 
 
 def _ellipsis(text: str, at: int) -> bool:
@@ -364,7 +355,7 @@ def _es_year(ws: list[str], i: int) -> int | None:
 def parse_date_es(words: list[str]) -> date | None:
     """A Spanish date in the words after a cue: 'el dos de abril del cincuenta y ocho', 'catorce de febrero de mil
     novecientos sesenta y dos', 'primero de mayo del 2001' (day first, as Spanish says it)."""
-    ws = [_plain(w) for w in words if w not in {",", ".", "-", "/", ":", "el", "es"}]
+    ws = [fold(w) for w in words if w not in {",", ".", "-", "/", ":", "el", "es"}]
     for i in range(min(len(ws), _DATE_START)):
         day, used = _es_number(ws, i)
         j = i + used
