@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FOLD = str.maketrans("áéíóúüñÁÉÍÓÚÜÑ’", "aeiouunAEIOUUN'")
+from pipeline.classify.spoken import phone_numbers
+from pipeline.classify.text import fold
 
 # --- concepts: what people say, English and Spanish (accent-folded) --------------------------------
 _LOW_WORDS = r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*"
@@ -78,7 +79,7 @@ C: dict[str, str] = {
     "vision_loss": (r"shadow(?: \w+){0,8} (?:creep\w*|spread\w*|coming)|went (?:all )?(?:dark|black)"
                     r"|going dark|dim and washed out|viendo doble|ve dos de todo|"
                     r"(?:can'?t|couldn'?t|cannot) see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) (?:can'?t|couldn'?t|cannot) see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
-                    r"|seeing double|(?:two|dos) of everything|blind\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista|dej[eo] de ver|cortina|no (?:veo|ve) (?:casi )?nada"
+                    r"|seeing double|(?:two|dos) of everything|blind(?!s\b)\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista|dej[eo] de ver|cortina|no (?:veo|ve) (?:casi )?nada"
                     r"|vista (?:doble|negra)|ciego"),
     "breath_bad": (r"(?:can'?t|couldn'?t|cannot) (?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|(?:can'?t|couldn'?t|cannot) breathe?"
                    r"|(?:struggl\w*|fight\w*|hard|trouble|work\w*|stop\w*|gasp\w*) (?:\w+ )?(?:to get|for|getting|to catch) (?:enough )?(?:air|breath)"
@@ -124,6 +125,11 @@ C: dict[str, str] = {
     "epi": (r"(?:used|gave|give|giving|jabbed|injected|stabbed|did|use|using) (?:\w+ ){0,3}(?:epi ?pens?|epinephrine|auvi\w*)"
             r"|epi ?pen (?:in|into)|(?:puse|use|le puse|le pusimos) (?:la |el )?(?:epi ?pen|epinefrina)"),
     "hives": r"hives|welts|blotch\w*|ronchas|urticaria",
+    # a severe drug reaction (Stevens-Johnson): skin blistering or peeling, with sores in the mouth and sore eyes
+    "skin_blister": r"blister\w*|peel\w*|(?:skin|piel)(?: \w+){0,3} (?:coming|sloughing|falling) off|ampoll\w*|se (?:me |le )?(?:pela|despelleja)\w*",
+    "mouth_sores": (r"(?:sores|blisters|ulcers|llagas|ampollas|aftas)(?: \w+){0,3} (?:in|inside|on|en) (?:my |his |her |the |la |su |los |sus )?(?:mouth|lips|boca|labios)"
+                    r"|(?:mouth|boca)(?: \w+){0,3} (?:full of|covered in|llena de) (?:sores|blisters|ulcers|llagas|ampollas)"),
+    "eye_burn": r"(?:eyes?|ojos?)(?: \w+){0,3} (?:red|burning|crusty|crusted|sore|rojos?|arden|ardor)",
     "bleed": (r"bleed\w*|bled|blood\w*(?! thinn| pressure| sugar| work| tests?| draw| count| clot| type| panel)|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*"
               r"|(?:pee|urine)(?: \w+){0,3} (?:red|pink|bloody)"),
     "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|(?:can'?t|couldn'?t|cannot) (?:get it to )?stop"
@@ -185,8 +191,8 @@ C: dict[str, str] = {
     "sugar_high_sign": (r"thirst\w*|drinking (?:a lot|water|so much)|pee\w* (?:every|a lot|all)|ketone\w*|panting|deep (?:sighs|breaths)"
                         r"|lethargic|sed\b|orin\w*|sick|pale|vomit\w*|throw\w* up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|very thirsty|drowsy"
                         r"|sleepy|confus\w*|vomit\w*|aliento|respira (?:rapido|profundo)"),
-    "ingest_strong": (r"swallow\w*|got into|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|bit into|suck\w* on|chew\w*|licked"
-                      r"|took (?:one|two|some|a few|a couple|a bunch|a handful)|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
+    "ingest_strong": (r"swallow\w*|got into|se (?:tomo|trago|comio)(?! (?:la|su|sus|las) ultim)|trag\w*|ingiri\w*|bit into|suck\w* on|chew(?!able)\w*|licked"
+                      r"|took (?:one|two|some|a few|a couple|a bunch|a handful)(?! (?:of )?(?:bites?|sips?|steps?|puffs?|breaths?|hours?|days?|weeks?))|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
     "ingest": (r"swallow\w*|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
                r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio"
                r"|mordi\w* (?:una?|el|la|los|las|unas?|unos) (?:pila\w*|iman\w*|pastilla\w*|capsula\w*|bateria\w*)"),
@@ -476,6 +482,16 @@ _IDIOMS = re.compile(
     r"(?:for (?:the|a|my|his|her)|had (?:a|the)|history of|sister had a|brother had a) blood clots?|"
     r"blood clots? in (?:my|his|her|the) (?:legs?|lungs?|calf)|drowning in (?:paperwork|bills|work|debt|forms)|"
     r"(?:message|voicemail|line|recording|call|connection) (?:was |is )?(?:kind of |a little |all )?(?:garbled|cutting out)|"
+    r"(?:golf|tennis|ping[- ]?pong|base|foot|soft|basket|bowling|cotton|gum|meat|snow|rubber|bouncy|beach|eye)[- ]?balls?|"
+    r"blind as a bat|(?:window )?blinds|"
+    # swollen lymph glands are not a swelling throat
+    r"(?:swollen|swelled|enlarged|hinchad\w*|inflamad\w*) (?:lymph )?(?:glands|nodes|ganglios|bolitas)|"
+    r"(?:glands|lymph nodes|ganglios|bolitas)(?: \w+){0,3} (?:are |is |estan )?(?:all |bien |muy |really )?(?:swollen|swelled|up|enlarged|hinchad\w*|inflamad\w*)|"
+    # a pill for the blood is a blood thinner, not bleeding; itching scratched raw is not self-harm; a locked jaw is dystonia
+    r"(?:para|pa) (?:la )?sangre|(?:adelgazar|aguadar|diluir) la sangre|"
+    r"(?:itch\w*|pica\w*)(?: [\w']+){0,6} scratch\w*(?: \w+)? raw|"
+    r"(?:jaw|mandibula)(?: [\w,]+){0,3} (?:locked|lock|stuck|clenched|trabad\w*)|lockjaw|"
+    r"(?:side|flank|costado)(?: [\w,']+){0,5} (?:back|espalda)(?=.*\b(?:in waves|kidney stones?|piedras? en el rinon|calculos?)\b)|"
     r"personal injury|(?:dar|doy|dando|darle|le doy) (?:el )?pecho|amamant\w*|pecho (?:izquierdo|derecho)(?: \w+){0,2} (?:roj\w*|hinchad\w*|dur\w*|calient\w*)|"
     r"(?:dose|doses|pills?|medicine|juice|stuff|pen|bottle|vial) out of it|(?:goes|going|radiat\w*|spread\w*|shoot\w*|mov\w*|travel\w*)(?: \w+){0,3} (?:to|toward|towards|into|down to) (?:my|his|the) groin|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
     r"heart (?:failure|rate|valve|monitor)|(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
@@ -527,9 +543,11 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("breath_bad"), _r("blue"), _r("cant_talk"), _r("spit"))),
     Protocol("asthma_unrelieved", "emergency", "asthma attack not relieved by the inhaler; ribs sucking in",
              (_r("rescue_fail"), _r("retractions"))),
-    Protocol("anaphylaxis", "emergency", "throat or tongue swelling or closing; epinephrine used; hives with breathing trouble",
+    Protocol("anaphylaxis", "emergency", "throat or tongue swelling or closing; epinephrine used; hives with breathing trouble; "
+             "blistering or peeling skin with mouth sores and sore eyes (a severe drug reaction)",
              (_r("throat", "swell_close"), _r("epi"), _r("face_swell", ctx=("airway_sign",)), _r("swallow_bad", ctx=("hives",)),
-              _r("swallow_bad", ctx=("allergy",)), _r("hives", ctx=("allergy_resp",)), _r("hives", "breath_bad"), _r("hives", "dizzy"))),
+              _r("swallow_bad", ctx=("allergy",)), _r("hives", ctx=("allergy_resp",)), _r("hives", "breath_bad"), _r("hives", "dizzy"),
+              _r("skin_blister", ctx=("mouth_sores", "eye_burn")))),
     Protocol("severe_bleeding", "emergency", "bleeding that will not stop, soaking through, spurting",
              (_r("bleed", "heavy_bleed"), _r("blood_flow", ctx=("wound",)))),
     Protocol("nosebleed_uncontrolled", "emergency", "nosebleed over half an hour or with light-headedness",
@@ -666,11 +684,6 @@ class Flag:
     end: int
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip Spanish accents, keeping every character offset."""
-    return text.translate(_FOLD).lower()
-
-
 def _compile(pattern: str) -> re.Pattern[str]:
     # A concept word may carry "'s" ("the tongue's swelling"), not be part of a longer word.
     return re.compile(r"(?<![\w'])(?:" + pattern + r")(?!\w|'(?!s\b))")
@@ -694,16 +707,29 @@ _SENT = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+(?:[.!?;\n]+|$)")  # "100.5" 
 _DENIED_IN = re.compile(r"\b(?:is|are|was|were)(?: not|n'?t) (?!\w+ing\b)")
 _IF = re.compile(r"\b(?:if|si)\b")
 _NORMAL_AFTER = re.compile(r"(?:'s|'re| is| are| was| feels?| seems?| looks?| sounds?)?(?: \w+ly)? (?:fine|ok|okay|normal|alright|all right)\b"
-                           r"| (?:esta|estan|se ve|se siente|se oye) bien\b")
+                           r"| (?:esta|estan|se ve|se siente|se oye) bien\b"
+                           # Spanish denies after the sign too: "dolor de pecho no tengo", "fiebre tampoco"
+                           r"|(?: de| del)?\s+(?:no (?:tengo|tiene|tenemos|siento|siente|hay)|tampoco)(?=\s*(?:[,.;!?]|$))")
 
 
 _OPENING_QUOTE = re.compile(r"(?<!\w)'(?=\w)")  # "texted me 'tell the kids...'": a quote, not a contraction
 
 
+# A rash on the chest or back is no chest pain: the site is blanked, the rash stays.
+_RASH_SITE = re.compile(r"\b(?:rash\w*|blotch\w*|blist\w*|hives|welts|spots|bumps|ronchas|ampollas|sarpullido|manchas?)"
+                        r"(?:(?! and | but | y | pero )[^.!?;]){0,70}? (?:on|over|across|around|toward|towards|en|por) "
+                        r"(?:my|his|her|the|el|la|su|mi)(?: \w+)? (chest|back|pecho|espalda)\b")
+
+
+def _blank(m: re.Match[str], group: int = 0) -> str:
+    # One opaque word per masked word, so "how many of my blood pressure pills" still counts its words.
+    s, e = m.span(group)
+    return m.group(0)[:s - m.start()] + re.sub(r"\S", "_", m.group(group)) + m.group(0)[e - m.start():]
+
+
 def _mask_idioms(low: str) -> str:
     """Blank idioms and compounds ("nearly gave me a heart attack", "seizure meds") so no concept sees them."""
-    # One opaque word per masked word, so "how many of my blood pressure pills" still counts its words.
-    return _IDIOMS.sub(lambda m: re.sub(r"\S", "_", m.group(0)), low)
+    return _RASH_SITE.sub(lambda m: _blank(m, 1), _IDIOMS.sub(_blank, low))
 
 
 def _sentences(low: str) -> list[tuple[int, int]]:
@@ -768,6 +794,9 @@ def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.
 def find_flags(text: str) -> list[Flag]:
     """Every protocol hit (current, or DISMISSED), urgent sign and symptom in the text, with character offsets."""
     low = _OPENING_QUOTE.sub(" ", _mask_idioms(fold(text)))
+    # A callback number is no reading: "my number's eight forty-seven, ..." is not a sugar of 47.
+    for _, start, end in phone_numbers(text):
+        low = low[:start] + re.sub(r"\S", "_", low[start:end]) + low[end:]
     sents = _sentences(low)
     # Context concepts: present (and current) anywhere in the message.
     present: dict[str, bool] = {}

@@ -37,7 +37,8 @@ from spacy.tokens import Doc
 from tokenizers import Tokenizer
 
 from pipeline.classify import lexicon
-from pipeline.classify.redflags import DISMISSED, PROTOCOL_NAMES, URGENT_SIGNS, Flag, find_flags, fold
+from pipeline.classify.redflags import DISMISSED, PROTOCOL_NAMES, URGENT_SIGNS, Flag, find_flags
+from pipeline.classify.text import fold
 
 MODEL_DIR = Path(__file__).with_name("model")
 URGENCIES = ("emergency", "urgent", "routine", "informational")

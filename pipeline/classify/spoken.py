@@ -7,7 +7,7 @@ from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from pipeline.classify.redflags import fold
+from pipeline.classify.text import fold
 
 _TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|[^\W\d_]+|\d+|[^\w\s]")  # "número" is one word, not "n" + "mero"
 DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",

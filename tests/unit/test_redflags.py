@@ -97,6 +97,10 @@ def current(text: str) -> set[str]:
      "poisoning_exposure"),
     ("Sorry my English. My son he have one month, he is very hot, the thermometer say one hundred point four.",
      "infant_fever"),
+    # a severe drug reaction: blistering skin, a sore mouth and sore eyes
+    ("Since the new seizure pill his skin is peeling on his back, there are sores inside his mouth and his eyes "
+     "are red.",
+     "anaphylaxis"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -160,6 +164,17 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "I won't be around for it, I'm on a work trip, I've got it all worked out with my boss.",
     "My big toenail turned black after I dropped a weight on it, no fever, it just looks gross.",
     "We went foraging for mushrooms last fall and loved it, I just need my allergy refill.",
+    # things and places that share a word with a red flag; a callback number is no sugar reading
+    "He fell off his bike and has a bump on his shin the size of a tennis ball that hurts, he's walking fine.",
+    "She's closing all the blinds because the afternoon sun hits her screen.",
+    "I'm diabetic and a bit shaky today, call me, my number's eight forty-six, two two one, nine nine zero four.",
+    "His throat is sore and his glands are swollen, he's eating ice cream fine.",
+    "There's an itchy rash across my chest that burns when I shower, from the new detergent I think.",
+    "He's two and he took two bites of dinner and went to bed, can I get his vitamins refilled?",
+    "Mi papá toma Eliquis para la sangre y se tomó la última pastilla hoy, necesita la receta.",
+    "Me duele la cabeza desde ayer. Dolor de pecho no tengo, solo quiero saber si subo la dosis.",
+    "The eczema on my legs itches so much I scratched it raw overnight, is there a stronger cream?",
+    "Since the shot this morning my neck keeps pulling to one side and my jaw feels tight, like locked.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
