@@ -208,6 +208,7 @@ C: dict[str, str] = {
               r"|month[- ]old|two-year|nino|nina|bebe|hij[oa]|niet[oa]|chiquit\w*|anos"),
     "too_many": (r"(?:took|taken|taking|swallowed|had|gave (?:him|her|me))(?: \w+){0,3} (?:too many|too much|the whole|a whole|a handful"
                  r"|a bunch|all of|all (?:his|her|my|the)|extra|double|two doses|twice|more than)|too many (?:pills|tablets|of (?:his|her|my))"
+                 r"|gave (?:himself|herself|myself) another|(?:a second|another|an extra) (?:dose|shot|injection) (?:by mistake|by accident)"
                  r"|(?:took|swallowed|taken)(?: like| about| maybe| around| almost)? (?:\d\d|ten|eleven|twelve|fifteen|twenty|thirty|forty"
                  r"|fifty|sixty|a dozen|dozens)\b|tom[eo] (?:\w+ ){0,3}dos veces|whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
                  r"|mixed(?: \w+){0,3} with (?:alcohol|vodka|wine|beer|whiskey|liquor|drinks?)|with (?:a lot of|lots of) (?:alcohol|wine|beer|vodka)"
@@ -217,7 +218,7 @@ C: dict[str, str] = {
                  r"|(?:found|find|encontr\w*) (?:\w+ ){0,5}(?:bottles?|frascos?)(?: \w+){0,6} (?:empty|vacios?)|(?:found|find) an? empty (?:\w+ ){0,2}bottle"
                  r"|se (?:las|los) tom\w* tod[oa]s|un monton de pastillas"),
     "danger_med": (r"warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|plavix|clopidogrel"
-                   r"|blood thinner\w*|insulin|oxy\w*|hydrocodone|percocet|vicodin|morphine|fentanyl|methadone|opioid\w*"
+                   r"|blood thinner\w*|insulin|lantus|humalog|novolog|levemir|tresiba|basaglar|toujeo|oxy\w*|hydrocodone|percocet|vicodin|morphine|fentanyl|methadone|opioid\w*"
                    r"|tramadol|xanax|ativan|klonopin|valium|sleeping pills?|ambien|digoxin|lithium|tylenol|acetaminophen"
                    r"|metoprolol|propranolol|diltiazem|seizure med\w*|heart med\w*|anticoagulante|insulina"),
     "exposure": (r"antifreeze|furnace|space heater|generator|boiler|calentador|scorpion|oleander|foxglove|poisonous|alacran|venenos\w*|carbon monoxide|co detector|monoxide|fumes|gas leak|smell\w* (?:of )?gas|mixed (?:bleach|cleaners|chemicals)"
@@ -263,7 +264,9 @@ C: dict[str, str] = {
                  r"|(?:guardando|juntando|escondiendo|acumulando|saving|hiding|collecting|stashing) (?:up )?(?:\w+ ){0,2}(?:pills|pastillas|meds|medicinas|pildoras)"
                  r"|(?:pills|pastillas|meds)(?:[\s,]+[\w']+){0,4}[\s,]+(?:saving|saved|stash\w*|hoard\w*|counting|guardando|juntando)"
                  r"|plann\w* (?:to|on) (?:take|taking|swallow\w*)(?: \w+'?s?){0,3} (?:pills|meds|pastillas)"
-                 r"|(?:got|have|'ve got) enough (?:\w+ )?(?:saved|stored|put away|stashed)(?: up)?"),
+                 r"|(?:got|have|'ve got) enough (?:\w+ )?(?:saved|stored|put away|stashed)(?: up)?"
+                 r"|(?:driv\w*|drove|jump\w*) off (?:a|the) (?:\w+ ){0,2}(?:bridge|cliff|roof|overpass|parking garage)"
+                 r"|(?:tirarme|tirarse|aventarme|aventarse) (?:de|del) (?:un|una|el|la) (?:\w+ )?(?:puente|edificio|techo)"),
     "affairs": (r"(?:got|getting|has|have|'s|'ve) (?:everything|it all|things|all (?:his|her|my) (?:stuff|things)) (?:squared away|in order|settled|taken care of)"
                 r"|gave (?:me|us|her|him|away) (?:his|her|my) (?:watch|ring|deed|will|savings|dog|cat|guitar)|deed to|dej[eo] todo arreglado|ya arregl[eo] todo"
                 r"|none of (?:this|it) is (?:your|anyone'?s|anybody'?s) fault|no es culpa de (?:usted|nadie)"
@@ -275,6 +278,7 @@ C: dict[str, str] = {
                  r"|tell (?:the kids|my kids|everyone|them|mom|my mom|her|him) (?:that )?i love (?:them|her|him|you)|(?:i'?m )?sorry for everything"),
     "not_around": (r"(?:don'?t|do not) (?:think|expect) (?:i'?ll|i will|i'?m going to|i'?m gonna) (?:still )?be (?:here|around)"
                    r"|(?:won'?t|will not) (?:still )?be (?:here|around) (?:for|by|to see) (?:it|that|then|the|my|next)"
+                   r"|(?:won'?t|will not) be (?:here|around)(?=\s*(?:[.!;]|$))"
                    r"|no (?:creo que )?(?:voy a |vaya a )?(?:estar|seguir) (?:aqui |vivo |viva )?para (?:entonces|la cita|eso)"),
     "away_reason": (r"(?:work|business|family) trip|trip|travel\w*|vacation|out of town|moving (?:to|away|out)|conference|deploy\w*"
                     r"|viaje|vacaciones|fuera de la ciudad|me mudo"),
@@ -284,7 +288,9 @@ C: dict[str, str] = {
     # lethal means in reach: a risk only beside despair (below)
     "means": r"\b(?:gun|guns|firearm|pistol|revolver|rifle|shotgun|arma|armas|pistola|escopeta|rifle)\b",
     "despair": (r"hopeless|(?:can'?t|cannot) (?:take|handle|stand|do) (?:it|this|this anymore|it anymore)(?: any ?more)?|no point (?:anymore|in anything)"
-                r"|(?:a|una) (?:\w+ )?(?:burden|carga|estorbo)|ya no (?:aguanto|puedo)|no (?:aguanto|puedo) mas|sin esperanza|no vale la pena"),
+                r"|(?:a|una) (?:\w+ )?(?:burden|carga|estorbo)|ya no (?:aguanto|puedo)|no (?:aguanto|puedo) mas|sin esperanza|no vale la pena"
+                r"|(?:doesn'?t|does not|don'?t|nothing) matters? any ?more|nothing matters|ya nada importa|ya no importa"
+                r"|(?:don'?t|do not) (?:really )?see the point (?:of|in) (?:any of it|anything|living|going on|life|it all)"),
     "self_harm": (r"(?:hurt|harm|cut|cutting|burn|burning|burned)\w* (?:my|him|her|them)sel(?:f|ves)|self[- ]harm\w*"
                   r"|carv\w* (?:into|on) (?:my|his|her)|scratch\w* (?:\w+ )?raw|cigarette burns|(?:burn|cut)\w* (?:my|his|her)(?: \w+){0,5} on purpose"
                   r"|on purpose(?: \w+){0,3} (?:burn|cut)\w*|se (?:estaba |esta )?cort\w*|cortandose|deserves? to (?:hurt|suffer)"
@@ -381,7 +387,7 @@ C: dict[str, str] = {
                       r"|(?:haven'?t|hasn'?t|not|didn'?t) felt (?:the |her |him )?(?:baby )?(?:move|kick)\w*|gush\w*|leaking|rock hard|sparkl\w*|flashing|(?:face|hands?|eyes|fingers)(?: \w+){0,3} (?:puffy|swollen)|(?:puffy|swollen) (?:face|hands|eyes|fingers)|rings? (?:won'?t|don'?t)"
                       r"|water (?:broke|broken|is leaking)|(?:severe|bad|terrible|sharp|stabbing) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
                       r"|seeing spots|vision (?:is )?(?:blurry|spots)|fuente|no se mueve|no (?:lo|la) siento mover|dolor fuerte"),
-    "spotting": r"spotting|spot\w*|a (?:little|tiny) bit of blood|light bleeding|manchado|manchit\w*|manchar|manchando|poquit\w* de sangre|sangre (?:cafe|cafecita|oscura)",
+    "spotting": r"(?<!more than )(?<!not just )(?<!heavier than )(?<!worse than )(?:spotting|spot\w*)|a (?:little|tiny) bit of blood|light bleeding|manchado|manchit\w*|manchar|manchando|poquit\w* de sangre|sangre (?:cafe|cafecita|oscura)",
     "procedure": (r"tonsils? out|taken out|had (?:my|his|her|the) \w+ (?:out|removed)|removed|colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
                   r"|tooth (?:pulled|out)|circumcision|c-?section|cirugia|operacion|operaron|procedimiento"),
     "severe": (r"(?:belly|stomach|panza|abdomen|tummy)(?:'s| is)?(?: \w+){0,4} (?:hard|rigid|dura|swollen|distended|like a drum)"
@@ -393,9 +399,16 @@ C: dict[str, str] = {
                    r"|going crazy|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
                    r"|(?:heart ?rate|pulse)(?:[\s,]+[\w']+){0,4}[\s,]+(?:[23]\d|thirty|twenty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?![\w-])"
                    r"|palpitation\w*|corazon(?: \w+){0,2} (?:acelerado|rapido|late fuerte|brinca)|palpitaciones"),
-    "shock": (r"zapp\w*|(?:defib\w*|icd)(?: \w+){0,4} (?:shock\w*|zap\w*|fired|went off)|defib\w*(?: just)? (?:went off|fired|shocked)|(?:icd|device|pacemaker)(?: just)? (?:went off|fired|shocked)|got shocked"
+    "shock": (r"zapp\w*|(?:defib\w*|icd)(?:,? \w+){0,4} (?:shock\w*|zap\w*|fired|went off)|defib\w*(?: just)? (?:went off|fired|shocked)|(?:icd|device|pacemaker)(?: just)? (?:went off|fired|shocked)|got shocked"
               r"|electrocut\w*|electric(?:al)? shock"),
+    "device_fired": r"(?:it|thing|device|box|unit)(?: just)? (?:went off|fired|shocked (?:me|him|her))",
+    "defib": r"defib\w*|icd|implanted (?:defibrillator|device)|desfibrilador",
+    "repeated": r"twice|again|(?:two|three|four|five|several|multiple|many) (?:times|shocks)|more than once|back to back|dos veces|otra vez|varias veces",
     "nitro": r"nitro\w*",
+    "retention": (r"(?:can'?t|cannot|haven'?t been able to|unable to|not able to|couldn'?t) (?:pee|urinate|void)(?: \w+){0,3} (?:since|for|all)\b"
+                  r"|(?:no (?:puedo|puede|he podido|ha podido) orinar)"),
+    "bladder_full": (r"bladder(?: [\w']+){0,5} (?:full|bust|burst|explode|hard|swollen|distended)|vejiga (?:\w+ )?(?:llena|hinchada|dura)"
+                     r"|(?:prostate|prostata|flomax|tamsulosin)"),
     "bp_crisis": (r"(?:1\d\d|one \w+(?:[- ]\w+)?) over (?:1[1-9]\d|one (?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
                   r"|eighteen|nineteen|twenty|thirty|forty))|sobre ciento|"
                     r"(?:1[89]\d|2\d\d)\s*(?:over|/|sobre)\s*\d{2,3}|(?:one )?(?:hundred (?:and )?)?(?:eighty|ninety)[- ]?\w* over"
@@ -406,8 +419,8 @@ C: dict[str, str] = {
     "burn": r"burn\w*|scald\w*|grease|boiling|kettle|quemad\w*|quem\w*",
     "burn_bad": (r"face|hands?|blister\w* (?:all over|everywhere|up)|big blisters|whole (?:arm|leg|back|chest)|chemical|charred|white|leathery"
                  r"|skin (?:is )?(?:peeling|coming off)|chest and (?:both )?arms|cara|manos|ampollas"),
-    "eye_chem": (r"(?:bleach|cleaner|chemical\w*|drain|oven|lye|acid|ammonia|cloro|quimico\w*)(?: \w+){0,8} (?:eyes?|ojos?)"
-                 r"|(?:eyes?|ojos?)(?: \w+){0,8} (?:bleach|cleaner|chemical\w*|lye|acid|cloro|quimico\w*)"),
+    "eye_chem": (r"(?:bleach|cleaner|chemical\w*|drain|oven|lye|acid|ammonia|cloro|quimico\w*|destapa\w*|limpiador\w*|acido|lejia|amoniaco)(?: \w+){0,8} (?:eyes?|ojos?)"
+                 r"|(?:eyes?|ojos?)(?: \w+){0,8} (?:bleach|cleaner|chemical\w*|lye|acid|cloro|quimico\w*|destapa\w*|limpiador\w*|acido|lejia|amoniaco)"),
     "fracture_bad": (r"shaped like an? \w|bent in the middle|(?:rolled|turned|turning|rolling|pointing) out(?:ward|wards)?|shorten\w*|shorter than the other|no (?:se )?puede (?:parar|levantar)"
                      r"|(?:dog|perro)(?: \w+){0,4} (?:bit|bite|mordi\w*)(?: \w+){0,6} (?:face|cara)|mordi\w*(?: \w+){0,6} cara|"
                     r"bone (?:is )?(?:sticking|poking|pushing)|(?:bent|pointing|facing|turned)(?:[\s,]+\w+){0,3} (?:the )?wrong way"
@@ -604,10 +617,14 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("pe_dvt", "emergency", "a swollen painful calf with breathlessness or chest pain", (_r("calf", "swell_close", ctx=("breath_bad",)), _r("calf", "swell_close", ctx=("winded",)))),
     Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling; an erection that will not go down",
              (_r("testicle", "chest_feel"), _r("testicle", "swell_close"), _r("priapism"))),
-    Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand",
-             (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"), _r("hernia_stuck"))),
+    Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand; "
+             "cannot pass urine with a full, hard bladder or a prostate problem",
+             (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"), _r("hernia_stuck"),
+              _r("retention", ctx=("bladder_full",)))),
     Protocol("arrhythmia_syncope", "emergency", "racing, irregular or very slow heartbeat with fainting, dizziness or chest pain; a device shock",
-             (_r("heart_rate", ctx=("dizzy",)), _r("shock"))),
+             (_r("heart_rate", ctx=("dizzy",)), _r("shock"),
+              # one shock and feeling fine is a call to the office; more than one, or with symptoms, is not
+              _r("device_fired", "repeated", ctx=("defib",)), _r("device_fired", ctx=("defib", "dizzy")))),
     Protocol("hypertensive_crisis", "emergency", "blood pressure 180/110 or more with headache, chest pain, confusion, vision change",
              (_r("bp_crisis", ctx=("crisis_sign",)),)),
     Protocol("severe_dehydration_child", "emergency", "a baby or child with no wet diapers, no tears, sunken soft spot",

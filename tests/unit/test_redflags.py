@@ -101,6 +101,16 @@ def current(text: str) -> set[str]:
     ("Since the new seizure pill his skin is peeling on his back, there are sores inside his mouth and his eyes "
      "are red.",
      "anaphylaxis"),
+    ("Lately I keep picturing myself jumping off the parking garage downtown, I'm so tired of all of it.",
+     "suicidal_ideation"),
+    ("Please cancel the physical. I won't be around. Nothing matters anymore.", "suicidal_ideation"),
+    ("I have an implanted defibrillator. This afternoon the thing went off, and then it fired again.",
+     "arrhythmia_syncope"),
+    ("Dad forgot he'd done his Levemir and gave himself another thirty units at supper.", "adult_overdose"),
+    ("Al niño le cayó limpiador de horno en los ojos y no los puede abrir.", "severe_injury"),
+    ("I haven't been able to pee since breakfast and my bladder feels like it's going to burst.",
+     "severe_abdominal_pain"),
+    ("I'm thirty weeks and there's bright red blood, more than spotting, on the pad.", "pregnancy_emergency"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
