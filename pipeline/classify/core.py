@@ -284,9 +284,8 @@ def _role(urgency: str, intents: list[str]) -> RoleName:
 
 
 def _callback_number(text: str, found: _Found) -> str | None:
-    numbers = phone_numbers(text)
     # A fax line is not a number to call back.
-    numbers = [n for n in numbers if not _FAX_BEFORE.search(text, max(0, n[1] - 30), n[1])]
+    numbers = [n for n in phone_numbers(text) if not _FAX_BEFORE.search(text, max(0, n[1] - 30), n[1])]
     if not numbers:
         return None
     chosen, rule = numbers[0], "first_number"

@@ -117,7 +117,8 @@ def _ellipsis(text: str, at: int) -> bool:
     return text[at - 1:at] == "." or text[at + 1:at + 2] == "."
 
 
-def phone_numbers(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=64)  # the red-flag rules and the callback field read the same transcript
+def phone_numbers(text: str) -> tuple[tuple[str, int, int], ...]:
     """US numbers spoken digit by digit ("three oh two, five five five ...") or in pairs ("seventy-eight
     thirty-four", "triple five"), or written (302-555-0147), as (E.164, start, end), in order of
     appearance. A correction right after a number ("... 0104, I mean 0106") replaces its last digits."""
@@ -191,7 +192,7 @@ def phone_numbers(text: str) -> list[tuple[str, int, int]]:
         if number is not None:
             found.append(number)
         last = (groups, len(found) - 1 if number is not None else -1)
-    return found
+    return tuple(found)
 
 
 def _replace_tail(groups: list[tuple[str, int, int]], tail: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
