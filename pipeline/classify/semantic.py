@@ -159,7 +159,8 @@ class Heads:
     Urgency is an ensemble of small networks (one hidden ReLU layer each, softmax over URGENCIES,
     probabilities averaged): in cross-validation it raised about a quarter fewer non-emergencies than a
     linear head at the same emergency recall; it can weigh words in combination ("chest pain" beside
-    "gone since Tuesday"). Intents and who is calling are linear: a network did not do better there.
+    "gone since Tuesday"). They are trained with input dropout (`train.DROPOUT`), so no one word carries
+    a decision alone. Intents and who is calling are linear: a network did not do better there.
     """
 
     mean: np.ndarray
