@@ -738,10 +738,14 @@ _RASH_SITE = re.compile(r"\b(?:rash\w*|blotch\w*|blist\w*|hives|welts|spots|bump
                         r"(?:my|his|her|the|el|la|su|mi)(?: \w+)? (chest|back|pecho|espalda)\b")
 
 
-def _blank(m: re.Match[str], group: int = 0) -> str:
+def _opaque(words: str) -> str:
     # One opaque word per masked word, so "how many of my blood pressure pills" still counts its words.
+    return re.sub(r"\S", "_", words)
+
+
+def _blank(m: re.Match[str], group: int = 0) -> str:
     s, e = m.span(group)
-    return m.group(0)[:s - m.start()] + re.sub(r"\S", "_", m.group(group)) + m.group(0)[e - m.start():]
+    return m.group(0)[:s - m.start()] + _opaque(m.group(group)) + m.group(0)[e - m.start():]
 
 
 def _mask_idioms(low: str) -> str:
@@ -813,7 +817,7 @@ def find_flags(text: str) -> list[Flag]:
     low = _OPENING_QUOTE.sub(" ", _mask_idioms(fold(text)))
     # A callback number is no reading: "my number's eight forty-seven, ..." is not a sugar of 47.
     for _, start, end in phone_numbers(text):
-        low = low[:start] + re.sub(r"\S", "_", low[start:end]) + low[end:]
+        low = low[:start] + _opaque(low[start:end]) + low[end:]
     sents = _sentences(low)
     # Context concepts: present (and current) anywhere in the message.
     present: dict[str, bool] = {}
