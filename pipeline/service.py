@@ -11,28 +11,31 @@ from pathlib import Path
 from pipeline import events
 from pipeline.classify.core import Classifier
 from pipeline.config import Settings
+from pipeline.domain import CallbackTask, Transcript, Triage, Voicemail
 from pipeline.ingest.core import StoredObject, received_event
-from pipeline.route.core import CallbackTask, build_task
+from pipeline.route.core import build_task
 from pipeline.route.policy import load_policy
 from pipeline.transcribe.core import Transcriber
 
 LOCAL_BUCKET = "local"
 
 
-def local_voicemail(path: Path, data: bytes, now: datetime) -> dict:
-    """The voicemail.received event a local file makes (the id from its name and bytes): the same
-    checks and fields as one announced from the bucket, source `local`."""
+def local_voicemail(path: Path, data: bytes, now: datetime) -> Voicemail:
+    """The claim check a local file makes (the id from its name and bytes): the same checks and fields
+    as one announced from the bucket, source `local`."""
     obj = StoredObject(LOCAL_BUCKET, path.name, hashlib.sha256(data).hexdigest(), len(data),
                        datetime.fromtimestamp(path.stat().st_mtime, tz=UTC))
-    return events.validate("voicemail.received", received_event(obj, "local", now))  # never published: check here
+    voicemail = received_event(obj, "local", now)
+    events.validate("voicemail.received", events.to_wire(voicemail))  # never published: checked here
+    return voicemail
 
 
 @dataclass(frozen=True)
-class Triaged:
+class Processed:
     """What one recording became: its claim check, transcript, triage and (when routed) callback task."""
-    voicemail: dict
-    transcript: dict
-    triage: dict
+    voicemail: Voicemail
+    transcript: Transcript
+    triage: Triage
     task: CallbackTask | None
 
 
@@ -43,13 +46,13 @@ class AudioTriage:
         self.transcriber, self.classifier = Transcriber(s), Classifier()
         self.policy = load_policy(s.routing_policy) if route else None
 
-    def triage(self, data: bytes) -> tuple[dict, dict]:
+    def triage(self, data: bytes) -> tuple[Transcript, Triage]:
         """The transcript and triage of the audio; Rejected on bad audio."""
         transcript = self.transcriber.transcribe(data)
-        return transcript, self.classifier.classify(transcript["text"], language=transcript["language"])
+        return transcript, self.classifier.classify(transcript.text, language=transcript.language)
 
-    def __call__(self, voicemail: dict, data: bytes, now: datetime) -> Triaged:
+    def __call__(self, voicemail: Voicemail, data: bytes, now: datetime) -> Processed:
         """Transcribe and triage the audio, and route it when a policy is loaded; Rejected on bad audio."""
         transcript, triage = self.triage(data)
         task = build_task(self.policy, voicemail, transcript, triage, now) if self.policy else None
-        return Triaged(voicemail, transcript, triage, task)
+        return Processed(voicemail, transcript, triage, task)

@@ -7,6 +7,7 @@ import faust
 from pipeline import events, topics
 from pipeline.classify.core import Classifier, triaged_event
 from pipeline.config import Settings
+from pipeline.domain import Transcribed
 from pipeline.stream.app import Outcome, StageShell
 
 
@@ -16,10 +17,10 @@ def register(app: faust.App, _s: Settings) -> None:
     shell = StageShell(app, "classify", topics.TRANSCRIBED)
 
     async def step(raw: bytes) -> Outcome:
-        transcribed = events.decode(topics.TRANSCRIBED, raw)
-        transcript = transcribed["transcript"]
-        triage = classifier.classify(transcript["text"], language=transcript["language"])
+        transcribed = events.read(Transcribed, topics.TRANSCRIBED, raw)
+        transcript = transcribed.transcript
+        triage = classifier.classify(transcript.text, language=transcript.language)
         out = triaged_event(transcribed, triage, events.utcnow())
-        return Outcome([(topics.TRIAGED, out["voicemail_id"], events.encode(topics.TRIAGED, out))])
+        return Outcome([(topics.TRIAGED, out.voicemail_id, events.encode(topics.TRIAGED, out))])
 
     shell.consume(topics.TRANSCRIBED, step, name="classify")

@@ -15,15 +15,15 @@ Details (callback number, names, DOB, medications, relationship, callback window
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import cast
 
 import spacy
 from drug_named_entity_recognition import find_drugs
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline import events
 from pipeline.classify import lexicon
 from pipeline.classify.redflags import DISMISSED
 from pipeline.classify.semantic import (
@@ -31,12 +31,9 @@ from pipeline.classify.semantic import (
     TriageModel,  # importing it registers the "triage_model" factory
 )
 from pipeline.classify.spoken import parse_date, parse_date_es, phone_numbers, tokens
+from pipeline.domain import Evidence, Intent, Transcribed, Triage, Triaged, Urgency
 from pipeline.topics import RoleName
 
-# The triage a voicemail gets: LABELS.md's keys, then what the product adds (evidence and review).
-LABEL_KEYS = ("urgency", "intents", "role", "callback_number", "patient_name", "caller_name", "dob", "medications",
-              "caller_relationship", "language")
-EXTRA_KEYS = ("medications_generic", "callback_window", "needs_review", "review_reasons", "evidence")
 CLINICAL_INTENTS = frozenset({"symptom_report", "medication_refill", "medication_question", "test_results"})
 # Up to three capitalized words, with a middle initial ("Devon T. Marsh") or family-name particles
 # ("Cornelius van der Meer", "María de la Cruz") between them.
@@ -125,10 +122,10 @@ _SPANISH = {"hola", "llamo", "gracias", "mi", "por", "que", "es", "una", "tiene"
 
 @dataclass
 class _Found:
-    evidence: list[dict] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
     def add(self, fld: str, value: str, start: int, end: int, rule: str) -> None:
-        self.evidence.append({"field": fld, "value": value, "start": start, "end": end, "rule": rule})
+        self.evidence.append(Evidence(fld, value, start, end, rule))
 
 
 class Classifier:
@@ -148,7 +145,7 @@ class Classifier:
         self.matcher.add("THIRD", [nlp.make_doc(p) for p in lexicon.THIRD_PARTY])
         self.model_id = f"redflags-1+{self.model.meta['version']}"
 
-    def classify(self, text: str, language: str | None = None) -> dict:
+    def classify(self, text: str, language: str | None = None) -> Triage:
         """Triage one transcript: the LABELS.md fields, evidence for each, and needs_review with reasons."""
         doc = self.nlp(text)
         found = _Found()
@@ -156,7 +153,7 @@ class Classifier:
         urgency, reasons = self._urgency(doc, found)
         if language and language not in SUPPORTED_LANGUAGES:
             # Words we cannot read (or a misdetected language): a person listens, soon.
-            urgency = min(urgency, "urgent", key=URGENCIES.index)
+            urgency = cast(Urgency, min(urgency, "urgent", key=URGENCIES.index))
             reasons.append("unsupported_language")
         intents = self._intents(doc, urgency, found)
         relationship = _relationship(doc, self.matcher, found)
@@ -165,29 +162,29 @@ class Classifier:
                   or _first_name(doc, _STANDALONE_NAME, found, "caller_name"))
         patient = caller if relationship == "self" else _first_name(doc, _PATIENT_CUES, found, "patient_name")
         if patient and caller and relationship == "caregiver" and " " not in patient and " " in caller \
-                and _FAMILY_CUE.search(found.evidence[-1]["rule"]):
+                and _FAMILY_CUE.search(found.evidence[-1].rule):
             # "This is Brianna Lewis, my son Carter ...": the family name is the caller's.
             patient = f"{patient} {caller.rsplit(' ', 1)[1]}"
-            found.evidence[-1]["value"] = patient
-        return {
-            "urgency": urgency,
-            "intents": intents,
-            "role": _role(urgency, intents),
-            "callback_number": _callback_number(text, found),
-            "patient_name": patient,
-            "caller_name": caller,
-            "dob": _dob(text, found),
-            "medications": meds,
-            "medications_generic": generics,
-            "caller_relationship": relationship,
-            "language": language or _language(doc),
-            "callback_window": _callback_window(doc, found),
-            "needs_review": bool(reasons),
-            "review_reasons": reasons,
-            "evidence": found.evidence,
-        }
+            found.evidence[-1] = replace(found.evidence[-1], value=patient)
+        return Triage(
+            urgency=urgency,
+            intents=tuple(intents),
+            role=_role(urgency, intents),
+            callback_number=_callback_number(text, found),
+            patient_name=patient,
+            caller_name=caller,
+            dob=_dob(text, found),
+            medications=tuple(meds),
+            medications_generic=tuple(generics),
+            caller_relationship=relationship,
+            language=language or _language(doc),
+            callback_window=_callback_window(doc, found),
+            needs_review=bool(reasons),
+            review_reasons=tuple(reasons),
+            evidence=tuple(found.evidence),
+        )
 
-    def _urgency(self, doc: Doc, found: _Found) -> tuple[str, list[str]]:
+    def _urgency(self, doc: Doc, found: _Found) -> tuple[Urgency, list[str]]:
         """The higher of what the rules found and what the model says; never lower than the rules."""
         p = doc._.urgency_probs
         rules = "informational"
@@ -205,7 +202,7 @@ class Classifier:
             learned = "emergency"
         else:
             learned = max(URGENCIES[1:], key=p.__getitem__)
-        urgency = min(rules, learned, key=URGENCIES.index)
+        urgency = cast(Urgency, min(rules, learned, key=URGENCIES.index))
         if URGENCIES.index(learned) < URGENCIES.index(rules):
             found.add("urgency", learned, 0, 0, f"learned:p={p[learned]:.2f}")
         reasons = []
@@ -216,7 +213,7 @@ class Classifier:
             reasons.append("uncertain_urgency")
         return urgency, reasons
 
-    def _intents(self, doc: Doc, urgency: str, found: _Found) -> list[str]:
+    def _intents(self, doc: Doc, urgency: str, found: _Found) -> list[Intent]:
         p = doc._.intent_probs
         ranked = sorted(p, key=lambda k: -p[k])
         intents = [ranked[0]] + [k for k in ranked[1:] if p[k] >= self.thresholds["intent"]]
@@ -272,7 +269,7 @@ def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str
     return None
 
 
-def _role(urgency: str, intents: list[str]) -> RoleName:
+def _role(urgency: Urgency, intents: list[Intent]) -> RoleName:
     if urgency == "emergency":
         return "clinician"
     if urgency == "urgent":
@@ -348,13 +345,6 @@ def _language(doc: Doc) -> str:
     return "es" if words and spanish / len(words) > 0.08 else "en"
 
 
-def triaged_event(transcribed: dict, triage: dict, now: datetime) -> dict:
+def triaged_event(transcribed: Transcribed, triage: Triage, now: datetime) -> Triaged:
     """The voicemail.triaged event for a transcribed voicemail and its triage."""
-    return {
-        "schema_version": events.SCHEMA_VERSION,
-        "voicemail_id": transcribed["voicemail_id"],
-        "voicemail": transcribed["voicemail"],
-        "transcript": transcribed["transcript"],
-        "triage": triage,
-        "triaged_at": events.iso(now),
-    }
+    return Triaged(transcribed.voicemail_id, transcribed.voicemail, transcribed.transcript, triage, now)

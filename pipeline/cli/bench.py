@@ -64,7 +64,7 @@ def _stage(files: list[str], s: Settings, out: mp.Queue) -> None:
     started = time.perf_counter()
     for name in files:
         try:
-            texts[name] = transcriber.transcribe(datas[name])["text"]
+            texts[name] = transcriber.transcribe(datas[name]).text
         except Rejected as exc:
             rejected[name] = exc.reason
     out.put({"seconds": time.perf_counter() - started, "texts": texts, "rejected": rejected,
@@ -224,8 +224,8 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
         key = f"bench/{run}/{Path(name).name}"
         s3.put_object(Bucket=s.bucket, Key=key, Body=Path(name).read_bytes())
         event = received_event(s3io.head(s3, s.bucket, key), "submit", events.utcnow())
-        producer.send(topics.INGEST, key=event["voicemail_id"].encode(), value=events.encode(topics.INGEST, event))
-        return event["voicemail_id"]
+        producer.send(topics.INGEST, key=event.voicemail_id.encode(), value=events.encode(topics.INGEST, event))
+        return event.voicemail_id
 
     def latencies(names: list[str]) -> dict[str, float]:
         """Each file alone on the idle stack: seconds from the upload to the task's broker timestamp."""

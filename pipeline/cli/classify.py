@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from pipeline.classify.core import EXTRA_KEYS, LABEL_KEYS, Classifier
+from pipeline import events
+from pipeline.classify.core import Classifier
 
 
 def classify_lines(src: IO[str], out: IO[str]) -> int:
@@ -24,6 +25,6 @@ def classify_lines(src: IO[str], out: IO[str]) -> int:
             print(json.dumps({"line": lineno, "error": "bad_input", "detail": str(exc)[:200]}), file=out, flush=True)
             continue
         triage = classifier.classify(row["text"], language=row.get("language"))
-        result = {"id": row.get("id"), **{k: triage[k] for k in (*LABEL_KEYS, *EXTRA_KEYS)}}
+        result = {"id": row.get("id"), **events.to_wire(triage)}
         print(json.dumps(result, ensure_ascii=False), file=out, flush=True)
     return 1 if failed else 0

@@ -102,7 +102,9 @@ def score(rows: list[dict], preds: dict[str, dict]) -> dict:
 
 
 def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[str, dict], dict[str, str]]:
-    """Triage every voicemail of the set (through Whisper with `audio_dir`); predictions and rejections by id."""
+    """Triage every voicemail of the set (through Whisper with `audio_dir`); predictions (LABELS.md-shaped, like
+    the set) and rejections by id."""
+    from pipeline import events
     from pipeline.classify.core import Classifier
     from pipeline.errors import Rejected
     from pipeline.service import AudioTriage
@@ -112,7 +114,7 @@ def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[
     if audio_dir is None:
         classifier = Classifier()
         for row in rows:
-            preds[row["id"]] = classifier.classify(row["text"], language=row.get("language"))
+            preds[row["id"]] = events.to_wire(classifier.classify(row["text"], language=row.get("language")))
         return preds, rejected
     run = AudioTriage(s, route=False)
     for row in rows:
@@ -121,7 +123,7 @@ def predict(s: Settings, rows: list[dict], audio_dir: str | None) -> tuple[dict[
             rejected[row["id"]] = "no_audio_file"
             continue
         try:
-            _, preds[row["id"]] = run.triage(files[0].read_bytes())
+            preds[row["id"]] = events.to_wire(run.triage(files[0].read_bytes())[1])
         except Rejected as exc:
             rejected[row["id"]] = exc.reason
     return preds, rejected

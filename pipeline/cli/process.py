@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import IO
 
 from pipeline import events
-from pipeline.classify.core import EXTRA_KEYS, LABEL_KEYS
 from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.service import AudioTriage, local_voicemail
@@ -36,8 +35,7 @@ def process_files(s: Settings, files: list[str], out: IO[str]) -> int:
                   file=out, flush=True)
             continue
         assert done.task is not None  # routed: AudioTriage loads the policy by default
-        line = {"file": name, "transcript": done.transcript["text"], "needs_review": done.transcript["needs_review"],
-                **{k: done.triage[k] for k in (*LABEL_KEYS, *EXTRA_KEYS)},
-                "task": done.task.resource}
+        line = {"file": name, "transcript": done.transcript.text, "needs_review": done.transcript.needs_review,
+                **events.to_wire(done.triage), "task": done.task.resource}
         print(json.dumps(line, ensure_ascii=False), file=out, flush=True)
     return 1 if failed else 0

@@ -19,6 +19,7 @@ import faust
 from pipeline import events, topics
 from pipeline.adapters import s3 as s3io
 from pipeline.config import Settings
+from pipeline.domain import Voicemail
 from pipeline.ingest.core import announced
 from pipeline.ingest.reconciler import Reconciler
 from pipeline.logging import get_logger
@@ -40,20 +41,20 @@ def register(app: faust.App, s: Settings) -> None:
     def announce(raw: bytes) -> list[Output]:
         found = announced(raw, s.bucket, s.ingest_prefix, s.ingest_suffixes, lambda b, k: s3io.head(s3, b, k),
                           events.utcnow())
-        return [(topics.INGEST, e["voicemail_id"], events.encode(topics.INGEST, e)) for e in found]
+        return [(topics.INGEST, e.voicemail_id, events.encode(topics.INGEST, e)) for e in found]
 
     async def from_notification(raw: bytes) -> Outcome:
         return Outcome(await asyncio.get_running_loop().run_in_executor(None, announce, raw))
 
     async def once(raw: bytes) -> Outcome:
-        event = events.decode(topics.INGEST, raw)
-        vm_id = event["voicemail_id"]
+        event = events.read(Voicemail, topics.INGEST, raw)
+        vm_id = event.voicemail_id
         if passed.done(vm_id):
-            log.info("ingest.duplicate_skipped", voicemail_id=vm_id, source=event["source"],
+            log.info("ingest.duplicate_skipped", voicemail_id=vm_id, source=event.source,
                      first_source=passed.table[vm_id])
             return Outcome([])
         return Outcome([(topics.RECEIVED, vm_id, events.encode(topics.RECEIVED, event))],
-                       on_acked=passed.after_ack(vm_id, event["source"]))
+                       on_acked=passed.after_ack(vm_id, event.source))
 
     from_notifications.consume(topics.S3_EVENTS, from_notification, name="notifications")
     gate.consume(topics.INGEST, once, name="once")
@@ -69,7 +70,7 @@ def register(app: faust.App, s: Settings) -> None:
         for obj, why in done.rejected:
             ref = json.dumps({"bucket": obj.bucket, "key": obj.key, "etag": obj.etag}).encode()
             await from_bucket.dead_letter(ref, obj.voicemail_id, why.reason, str(why))
-        await from_bucket.publish([(topics.INGEST, e["voicemail_id"], events.encode(topics.INGEST, e))
+        await from_bucket.publish([(topics.INGEST, e.voicemail_id, events.encode(topics.INGEST, e))
                                    for e in done.events])
         reconciler.commit(done)  # only after the broker acked every event of the pass
         if done.events:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pipeline import events
+from pipeline.domain import Voicemail
 from pipeline.errors import Rejected
 from pipeline.ingest import notifications
 
@@ -62,37 +63,23 @@ def check_key(key: str) -> None:
         raise Rejected("unsupported_extension", f"{ext!r} is not an audio format the pipeline reads")
 
 
-def received_event(obj: StoredObject, source: str, now: datetime) -> dict:
-    """The voicemail.received event for a stored recording and its metadata."""
+def received_event(obj: StoredObject, source: str, now: datetime) -> Voicemail:
+    """The voicemail.received claim check for a stored recording and its metadata."""
     check_key(obj.key)
     meta = {k.lower(): v.strip() for k, v in obj.metadata.items()}
     missing = []
     received_at = _parse_time(meta.get(META_RECEIVED_AT))
     if received_at is None:
         missing.append("received_at")
-        received_at = obj.last_modified  # when the object landed: the best proxy we have
+        received_at = obj.last_modified.replace(microsecond=0)  # when the object landed: the best proxy we have
     caller_id = meta.get(META_CALLER_ID) or None
     mailbox = meta.get(META_MAILBOX) or None
     if caller_id is None:
         missing.append("caller_id")
     if mailbox is None:
         missing.append("mailbox")
-    return {
-        "schema_version": events.SCHEMA_VERSION,
-        "voicemail_id": obj.voicemail_id,
-        "bucket": obj.bucket,
-        "key": obj.key,
-        "version_id": obj.version_id,
-        "etag": obj.etag.strip('"'),
-        "size": obj.size,
-        "content_type": obj.content_type,
-        "caller_id": caller_id,
-        "mailbox": mailbox,
-        "received_at": events.iso(received_at),
-        "metadata_missing": sorted(missing),
-        "source": source,
-        "emitted_at": events.iso(now),
-    }
+    return Voicemail(obj.voicemail_id, obj.bucket, obj.key, obj.version_id, obj.etag.strip('"'), obj.size,
+                     obj.content_type, caller_id, mailbox, received_at, tuple(sorted(missing)), source, now)
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -106,7 +93,7 @@ def _parse_time(value: str | None) -> datetime | None:
 
 
 def announced(raw: bytes, bucket: str, prefix: str, suffixes: list[str], head: Callable[[str, str], StoredObject],
-              now: datetime) -> list[dict]:
+              now: datetime) -> list[Voicemail]:
     """The candidate events for one bucket notification: each wanted object, read again with `head`
     (the notification lacks its metadata; Rejected `object_missing` propagates)."""
     return [received_event(head(ann.bucket, ann.key), "notification", now)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from pipeline.adapters import s3 as s3io
+from pipeline.domain import Voicemail
 from pipeline.errors import Rejected
 from pipeline.ingest.core import StoredObject, received_event, wanted
 
@@ -48,7 +49,7 @@ class Checkpoint:
 @dataclass(frozen=True)
 class Pass:
     """One reconcile pass: the events to publish, the objects rejected, and every object considered."""
-    events: list[dict]
+    events: list[Voicemail]
     rejected: list[tuple[StoredObject, Rejected]]
     objects: list[StoredObject]
 

@@ -20,6 +20,7 @@ from pipeline import events, topics
 from pipeline.adapters import s3 as s3io
 from pipeline.audio import AudioLimits, check_bytes, sniff
 from pipeline.config import Settings
+from pipeline.domain import Voicemail
 from pipeline.errors import Rejected
 from pipeline.ingest.core import META_CALLER_ID, META_MAILBOX, META_RECEIVED_AT, received_event
 from pipeline.logging import get_logger
@@ -28,8 +29,8 @@ from pipeline.transport import kafka_kwargs
 log = get_logger(__name__)
 _TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024)
 
-def upload(s3, s: Settings, path: Path, caller_id: str | None, mailbox: str | None) -> dict:
-    """Check a recording and store it under a content-addressed key; what was stored."""
+def upload(s3, s: Settings, path: Path, caller_id: str | None, mailbox: str | None) -> Voicemail:
+    """Check a recording and store it under a content-addressed key; its claim check."""
     data = path.read_bytes()
     # The checks the transcribe stage makes before decoding: refuse here what it would dead-letter.
     check_bytes(data, AudioLimits(s.max_audio_bytes, s.max_audio_seconds))
@@ -68,11 +69,11 @@ def submit_files(s: Settings, files: list[str], caller_id: str | None = None, ma
                     reason, detail = getattr(exc, "reason", "unreadable"), str(exc)
                 print(json.dumps({"file": name, "error": reason, "detail": detail}), file=out)
                 continue
-            producer.send(topics.INGEST, key=event["voicemail_id"].encode(),
+            producer.send(topics.INGEST, key=event.voicemail_id.encode(),
                           value=events.encode(topics.INGEST, event))
             producer.flush()
-            log.info("submit.sent", voicemail_id=event["voicemail_id"], n=n, of=len(files))
-            print(json.dumps({"file": name, "voicemail_id": event["voicemail_id"], "key": event["key"]}), file=out)
+            log.info("submit.sent", voicemail_id=event.voicemail_id, n=n, of=len(files))
+            print(json.dumps({"file": name, "voicemail_id": event.voicemail_id, "key": event.key}), file=out)
     finally:
         producer.close()
     return 1 if failed else 0

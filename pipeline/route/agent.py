@@ -8,6 +8,7 @@ import faust
 
 from pipeline import events, topics
 from pipeline.config import Settings
+from pipeline.domain import Triaged
 from pipeline.logging import get_logger
 from pipeline.route.core import build_task, triage_fingerprint
 from pipeline.route.policy import load_policy
@@ -25,13 +26,13 @@ def register(app: faust.App, s: Settings) -> None:
     emitted = Dedupe(shell.table("emitted"))
 
     async def step(raw: bytes) -> Outcome:
-        triaged = events.decode(topics.TRIAGED, raw)
-        vm_id = triaged["voicemail_id"]
-        fingerprint = triage_fingerprint(triaged["triage"])
+        triaged = events.read(Triaged, topics.TRIAGED, raw)
+        vm_id = triaged.voicemail_id
+        fingerprint = triage_fingerprint(triaged.triage)
         if emitted.done(vm_id, fingerprint):
             log.info("route.duplicate_skipped", voicemail_id=vm_id)
             return Outcome([])
-        task = build_task(policy, triaged["voicemail"], triaged["transcript"], triaged["triage"], events.utcnow())
+        task = build_task(policy, triaged.voicemail, triaged.transcript, triaged.triage, events.utcnow())
         # Keyed by task id: a redelivery overwrites the same key, so consumers can compact.
         outputs = [(task.topic, task.task_id, json.dumps(task.resource, separators=(",", ":")).encode())]
         if task.alert is not None:

@@ -4,56 +4,43 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict
 from datetime import datetime
 
 from fhir.resources.R4B.task import Task as FhirTask  # R4B's Task is R4's Task, element for element
 from pydantic import ValidationError
 
 from pipeline import events
+from pipeline.domain import Alert, CallbackTask, Transcript, Triage, Voicemail
 from pipeline.errors import Rejected
 from pipeline.route.policy import RoutingPolicy
 
 SYSTEM = "urn:voicemail-pipeline"
 
 
-@dataclass(frozen=True)
-class CallbackTask:
-    """A routed callback task: the FHIR Task and where it goes."""
-    task_id: str
-    role: str
-    topic: str
-    priority: str
-    due_by: datetime
-    resource: dict  # the FHIR Task
-    alert: dict | None  # for alerts.emergency, without transcript
-
-
-def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage: dict,
+def build_task(policy: RoutingPolicy, voicemail: Voicemail, transcript: Transcript, triage: Triage,
                authored_on: datetime) -> CallbackTask:
     """The callback Task for a triaged voicemail under the routing policy."""
-    vm_id = voicemail["voicemail_id"]
+    vm_id = voicemail.voicemail_id
     task_id = events.task_id(vm_id)
-    urgency = triage["urgency"]
-    received_at = events.parse_time(voicemail["received_at"])
-    decision = policy.decide(triage, voicemail.get("mailbox"), received_at)
+    urgency = triage.urgency
+    decision = policy.decide(triage, voicemail.mailbox, voicemail.received_at)
     role, priority, due_by = decision.role, decision.priority, decision.due_by
 
-    patient = triage["patient_name"] or triage["caller_name"] or "Unknown caller"
-    if triage["dob"]:
-        patient += f" (DOB {triage['dob']})"
+    patient = triage.patient_name or triage.caller_name or "Unknown caller"
+    if triage.dob:
+        patient += f" (DOB {triage.dob})"
     inputs = [
-        _input("transcript", valueString=transcript["text"]),
-        _input("audio", valueUrl=f"s3://{voicemail['bucket']}/{voicemail['key']}"),
+        _input("transcript", valueString=transcript.text),
+        _input("audio", valueUrl=f"s3://{voicemail.bucket}/{voicemail.key}"),
         _input("urgency", valueCode=urgency),
-        *(_input("intent", valueCode=i) for i in triage["intents"]),
+        *(_input("intent", valueCode=i) for i in triage.intents),
     ]
-    if triage["callback_number"]:
-        inputs.append(_input("callback-number", valueString=triage["callback_number"]))
-    if triage["evidence"]:
-        reasons = sorted({e["rule"] for e in triage["evidence"] if e["field"] == "urgency"})
-        if reasons:
-            inputs.append(_input("evidence", valueString="; ".join(reasons)))
+    if triage.callback_number:
+        inputs.append(_input("callback-number", valueString=triage.callback_number))
+    reasons = sorted({e.rule for e in triage.evidence if e.field == "urgency"})
+    if reasons:
+        inputs.append(_input("evidence", valueString="; ".join(reasons)))
     resource = {
         "resourceType": "Task",
         "id": task_id,
@@ -65,47 +52,42 @@ def build_task(policy: RoutingPolicy, voicemail: dict, transcript: dict, triage:
         "intent": "order",
         "priority": priority,
         "code": {"coding": [{"system": f"{SYSTEM}:task-code", "code": "callback", "display": "Return patient call"}]},
-        "description": f"Call back: {urgency}, {', '.join(triage['intents'])}",
+        "description": f"Call back: {urgency}, {', '.join(triage.intents)}",
         "for": {"display": patient},
         "authoredOn": events.iso(authored_on),
         "performerType": [{"coding": [{"system": f"{SYSTEM}:role", "code": role,
                                        "display": policy.roles[role].display}]}],
-        "restriction": {"period": {"start": voicemail["received_at"], "end": events.iso(due_by)}},
+        "restriction": {"period": {"start": events.iso(voicemail.received_at), "end": events.iso(due_by)}},
         "input": inputs,
     }
     notes = []
     if decision.rules:
         notes.append("Routing: " + ", ".join(decision.rules))
-    if transcript.get("needs_review") or triage["needs_review"]:
+    if transcript.needs_review or triage.needs_review:
         inputs.append(_input("needs-review", valueBoolean=True))
-    if transcript.get("needs_review"):
+    if transcript.needs_review:
         # Low transcription confidence: the reviewer must listen, not trust the words.
-        notes.append(f"Listen to the audio: transcript flagged ({', '.join(transcript['review_reasons'])})")
-    if transcript.get("unheard"):
-        spans = ", ".join(f"{s['start']:.1f}-{s['end']:.1f} s" for s in transcript["unheard"])
+        notes.append(f"Listen to the audio: transcript flagged ({', '.join(transcript.review_reasons)})")
+    if transcript.unheard:
+        spans = ", ".join(f"{s.start:.1f}-{s.end:.1f} s" for s in transcript.unheard)
         notes.append(f"Not in the transcript, listen at {spans}")
-    if triage["needs_review"]:
+    if triage.needs_review:
         # The model was unsure of the urgency: a clinician confirms it.
-        notes.append(f"Check the urgency: triage flagged ({', '.join(triage['review_reasons'])})")
-    if voicemail.get("caller_id"):
-        notes.append(f"Caller id {voicemail['caller_id']}")
+        notes.append(f"Check the urgency: triage flagged ({', '.join(triage.review_reasons)})")
+    if voicemail.caller_id:
+        notes.append(f"Caller id {voicemail.caller_id}")
     if notes:
         resource["note"] = [{"text": n} for n in notes]
     validate_task(resource)
     alert = None
     if urgency == "emergency":
-        alert = {
-            "schema_version": events.SCHEMA_VERSION, "voicemail_id": vm_id, "task_id": task_id, "role": role,
-            "priority": priority, "due_by": events.iso(due_by),
-            "reasons": sorted({e["rule"] for e in triage["evidence"] if e["field"] == "urgency"}),
-            "mailbox": voicemail.get("mailbox"),
-        }
+        alert = Alert(vm_id, task_id, role, priority, due_by, tuple(reasons), voicemail.mailbox)
     return CallbackTask(task_id, role, decision.topic, priority, due_by, resource, alert)
 
 
-def triage_fingerprint(triage: dict) -> str:
+def triage_fingerprint(triage: Triage) -> str:
     """What the task says, without evidence offsets: equal fingerprints mean an identical task."""
-    essential = {k: v for k, v in triage.items() if k != "evidence"}
+    essential = {k: v for k, v in asdict(triage).items() if k != "evidence"}
     return hashlib.sha256(json.dumps(essential, sort_keys=True).encode()).hexdigest()[:32]
 
 

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from pipeline.domain import Intent, Triage, Urgency
 from pipeline.topics import ROLES, RoleName, task_topic
 
 DEFAULT_POLICY = Path(__file__).with_name("default_policy.yaml")
-Urgency = Literal["emergency", "urgent", "routine", "informational"]
 _DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _DURATION = re.compile(r"^(\d+)(m|h|d)$")
 
@@ -39,10 +39,6 @@ class Role(BaseModel):
     model_config = ConfigDict(extra="forbid")
     display: str
     topic: str | None = None
-
-
-Intent = Literal["symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
-                 "billing_insurance", "records_forms", "referral", "returning_call", "other"]
 
 
 class MailboxOverride(BaseModel):
@@ -129,14 +125,14 @@ class RoutingPolicy(BaseModel):
         merged = {**self.model_dump(), **changes, "mailboxes": {}}
         return RoutingPolicy.model_validate(merged)
 
-    def decide(self, triage: dict, mailbox: str | None, received_at: datetime) -> Decision:
+    def decide(self, triage: Triage, mailbox: str | None, received_at: datetime) -> Decision:
         """Role, topic, priority and deadline for a triage left in `mailbox` at `received_at`."""
         policy = self.for_mailbox(mailbox)
         rules = [f"mailbox:{mailbox}"] if mailbox in self.mailboxes else []
-        urgency, role = triage["urgency"], triage["role"]
-        if urgency in ("routine", "informational") and triage["intents"][0] in policy.intent_roles:
-            role = policy.intent_roles[triage["intents"][0]]
-            rules.append(f"intent_role:{triage['intents'][0]}")
+        urgency, role, primary = triage.urgency, triage.role, triage.intents[0]
+        if urgency in ("routine", "informational") and primary in policy.intent_roles:
+            role = policy.intent_roles[primary]
+            rules.append(f"intent_role:{primary}")
         after_hours = not policy.is_open(received_at)
         if after_hours and urgency in policy.after_hours:
             role = policy.after_hours[urgency]

@@ -10,6 +10,7 @@ import faust
 from pipeline import events, topics
 from pipeline.adapters import s3 as s3io
 from pipeline.config import Settings
+from pipeline.domain import Voicemail
 from pipeline.errors import Rejected
 from pipeline.logging import get_logger
 from pipeline.stream.app import Dedupe, Outcome, StageShell
@@ -32,16 +33,16 @@ def register(app: faust.App, s: Settings) -> None:
     done = Dedupe(shell.table("transcribed"))
 
     async def step(raw: bytes) -> Outcome:
-        received = events.decode(topics.RECEIVED, raw)
-        vm_id = received["voicemail_id"]
-        if received["size"] > s.max_audio_bytes:  # refused before any download
-            raise Rejected("audio_too_large", f"{received['size']} bytes > {s.max_audio_bytes}")
+        received = events.read(Voicemail, topics.RECEIVED, raw)
+        vm_id = received.voicemail_id
+        if received.size > s.max_audio_bytes:  # refused before any download
+            raise Rejected("audio_too_large", f"{received.size} bytes > {s.max_audio_bytes}")
         if done.done(vm_id, transcriber.model_id):
             log.info("transcribe.duplicate_skipped", voicemail_id=vm_id)
             return Outcome([])
         loop = asyncio.get_running_loop()
-        data = await loop.run_in_executor(pool, s3io.fetch, s3, received["bucket"], received["key"],
-                                          received["etag"], s.max_audio_bytes)
+        data = await loop.run_in_executor(pool, s3io.fetch, s3, received.bucket, received.key,
+                                          received.etag, s.max_audio_bytes)
         transcript = await loop.run_in_executor(pool, transcriber.transcribe, data)
         out = transcribed_event(received, transcript, events.utcnow())
         return Outcome([(topics.TRANSCRIBED, vm_id, events.encode(topics.TRANSCRIBED, out))],

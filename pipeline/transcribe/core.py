@@ -18,9 +18,9 @@ from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens, restore_speech_timestamps
 from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
-from pipeline import events
 from pipeline.audio import AudioLimits, AudioRejected, load_audio
 from pipeline.config import Settings
+from pipeline.domain import Segment, Span, Transcribed, Transcript, Voicemail
 from pipeline.logging import get_logger
 from pipeline.transcribe import model as model_files
 
@@ -78,17 +78,17 @@ class ReviewThresholds:
     min_avg_logprob: float
 
 
-def review_reasons(language_probability: float, segments: list[dict], dropped: int,
+def review_reasons(language_probability: float, segments: list[Segment], dropped: int,
                    t: ReviewThresholds) -> list[str]:
     """Why a human should listen instead of trusting the transcript (empty: no reason)."""
     reasons = []
     if language_probability < t.min_language_probability:
         reasons.append("language_uncertain")
-    spoken = sum(s["end"] - s["start"] for s in segments) or 1.0
-    mean_logprob = sum(s["avg_logprob"] * (s["end"] - s["start"]) for s in segments) / spoken
+    spoken = sum(s.end - s.start for s in segments) or 1.0
+    mean_logprob = sum(s.avg_logprob * (s.end - s.start) for s in segments) / spoken
     if mean_logprob < t.min_avg_logprob:
         reasons.append("low_confidence")
-    if any(s["compression_ratio"] > MAX_COMPRESSION_RATIO for s in segments):
+    if any(s.compression_ratio > MAX_COMPRESSION_RATIO for s in segments):
         reasons.append("repetitive_output")
     if dropped:
         reasons.append("segments_dropped")
@@ -113,9 +113,9 @@ def decoding_options(tokenizer: Tokenizer, **changes: object) -> TranscriptionOp
     return TranscriptionOptions(**values)
 
 
-def unheard(speech: list[tuple[float, float]], segments: list[dict], min_s: float) -> list[tuple[float, float]]:
+def unheard(speech: list[tuple[float, float]], segments: list[Segment], min_s: float) -> list[tuple[float, float]]:
     """Stretches of speech, at least `min_s` long, that no kept segment covers."""
-    covered = sorted((s["start"] - SLACK_S, s["end"] + SLACK_S) for s in segments)
+    covered = sorted((s.start - SLACK_S, s.end + SLACK_S) for s in segments)
     gaps = []
     for start, end in speech:
         cursor = start
@@ -159,16 +159,15 @@ def garbled_number(text: str) -> bool:
     return not any(map(whole_number, runs)) and any(len(d) >= 7 for d in runs)
 
 
-def keep(segments, offset: float = 0.0) -> tuple[list[dict], int]:
-    """Whisper's segments -> (the ones worth keeping as dicts, how many were dropped)."""
+def keep(segments, offset: float = 0.0) -> tuple[list[Segment], int]:
+    """Whisper's segments -> (the ones worth keeping, how many were dropped)."""
     kept, dropped = [], 0
     for s in segments:
         if s.no_speech_prob > NO_SPEECH_PROB and s.avg_logprob < NO_SPEECH_LOGPROB or not s.text.strip():
             dropped += 1  # hallucinated over noise or silence
             continue
-        kept.append({"start": round(s.start + offset, 2), "end": round(s.end + offset, 2), "text": s.text.strip(),
-                     "avg_logprob": round(s.avg_logprob, 4), "no_speech_prob": round(s.no_speech_prob, 4),
-                     "compression_ratio": round(s.compression_ratio, 3)})
+        kept.append(Segment(round(s.start + offset, 2), round(s.end + offset, 2), s.text.strip(),
+                            round(s.avg_logprob, 4), round(s.no_speech_prob, 4), round(s.compression_ratio, 3)))
     return kept, dropped
 
 
@@ -194,7 +193,7 @@ class Transcriber:
         self.load_seconds = round(time.monotonic() - started, 2)
         log.info("transcribe.model_loaded", model=self.model_id, seconds=self.load_seconds)
 
-    def _careful(self, audio: np.ndarray, start: float, end: float, language: str, **options: object) -> list[dict]:
+    def _careful(self, audio: np.ndarray, start: float, end: float, language: str, **options: object) -> list[Segment]:
         """That stretch alone, with the library's careful settings: beam 5, temperature fallback, no prompt."""
         lo, hi = max(0.0, start - 0.2), end + 0.2
         again, _ = self.model.transcribe(audio[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)], language=language,
@@ -202,8 +201,8 @@ class Transcriber:
                                          **options)  # type: ignore[arg-type]
         return keep(again, offset=lo)[0]
 
-    def transcribe(self, data: bytes) -> dict:
-        """Audio bytes -> the `transcript` object of voicemail.transcribed. Raises AudioRejected."""
+    def transcribe(self, data: bytes) -> Transcript:
+        """Audio bytes -> its transcript. Raises AudioRejected."""
         audio = load_audio(data, self.limits)
         chunks = get_speech_timestamps(audio, VAD)
         if not chunks:
@@ -233,44 +232,38 @@ class Transcriber:
         redecoded = list(gaps)
         for start, end in gaps:
             recovered = self._careful(audio, start, end, language)
-            kept.extend(s for s in recovered if s["end"] > start and s["start"] < end)
+            kept.extend(s for s in recovered if s.end > start and s.start < end)
         checked = []
         for segment in kept:
             again = []
-            if garbled_number(segment["text"]):
-                redecoded.append((segment["start"], segment["end"]))
-                again = self._careful(audio, segment["start"], segment["end"], language, temperature=0.0)
-                if not any(whole_number(d) for s in again for d in digit_runs(s["text"])):
+            if garbled_number(segment.text):
+                redecoded.append((segment.start, segment.end))
+                again = self._careful(audio, segment.start, segment.end, language, temperature=0.0)
+                if not any(whole_number(d) for s in again for d in digit_runs(s.text)):
                     again = []  # no better: keep what the first pass heard
             checked.extend(again or [segment])
-        kept = sorted(checked, key=lambda s: s["start"])
+        kept = sorted(checked, key=lambda s: s.start)
         missing = unheard(speech, kept, UNHEARD_S) if gaps else []
         if not kept:
             raise AudioRejected("no_speech", "no speech found" + (f" ({dropped} segments dropped)" if dropped else ""))
         reasons = review_reasons(language_probability, kept, dropped, self.review)
         if missing:
             reasons.append("incomplete")
-        return {
-            "text": " ".join(s["text"] for s in kept),
-            "segments": kept,
-            "language": language,
-            "language_probability": round(language_probability, 4),
-            "duration_s": round(len(audio) / SAMPLE_RATE, 2),
-            "speech_s": round(len(speech_audio) / SAMPLE_RATE, 2),
-            "needs_review": bool(reasons),
-            "review_reasons": reasons,
-            "redecoded": [{"start": a, "end": b} for a, b in sorted(redecoded)],
-            "unheard": [{"start": a, "end": b} for a, b in missing],
-            "model": self.model_info,
-        }
+        return Transcript(
+            text=" ".join(s.text for s in kept),
+            segments=tuple(kept),
+            language=language,
+            language_probability=round(language_probability, 4),
+            duration_s=round(len(audio) / SAMPLE_RATE, 2),
+            speech_s=round(len(speech_audio) / SAMPLE_RATE, 2),
+            needs_review=bool(reasons),
+            review_reasons=tuple(reasons),
+            redecoded=tuple(Span(a, b) for a, b in sorted(redecoded)),
+            unheard=tuple(Span(a, b) for a, b in missing),
+            model=self.model_info,
+        )
 
 
-def transcribed_event(received: dict, transcript: dict, now: datetime) -> dict:
+def transcribed_event(voicemail: Voicemail, transcript: Transcript, now: datetime) -> Transcribed:
     """The voicemail.transcribed event for a received voicemail and its transcript."""
-    return {
-        "schema_version": events.SCHEMA_VERSION,
-        "voicemail_id": received["voicemail_id"],
-        "voicemail": received,
-        "transcript": transcript,
-        "transcribed_at": events.iso(now),
-    }
+    return Transcribed(voicemail.voicemail_id, voicemail, transcript, now)

@@ -10,45 +10,45 @@ def classifier() -> Classifier:
 
 def test_red_flag_is_emergency_for_a_clinician(classifier: Classifier) -> None:
     t = classifier.classify("Hi this is Ann Lee. My husband can't breathe and his lips are turning blue.")
-    assert t["urgency"] == "emergency"
-    assert t["role"] == "clinician"
-    assert t["intents"][0] == "symptom_report"
-    flags = [e for e in t["evidence"] if e["field"] == "urgency"]
-    assert flags and all(e["rule"].startswith("red_flag:") for e in flags)
+    assert t.urgency == "emergency"
+    assert t.role == "clinician"
+    assert t.intents[0] == "symptom_report"
+    flags = [e for e in t.evidence if e.field == "urgency"]
+    assert flags and all(e.rule.startswith("red_flag:") for e in flags)
 
 
 def test_negated_red_flag_does_not_trigger(classifier: Classifier) -> None:
     t = classifier.classify("This is Sam Ford, no chest pain or anything, I just need a refill on my lisinopril.")
-    assert t["urgency"] == "routine"
-    assert t["intents"] == ["medication_refill"]
-    assert t["role"] == "nurse"
-    assert t["medications"] == ["lisinopril"]
+    assert t.urgency == "routine"
+    assert t.intents == ("medication_refill",)
+    assert t.role == "nurse"
+    assert t.medications == ("lisinopril",)
 
 
 def test_past_episode_is_history_not_emergency(classifier: Classifier) -> None:
     t = classifier.classify("I was in the emergency room last week for chest pain and it checked out fine. "
                             "I need to make a follow up appointment.")
-    assert t["urgency"] == "routine"
-    assert "appointment" in t["intents"]
+    assert t.urgency == "routine"
+    assert "appointment" in t.intents
 
 
 def test_red_flag_wins_over_routine_content(classifier: Classifier) -> None:
     t = classifier.classify("I need to reschedule my appointment, also my face is drooping and my words are slurred.")
-    assert t["urgency"] == "emergency"
+    assert t.urgency == "emergency"
 
 
 def test_infant_fever_is_emergency(classifier: Classifier) -> None:
     t = classifier.classify("My son is six weeks old and he has a fever of a hundred point five.")
-    assert t["urgency"] == "emergency"
-    assert any(e["rule"] == "red_flag:infant_fever" for e in t["evidence"])
+    assert t.urgency == "emergency"
+    assert any(e.rule == "red_flag:infant_fever" for e in t.evidence)
 
 
 def test_out_of_critical_medication_is_at_least_urgent(classifier: Classifier) -> None:
     t = classifier.classify("She ran out of her insulin this morning and needs a new prescription today.")
-    assert t["urgency"] in ("urgent", "emergency")  # a floor the rules guarantee; the model may raise it
-    assert any(e["rule"] == "urgent:critical_med_out" for e in t["evidence"])
+    assert t.urgency in ("urgent", "emergency")  # a floor the rules guarantee; the model may raise it
+    assert any(e.rule == "urgent:critical_med_out" for e in t.evidence)
     routine = classifier.classify("Could you renew my insulin prescription? I have about two weeks of pens left.")
-    assert routine["urgency"] == "routine" and routine["role"] == "nurse"
+    assert routine.urgency == "routine" and routine.role == "nurse"
 
 
 @pytest.mark.parametrize("text", [
@@ -57,27 +57,27 @@ def test_out_of_critical_medication_is_at_least_urgent(classifier: Classifier) -
 ])
 def test_the_last_dose_of_a_critical_medicine_is_urgent(classifier: Classifier, text: str) -> None:
     t = classifier.classify(text)
-    assert t["urgency"] in ("urgent", "emergency")
-    assert any(e["rule"] == "urgent:critical_med_out" for e in t["evidence"])
+    assert t.urgency in ("urgent", "emergency")
+    assert any(e.rule == "urgent:critical_med_out" for e in t.evidence)
 
 
 def test_the_last_dose_of_another_medicine_is_not_a_critical_one(classifier: Classifier) -> None:
     t = classifier.classify("I took my last antibiotic this morning and feel better, thanks for the help.")
-    assert not any(e["rule"] == "urgent:critical_med_out" for e in t["evidence"])
+    assert not any(e.rule == "urgent:critical_med_out" for e in t.evidence)
 
 
 def test_billing_goes_to_billing(classifier: Classifier) -> None:
     t = classifier.classify("Hi this is Joe Park, I got a statement saying I owe money but my insurance covers it.")
-    assert (t["urgency"], t["role"], t["intents"]) == ("informational", "billing", ["billing_insurance"])
+    assert (t.urgency, t.role, t.intents) == ("informational", "billing", ("billing_insurance",))
 
 
 def test_caregiver_names_patient_and_caller_apart(classifier: Classifier) -> None:
     t = classifier.classify("Hello, I'm calling about my father, Walter Grant. He's been vomiting all night. "
                             "I'm his daughter, Nora. Call me at six one oh, five five five, zero one nine nine.")
-    assert t["caller_relationship"] == "caregiver"
-    assert t["patient_name"] == "Walter Grant"
-    assert t["caller_name"] == "Nora"
-    assert t["callback_number"] == "+16105550199"
+    assert t.caller_relationship == "caregiver"
+    assert t.patient_name == "Walter Grant"
+    assert t.caller_name == "Nora"
+    assert t.callback_number == "+16105550199"
 
 
 @pytest.mark.parametrize(("text", "relationship", "caller", "patient"), [
@@ -105,16 +105,16 @@ def test_caregiver_names_patient_and_caller_apart(classifier: Classifier) -> Non
 def test_who_is_calling_about_whom(classifier: Classifier, text: str, relationship: str, caller: str,
                                    patient: str) -> None:
     t = classifier.classify(text)
-    assert (t["caller_relationship"], t["caller_name"], t["patient_name"]) == (relationship, caller, patient)
-    assert any(e["field"] == "caller_relationship" for e in t["evidence"])
+    assert (t.caller_relationship, t.caller_name, t.patient_name) == (relationship, caller, patient)
+    assert any(e.field == "caller_relationship" for e in t.evidence)
 
 
 def test_preferred_callback_number_wins(classifier: Classifier) -> None:
     t = classifier.classify("Call me at home, two one five, five five five, zero one one one, or my cell, "
                             "two one five, five five five, zero one two two, the cell is better.")
-    assert t["callback_number"] == "+12155550122"
+    assert t.callback_number == "+12155550122"
     said_after = classifier.classify("You can try 610-555-0180 at work. 610-555-0181, that one's the best.")
-    assert said_after["callback_number"] == "+16105550181"
+    assert said_after.callback_number == "+16105550181"
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -126,46 +126,46 @@ def test_preferred_callback_number_wins(classifier: Classifier) -> None:
     ("Can I fax it or drop it off? Nine two oh, five five five, six oh six six.", "+19205556066"),  # asks, names no fax
 ])
 def test_a_fax_line_is_no_callback_number(classifier: Classifier, text: str, number: str | None) -> None:
-    assert classifier.classify(text)["callback_number"] == number
+    assert classifier.classify(text).callback_number == number
 
 
 def test_preferred_callback_number_said_before_it(classifier: Classifier) -> None:
     t = classifier.classify("My home is 412-555-0170, but my cell is better, 412-555-0171. Thanks.")
-    assert t["callback_number"] == "+14125550171"
+    assert t.callback_number == "+14125550171"
     first = classifier.classify("Call 412-555-0170 or 412-555-0171, whichever.")
-    assert first["callback_number"] == "+14125550170"
+    assert first.callback_number == "+14125550170"
 
 
 def test_dob_from_spoken_date(classifier: Classifier) -> None:
     t = classifier.classify("This is Mary Cole, date of birth July fourth, nineteen sixty two, returning your call.")
-    assert t["dob"] == "1962-07-04"
-    assert t["intents"] == ["returning_call"]
-    assert t["role"] == "front_desk"
+    assert t.dob == "1962-07-04"
+    assert t.intents == ("returning_call",)
+    assert t.role == "front_desk"
 
 
 def test_dob_said_in_spanish(classifier: Classifier) -> None:
     t = classifier.classify("Buenas, habla Rosa Ibarra, fecha de nacimiento once de noviembre del sesenta y cuatro, "
                             "para pedir mi receta de la presión.", language="es")
-    assert t["dob"] == "1964-11-11"
+    assert t.dob == "1964-11-11"
     father = classifier.classify("Llamo por mi papá, Tomás Ibarra, nació el veinte de enero de mil novecientos "
                                  "treinta y ocho.", language="es")
-    assert father["dob"] == "1938-01-20"
+    assert father.dob == "1938-01-20"
 
 
 def test_nothing_recognizable_is_other(classifier: Classifier) -> None:
     t = classifier.classify("Thanks so much to everyone, you were all wonderful.")
-    assert t["intents"] == ["other"]
-    assert t["urgency"] == "informational"
+    assert t.intents == ("other",)
+    assert t.urgency == "informational"
 
 
 def test_spanish_is_detected(classifier: Classifier) -> None:
     t = classifier.classify("Hola, habla Carmen. Necesito una cita para mi esposo. Gracias.")
-    assert t["language"] == "es"
+    assert t.language == "es"
 
 
 def test_transcription_near_miss_still_flags(classifier: Classifier) -> None:
     t = classifier.classify("My mom is having trouble breathin and she is really confused.")
-    assert t["urgency"] == "emergency"
+    assert t.urgency == "emergency"
 
 
 def test_denied_red_flags_are_dismissed_and_hidden_from_the_model(classifier: Classifier) -> None:
@@ -177,14 +177,14 @@ def test_denied_red_flags_are_dismissed_and_hidden_from_the_model(classifier: Cl
     assert {f.protocol for f in doc._.flags if f.urgency == "dismissed"} >= {"acute_coronary", "breathing_difficulty"}
     assert not any(f.urgency == "emergency" for f in doc._.flags)
     t = classifier.classify(text)
-    assert t["urgency"] == "routine"
+    assert t.urgency == "routine"
 
 
 def test_drug_lexicon_maps_brand_to_generic(classifier: Classifier) -> None:
     t = classifier.classify("I'm on Eliquis and Zoloft, and my potassium was fine. Can I take ibuprofen?")
-    assert t["medications"] == ["eliquis", "zoloft", "ibuprofen"]
-    assert t["medications_generic"] == ["apixaban", "sertraline", "ibuprofen"]
-    assert "medication_question" in t["intents"]
+    assert t.medications == ("eliquis", "zoloft", "ibuprofen")
+    assert t.medications_generic == ("apixaban", "sertraline", "ibuprofen")
+    assert "medication_question" in t.intents
 
 
 @pytest.mark.parametrize(("text", "window"), [
@@ -194,22 +194,22 @@ def test_drug_lexicon_maps_brand_to_generic(classifier: Classifier) -> None:
     ("I need to reschedule Thursday's appointment.", None),
 ])
 def test_callback_window(classifier: Classifier, text: str, window: str | None) -> None:
-    assert classifier.classify(text)["callback_window"] == window
+    assert classifier.classify(text).callback_window == window
 
 
 def test_learned_model_names_the_intent_when_no_rule_fires(classifier: Classifier) -> None:
     t = classifier.classify("hi my claim got denied and i dont know why, can somebody explain it to me")
-    assert "billing_insurance" in t["intents"]
-    assert any(e["rule"].startswith("learned:") for e in t["evidence"])
+    assert "billing_insurance" in t.intents
+    assert any(e.rule.startswith("learned:") for e in t.evidence)
 
 
 def test_mentioning_an_appointment_is_not_asking_for_one(classifier: Classifier) -> None:
     t = classifier.classify("I got a new insurance card and want to update it before my appointment next month.")
-    assert t["intents"] == ["billing_insurance"]
-    assert t["role"] == "billing"
+    assert t.intents == ("billing_insurance",)
+    assert t.role == "billing"
 
 
 def test_a_language_we_cannot_read_is_reviewed_soon(classifier: Classifier) -> None:
     t = classifier.classify("Buongiorno, sono Marco, vorrei parlare con il dottore per mia madre.", language="it")
-    assert t["needs_review"] and "unsupported_language" in t["review_reasons"]
-    assert t["urgency"] in ("urgent", "emergency")
+    assert t.needs_review and "unsupported_language" in t.review_reasons
+    assert t.urgency in ("urgent", "emergency")

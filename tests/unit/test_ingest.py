@@ -17,15 +17,16 @@ def obj(key: str = "inbox/a.wav", **meta: str) -> StoredObject:
 def test_metadata_becomes_event_fields() -> None:
     e = received_event(obj(**{"caller-id": "+12155550100", "mailbox": "main", "received-at": "2026-11-26T13:59:00Z"}),
                        "reconciler", NOW)
-    assert (e["caller_id"], e["mailbox"], e["received_at"]) == ("+12155550100", "main", "2026-11-26T13:59:00Z")
-    assert e["metadata_missing"] == []
-    assert e["etag"] == "abc123"
+    assert (e.caller_id, e.mailbox) == ("+12155550100", "main")
+    assert e.received_at == datetime(2026, 11, 26, 13, 59, tzinfo=UTC)
+    assert e.metadata_missing == ()
+    assert e.etag == "abc123"
 
 
 def test_missing_metadata_is_tolerated_and_marked() -> None:
     e = received_event(obj(**{"received-at": "yesterday"}), "reconciler", NOW)
-    assert e["received_at"] == "2026-11-26T14:00:00Z"  # falls back to when the object landed
-    assert e["metadata_missing"] == ["caller_id", "mailbox", "received_at"]
+    assert e.received_at == datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # falls back to when the object landed
+    assert e.metadata_missing == ("caller_id", "mailbox", "received_at")
 
 
 @pytest.mark.parametrize("key", ["a/../b.wav", "a\x00b.wav", "x" * 1025])
@@ -40,7 +41,7 @@ def test_hostile_keys_are_rejected(key: str) -> None:
                                     ("m/v1.2/RE0123", True), ("m/.hidden", True)])
 def test_keys_naming_other_kinds_of_file_are_refused(key: str, ok: bool) -> None:
     if ok:
-        assert received_event(obj(key), "reconciler", NOW)["key"] == key
+        assert received_event(obj(key), "reconciler", NOW).key == key
     else:
         with pytest.raises(Rejected) as err:
             received_event(obj(key), "reconciler", NOW)
@@ -101,7 +102,7 @@ def test_a_notification_becomes_candidates_for_wanted_objects_read_again() -> No
     raw = created("inbox/a.wav", "inbox/notes.txt", "other/b.wav")
     [event] = announced(raw, "voicemail", "inbox/", [".wav"], head, NOW)
     assert heads == [("voicemail", "inbox/a.wav")]  # only the wanted object is read again
-    assert (event["source"], event["key"], event["caller_id"]) == ("notification", "inbox/a.wav", "+12155550100")
+    assert (event.source, event.key, event.caller_id) == ("notification", "inbox/a.wav", "+12155550100")
 
 
 def test_an_announced_object_gone_before_its_head_is_rejected_as_missing() -> None:

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -7,19 +8,11 @@ from fhir.resources.R4B.task import Task
 from pipeline.errors import Rejected
 from pipeline.route.core import build_task, triage_fingerprint, validate_task
 from pipeline.route.policy import DEFAULT_POLICY, PolicyError, load_policy
+from tests.support.records import transcript, triage, voicemail
 
 POLICY = load_policy()
-VM = {"voicemail_id": "vm-" + "1" * 32, "bucket": "voicemail", "key": "inbox/a.wav",
-      "received_at": "2026-11-26T15:00:00Z", "caller_id": "+12155550100", "mailbox": "main"}
-TRANSCRIPT = {"text": "words"}
-
-
-def triage(urgency: str, role: str, **extra: object) -> dict:
-    return {"urgency": urgency, "intents": ["symptom_report"], "role": role, "callback_number": "+12155550100",
-            "patient_name": "Pat Doe", "caller_name": "Pat Doe", "dob": "1950-01-02", "medications": [],
-            "caller_relationship": "self", "language": "en", "needs_review": False, "review_reasons": [],
-            "evidence": [{"field": "urgency", "value": urgency, "start": 0, "end": 5, "rule": "red_flag:chest_pain"}],
-            **extra}
+VM = voicemail()
+TRANSCRIPT = transcript()
 
 
 @pytest.mark.parametrize(("urgency", "role", "priority", "due"), [
@@ -36,7 +29,7 @@ def test_priority_and_due_by(urgency: str, role: str, priority: str, due: str) -
 
 
 def test_informational_waits_for_the_next_business_day() -> None:
-    friday_evening = {**VM, "received_at": "2026-11-27T23:30:00Z"}
+    friday_evening = voicemail(received_at=datetime(2026, 11, 27, 23, 30, tzinfo=UTC))
     task = build_task(POLICY, friday_evening, TRANSCRIPT, triage("informational", "billing"), datetime.now(UTC))
     assert task.resource["restriction"]["period"]["end"] == "2026-11-30T22:00:00Z"  # Monday 17:00 New York
 
@@ -44,7 +37,7 @@ def test_informational_waits_for_the_next_business_day() -> None:
 def test_only_emergencies_alert_and_without_transcript() -> None:
     now = datetime.now(UTC)
     emergency = build_task(POLICY, VM, TRANSCRIPT, triage("emergency", "clinician"), now)
-    assert emergency.alert is not None and emergency.alert["reasons"] == ["red_flag:chest_pain"]
+    assert emergency.alert is not None and emergency.alert.reasons == ("red_flag:chest_pain",)
     assert "words" not in str(emergency.alert) and "Pat" not in str(emergency.alert)
     assert build_task(POLICY, VM, TRANSCRIPT, triage("urgent", "nurse"), now).alert is None
 
@@ -58,13 +51,13 @@ def test_same_voicemail_same_task_id() -> None:
 
 def test_fingerprint_ignores_evidence_offsets_only() -> None:
     t = triage("urgent", "nurse")
-    moved = {**t, "evidence": []}
+    moved = replace(t, evidence=())
     assert triage_fingerprint(t) == triage_fingerprint(moved)
-    assert triage_fingerprint(t) != triage_fingerprint({**t, "urgency": "emergency"})
+    assert triage_fingerprint(t) != triage_fingerprint(replace(t, urgency="emergency"))
 
 
 def test_low_confidence_transcript_asks_for_a_listen() -> None:
-    shaky = {"text": "words", "needs_review": True, "review_reasons": ["low_confidence"]}
+    shaky = transcript(needs_review=True, review_reasons=["low_confidence"])
     task = build_task(POLICY, VM, shaky, triage("urgent", "nurse"), datetime.now(UTC)).resource
     Task.model_validate(task)
     assert {"type": {"coding": [{"system": "urn:voicemail-pipeline:task-input", "code": "needs-review"}]},
@@ -73,8 +66,7 @@ def test_low_confidence_transcript_asks_for_a_listen() -> None:
 
 
 def test_an_incomplete_transcript_says_which_seconds_to_hear() -> None:
-    cut = {"text": "words", "needs_review": True, "review_reasons": ["incomplete"],
-           "unheard": [{"start": 12.88, "end": 24.92}]}
+    cut = transcript(needs_review=True, review_reasons=["incomplete"], unheard=[{"start": 12.88, "end": 24.92}])
     task = build_task(POLICY, VM, cut, triage("routine", "nurse"), datetime.now(UTC)).resource
     Task.model_validate(task)
     assert "Not in the transcript, listen at 12.9-24.9 s" in [n["text"] for n in task["note"]]
@@ -115,7 +107,7 @@ def test_a_policy_cannot_send_a_role_where_nothing_follows(tmp_path: Path) -> No
 
 
 def decide(urgency: str, role: str, received: str, mailbox: str | None = None, intents: list[str] | None = None):
-    t = {**triage(urgency, role), "intents": intents or ["symptom_report"]}
+    t = triage(urgency, role, intents=intents or ["symptom_report"])
     return POLICY.decide(t, mailbox, datetime.fromisoformat(received))
 
 

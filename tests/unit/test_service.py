@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipeline import events
+from pipeline.domain import Voicemail
 from pipeline.errors import Rejected
 from pipeline.service import local_voicemail
 
@@ -17,12 +18,12 @@ def test_a_local_file_makes_a_valid_claim_check_with_a_stable_id(tmp_path) -> No
     path = tmp_path / "message.wav"
     path.write_bytes(b"RIFF....WAVE")
     event = local_voicemail(path, path.read_bytes(), NOW)
-    assert events.validate("voicemail.received", event) == event
-    assert (event["bucket"], event["key"], event["size"], event["source"]) == ("local", "message.wav", 12, "local")
-    assert event["metadata_missing"] == ["caller_id", "mailbox", "received_at"]
-    assert local_voicemail(path, path.read_bytes(), NOW)["voicemail_id"] == event["voicemail_id"]
+    assert events.read(Voicemail, "voicemail.received", events.encode("voicemail.received", event)) == event
+    assert (event.bucket, event.key, event.size, event.source) == ("local", "message.wav", 12, "local")
+    assert event.metadata_missing == ("caller_id", "mailbox", "received_at")
+    assert local_voicemail(path, path.read_bytes(), NOW).voicemail_id == event.voicemail_id
     path.write_bytes(b"RIFF....WAVE, other bytes")
-    assert local_voicemail(path, path.read_bytes(), NOW)["voicemail_id"] != event["voicemail_id"]
+    assert local_voicemail(path, path.read_bytes(), NOW).voicemail_id != event.voicemail_id
 
 
 def test_a_local_file_gets_the_key_checks_the_bucket_gets(tmp_path) -> None:

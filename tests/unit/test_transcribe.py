@@ -6,6 +6,7 @@ from faster_whisper.audio import decode_audio
 
 from pipeline.audio import AudioRejected
 from pipeline.config import Settings
+from pipeline.domain import Segment
 from pipeline.transcribe.core import (
     ReviewThresholds,
     Transcriber,
@@ -26,22 +27,22 @@ def transcriber() -> Transcriber:
 
 def test_transcribes_a_voicemail(transcriber: Transcriber) -> None:
     t = transcriber.transcribe((SAMPLES / "audio" / "sample01.wav").read_bytes())
-    text = t["text"].lower()
+    text = t.text.lower()
     assert "chest" in text and "breathing" in text
-    assert t["language"] == "en" and t["language_probability"] > 0.5
-    assert t["segments"] and all(0 <= s["no_speech_prob"] <= 1 for s in t["segments"])
-    assert 0 < t["speech_s"] <= t["duration_s"]
-    assert t["needs_review"] is False and t["review_reasons"] == []
-    assert t["model"]["id"] == transcriber.model_id
-    assert (t["model"]["compute_type"], t["model"]["beam_size"], t["model"]["vad"]) == ("int8", 1, True)
-    assert t["model"]["language"] == "detected"
+    assert t.language == "en" and t.language_probability > 0.5
+    assert t.segments and all(0 <= s.no_speech_prob <= 1 for s in t.segments)
+    assert 0 < t.speech_s <= t.duration_s
+    assert t.needs_review is False and t.review_reasons == ()
+    assert t.model["id"] == transcriber.model_id
+    assert (t.model["compute_type"], t.model["beam_size"], t.model["vad"]) == ("int8", 1, True)
+    assert t.model["language"] == "detected"
 
 
 def test_a_configured_language_skips_detection(transcriber: Transcriber) -> None:
     fixed = Transcriber(Settings(whisper_language="en"))
     t = fixed.transcribe((SAMPLES / "audio" / "sample01.wav").read_bytes())
-    assert "chest" in t["text"].lower()
-    assert (t["language"], t["language_probability"], t["model"]["language"]) == ("en", 1.0, "en")
+    assert "chest" in t.text.lower()
+    assert (t.language, t.language_probability, t.model["language"]) == ("en", 1.0, "en")
 
 
 def test_a_served_language_wins_when_it_is_a_real_candidate() -> None:
@@ -62,15 +63,15 @@ def test_a_served_language_wins_when_it_is_a_real_candidate() -> None:
 def test_callers_are_decoded_in_their_own_language(transcriber: Transcriber, clip: str, language: str,
                                                    words: tuple) -> None:
     t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / clip).read_bytes())
-    assert t["language"] == language
-    assert all(w in t["text"].lower() for w in words), t["language"]
+    assert t.language == language
+    assert all(w in t.text.lower() for w in words), t.language
 
 
 @pytest.mark.parametrize("fmt", FORMATS[1:], ids=[f[0] for f in FORMATS[1:]])
 def test_every_format_transcribes(transcriber: Transcriber, fmt: tuple) -> None:
     _, container, codec, rate, channels = fmt
     sample = decode_audio(str(SAMPLES / "audio" / "sample02.wav"), sampling_rate=16000)
-    text = transcriber.transcribe(encode(sample, 16000, container, codec, rate, channels))["text"].lower()
+    text = transcriber.transcribe(encode(sample, 16000, container, codec, rate, channels)).text.lower()
     assert "surgery" in text and "fever" in text
 
 
@@ -86,18 +87,18 @@ def test_no_speech_is_rejected_not_hallucinated(transcriber: Transcriber, audio:
 
 def test_review_reasons() -> None:
     t = ReviewThresholds(min_language_probability=0.7, min_avg_logprob=-0.8)
-    good = [{"start": 0, "end": 5, "avg_logprob": -0.2, "compression_ratio": 1.4}]
+    good = [Segment(0, 5, "words", -0.2, 0.01, 1.4)]
     assert review_reasons(0.99, good, 0, t) == []
     assert review_reasons(0.5, good, 0, t) == ["language_uncertain"]
-    shaky = [*good, {"start": 5, "end": 25, "avg_logprob": -1.2, "compression_ratio": 3.1}]
+    shaky = [*good, Segment(5, 25, "words words words", -1.2, 0.01, 3.1)]
     assert review_reasons(0.99, shaky, 1, t) == ["low_confidence", "repetitive_output", "segments_dropped"]
 
 
 def test_a_voicemail_cut_short_keeps_its_callback_number(transcriber: Transcriber) -> None:
     t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / "caller_cut_short.wav").read_bytes())
-    assert t["redecoded"], "the first pass is expected to stop early on this clip"
-    assert "0722" in t["text"].replace("-", "").replace(" ", "")  # said in the last seconds
-    assert t["unheard"] == [] and not t["needs_review"]
+    assert t.redecoded, "the first pass is expected to stop early on this clip"
+    assert "0722" in t.text.replace("-", "").replace(" ", "")  # said in the last seconds
+    assert t.unheard == () and not t.needs_review
 
 
 def test_speech_the_decoder_skipped_is_decoded_again(transcriber: Transcriber, monkeypatch) -> None:
@@ -113,10 +114,10 @@ def test_speech_the_decoder_skipped_is_decoded_again(transcriber: Transcriber, m
 
     monkeypatch.setattr(transcriber.model, "generate_segments", stops_early)
     t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / "caller_cut_short.wav").read_bytes())
-    assert t["redecoded"]
-    assert "0722" in t["text"].replace("-", "").replace(" ", "")  # the callback number at the very end
-    assert t["unheard"] == [] and "incomplete" not in t["review_reasons"]
-    assert [s["start"] for s in t["segments"]] == sorted(s["start"] for s in t["segments"])
+    assert t.redecoded
+    assert "0722" in t.text.replace("-", "").replace(" ", "")  # the callback number at the very end
+    assert t.unheard == () and "incomplete" not in t.review_reasons
+    assert [s.start for s in t.segments] == sorted(s.start for s in t.segments)
 
 
 def test_speech_that_stays_unheard_is_flagged(transcriber: Transcriber, monkeypatch) -> None:
@@ -125,17 +126,17 @@ def test_speech_that_stays_unheard_is_flagged(transcriber: Transcriber, monkeypa
                         lambda features, tokenizer, options, *_: decode(features[..., :890], tokenizer, options, False))
     monkeypatch.setattr(transcriber.model, "transcribe", lambda *a, **k: (iter(()), None))  # re-decoding finds nothing
     t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / "caller_cut_short.wav").read_bytes())
-    assert "incomplete" in t["review_reasons"] and t["needs_review"]
-    assert t["unheard"] and t["unheard"][-1]["end"] > 15
+    assert "incomplete" in t.review_reasons and t.needs_review
+    assert t.unheard and t.unheard[-1].end > 15
 
 
 def test_a_garbled_callback_number_is_decoded_again(transcriber: Transcriber, monkeypatch) -> None:
     clip = (REPO / "tests" / "fixtures" / "audio" / "caller_number_run_together.wav").read_bytes()
     t = transcriber.transcribe(clip)
-    assert "7205558409" in "".join(c for c in t["text"] if c.isdigit())
-    assert t["redecoded"] and not t["needs_review"]
+    assert "7205558409" in "".join(c for c in t.text if c.isdigit())
+    assert t.redecoded and not t.needs_review
     monkeypatch.setattr(transcriber, "_careful", lambda *args, **options: [])  # the first pass alone
-    assert garbled_number(transcriber.transcribe(clip)["text"])
+    assert garbled_number(transcriber.transcribe(clip).text)
 
 
 @pytest.mark.parametrize(("text", "garbled"), [
@@ -158,7 +159,7 @@ def test_a_garbled_phone_number_is_recognised(text: str, garbled: bool) -> None:
 
 
 def test_unheard_speech_is_what_no_segment_covers() -> None:
-    seg = lambda a, b: {"start": a, "end": b}  # noqa: E731
+    seg = lambda a, b: Segment(a, b, "words", -0.2, 0.01, 1.4)  # noqa: E731
     speech = [(0.1, 21.0)]
     assert unheard(speech, [seg(0.1, 5), seg(5, 19.6)], 1.0) == []  # Whisper's usual early last timestamp
     assert unheard(speech, [seg(0.1, 5), seg(5, 9.1)], 1.0) == [(9.9, 21.0)]  # stopped mid-message
