@@ -110,6 +110,14 @@ class Settings(BaseSettings):
     # consecutive ports (stage order). 0 = off.
     http_port: int = Field(default=9400, ge=0, le=65535)
 
+    # Callback console (`python -m pipeline console`): HTTPS when a certificate and key are set.
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(default=8088, ge=1, le=65535)
+    console_tls_cert: Path | None = None
+    console_tls_key: Path | None = None
+    console_users: Path = REPO_ROOT / ".stack" / "console" / "users.json"
+    console_session_minutes: float = Field(default=480.0, gt=0)  # a shift
+
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @model_validator(mode="after")

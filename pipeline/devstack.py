@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from base64 import urlsafe_b64encode
@@ -334,9 +335,28 @@ def up(s: Settings) -> dict:
     return status(s)
 
 
+def _console(s: Settings) -> Server:
+    return Server("console", s.console_port)
+
+
+def console_pid(s: Settings) -> int | None:
+    """The pid of the callback console `spawn_console` started, while it runs."""
+    return _pid(_console(s), s)
+
+
+def spawn_console(s: Settings) -> None:
+    """Start `python -m pipeline console` in the background (stopped by `down`); wait until it answers."""
+    server = _console(s)
+    if _port_open(server.port):
+        raise StackError(f"port {server.port} is taken by another process; set VM_CONSOLE_PORT")
+    _spawn(server, s, [sys.executable, "-m", "pipeline", "console"])
+    _await(server, s, lambda: _port_open(server.port), timeout=60)
+    log.info("stack.started", server="console", port=server.port)
+
+
 def down(s: Settings, purge: bool = False) -> None:
-    """Stop the stack's servers (and with `purge` delete their data)."""
-    for server in _servers(s):
+    """Stop the stack's servers and the console (and with `purge` delete their data)."""
+    for server in (_console(s), *_servers(s)):
         pid = _pid(server, s)
         if pid is not None:
             os.killpg(pid, signal.SIGTERM)

@@ -38,6 +38,7 @@ SCHEMA_FOR = {
     "task": "task",  # any role's task topic
     topics.TASK_STATUS: "status",
     topics.ESCALATED: "escalation",
+    topics.CONSOLE_AUDIT: "console-audit",
 }
 
 

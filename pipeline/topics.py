@@ -15,6 +15,7 @@ DLQ = "voicemail.dlq"
 ALERTS = "alerts.emergency"
 TASK_STATUS = "tasks.status"
 ESCALATED = "tasks.escalated"
+CONSOLE_AUDIT = "console.audit"  # who viewed or acted on which task in the callback console, and when
 STAGES = ("ingest", "transcribe", "classify", "route", "sla", "audit")  # each its own consumer group voicemail-<stage>
 
 
@@ -40,5 +41,5 @@ TABLES = {"ingest": ("passed",), "transcribe": ("transcribed",), "route": ("emit
           "sla": ("sla", "sla-closed"), "audit": ("audit", "audit-ended", "audit-progress")}
 CHANGELOGS = tuple(f"voicemail-{stage}-{table}-changelog" for stage, names in TABLES.items() for table in names)
 
-ALL = (S3_EVENTS, INGEST, RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED,
+ALL = (S3_EVENTS, INGEST, RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED, CONSOLE_AUDIT,
        *(task_topic(r) for r in ROLES))

@@ -9,6 +9,7 @@ import sys
 from pipeline import logging as plog
 from pipeline import topics
 from pipeline.config import get_settings
+from pipeline.console.core import CONSOLE_ROLES
 
 
 def _dev(args: argparse.Namespace) -> int:
@@ -137,6 +138,14 @@ def _replay(args: argparse.Namespace) -> int:
     return replay(get_settings(), args.reason, args.stage, args.voicemail_id, args.dry_run)
 
 
+def _console(args: argparse.Namespace) -> int:
+    from pipeline.cli import console
+
+    if args.action == "add-user":
+        return console.add_user(get_settings(), args.name, args.role, args.password_stdin)
+    return console.serve(get_settings())
+
+
 def _demo(_args: argparse.Namespace) -> int:
     from pipeline.cli.demo import demo
 
@@ -193,6 +202,11 @@ _COMMANDS = {
         _opt("--voicemail-id"),
         _opt("--dry-run", action="store_true", help="list what would be replayed")]),
     "demo": (_demo, "stack + workers + sample voicemails -> tasks per role", []),
+    "console": (_console, "the callback console on VM_CONSOLE_HOST:VM_CONSOLE_PORT; or add-user NAME --role ROLE", [
+        _opt("action", nargs="?", choices=["serve", "add-user"], default="serve"),
+        _opt("name", nargs="?", help="with add-user: the user name"),
+        _opt("--role", action="append", choices=CONSOLE_ROLES, help="with add-user: a role they see (repeatable)"),
+        _opt("--password-stdin", action="store_true", help="with add-user: read the password from stdin")]),
 }
 _BENCHES = {
     "transcribe": ("plain faster-whisper loop vs the transcribe stage on the same files", [

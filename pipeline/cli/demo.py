@@ -1,7 +1,8 @@
 """`python -m pipeline demo`: the whole product on the local stack, in one command.
 
 Starts the stack and the workers, submits the sample voicemails, prints the tasks they became,
-per role, then stops the workers (the stack stays up: `python -m pipeline dev down`).
+per role, then stops the workers. The stack and the callback console stay up (`python -m pipeline dev
+down` stops both); the console's URL and a demo login are printed last.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -18,9 +20,28 @@ from collections import defaultdict
 from pipeline import devstack
 from pipeline.cli.tail import read_tasks, summary
 from pipeline.config import REPO_ROOT, Settings
+from pipeline.console.core import CONSOLE_ROLES
+from pipeline.console.users import UserStore
 from pipeline.ingest.submit import submit_files
 
 SAMPLES = sorted((REPO_ROOT / "samples" / "audio").glob("*.wav"))
+DEMO_USER = "demo"
+
+
+def start_console(s: Settings) -> tuple[str, str]:
+    """The console in the background (left running when it already is), with a `demo` user who sees every
+    role; its URL and the demo password (made once, kept owner-only in the stack folder)."""
+    secret = s.stack_dir / "console" / "demo-password"
+    if not secret.exists():
+        secret.parent.mkdir(parents=True, exist_ok=True)
+        secret.touch(mode=0o600)
+        secret.write_text(secrets.token_urlsafe(12))
+    password = secret.read_text().strip()
+    UserStore(s.console_users).add(DEMO_USER, list(CONSOLE_ROLES), password)
+    url = f"{'https' if s.console_tls_cert else 'http'}://{s.console_host}:{s.console_port}/"
+    if devstack.console_pid(s) is None:
+        devstack.spawn_console(s)
+    return url, password
 
 
 def demo(s: Settings, timeout_s: float = 300) -> int:
@@ -54,7 +75,10 @@ def demo(s: Settings, timeout_s: float = 300) -> int:
         if wanted:
             print(f"\n{len(wanted)} voicemails produced no task in {timeout_s:.0f}s; see {log_path}", file=sys.stderr)
             return 1
-        print(f"\nall tasks in {time.monotonic() - started:.1f}s. Stack still up: python -m pipeline dev down")
+        print(f"\nall tasks in {time.monotonic() - started:.1f}s.")
+        url, password = start_console(s)
+        print(f"\ncallback console: {url}  (log in as {DEMO_USER} / {password})\n"
+              "Stack and console still up: python -m pipeline dev down")
         return 0
     finally:
         os.killpg(workers.pid, signal.SIGTERM)

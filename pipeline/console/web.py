@@ -1,0 +1,373 @@
+"""The callback console's web shell (aiohttp): login, a live worklist per role, the task page with its
+audio, and the Accept / Complete / Reassign actions, which publish to `tasks.status` like any EHR.
+
+It reads the same topics an EHR consumer reads (the role task topics, `tasks.status`,
+`tasks.escalated`, and `voicemail.triaged` for the evidence offsets) from the beginning, without a
+consumer group, into memory. Every page needs a session; every state change needs the session's CSRF
+token; a user sees and acts on their roles' tasks only; each view and action goes to `console.audit`.
+PHI stays out of URLs (task ids are opaque), logs and browser storage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import ssl
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from aiohttp import web
+from kafka import KafkaProducer
+
+from pipeline import events, topics
+from pipeline.adapters import s3 as s3io
+from pipeline.adapters.kafka import read_topics
+from pipeline.config import Settings
+from pipeline.console import pages
+from pipeline.console.core import Row, Worklist, highlights, status_update
+from pipeline.console.users import User, UserStore
+from pipeline.logging import get_logger
+from pipeline.transport import kafka_kwargs
+
+log = get_logger(__name__)
+COOKIE = "vm_console"
+LOGIN_FAILURES, LOGIN_WINDOW_S = 5, 300  # per address and per user name
+SSE_HEARTBEAT_S = 15.0
+_USER = web.RequestKey("user", User)
+
+
+@dataclass
+class Session:
+    """A logged-in user: who, the CSRF token their forms carry, and when the session ends."""
+    user: User
+    csrf: str
+    expires: float
+
+
+class LoginLimiter:
+    """Failed logins per key (address, user name) in a sliding window: too many and the key waits."""
+
+    def __init__(self, limit: int = LOGIN_FAILURES, window_s: float = LOGIN_WINDOW_S) -> None:
+        self.limit, self.window_s = limit, window_s
+        self.failures: dict[str, list[float]] = {}
+
+    def blocked(self, *keys: str, now: float | None = None) -> bool:
+        """Whether any key failed `limit` times within the window."""
+        now = time.monotonic() if now is None else now
+        for key in keys:
+            recent = [t for t in self.failures.get(key, []) if now - t < self.window_s]
+            self.failures[key] = recent
+            if len(recent) >= self.limit:
+                return True
+        return False
+
+    def failed(self, *keys: str, now: float | None = None) -> None:
+        """Count a failed login against each key."""
+        now = time.monotonic() if now is None else now
+        for key in keys:
+            self.failures.setdefault(key, []).append(now)
+
+
+class Console:
+    """The console's state: the worklist and evidence read from Kafka, sessions, and who listens live."""
+
+    def __init__(self, s: Settings, users: UserStore, session_s: float) -> None:
+        self.s, self.users, self.session_s = s, users, session_s
+        self.worklist = Worklist()
+        self.evidence: dict[str, dict[str, Any]] = {}  # voicemail id -> {"text", "evidence"} from voicemail.triaged
+        self.sessions: dict[str, Session] = {}
+        self.limiter = LoginLimiter()
+        self.listeners: set[asyncio.Queue[set[str]]] = set()
+        self.producer: KafkaProducer | None = None
+        self.s3: Any = None
+        self.caught_up = asyncio.Event()
+
+    # -- Kafka in: a reader thread hands each message to the event loop --------------------------------
+
+    def follow(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Read the task, status, escalation and triage topics from the beginning, for as long as it runs."""
+        names = [*(topics.task_topic(r) for r in topics.ROLES), topics.TASK_STATUS, topics.ESCALATED, topics.TRIAGED]
+
+        def run() -> None:
+            idle = 2.0
+            while True:  # the first idle spell means the backlog is read: the console is ready then
+                for topic, raw in read_topics(self.s, names, idle):
+                    loop.call_soon_threadsafe(self.apply, topic, raw)
+                loop.call_soon_threadsafe(self.caught_up.set)
+                idle = 3600.0
+
+        threading.Thread(target=run, name="console-follow", daemon=True).start()
+
+    def apply(self, topic: str, raw: bytes) -> None:
+        """One message into the worklist; listeners whose roles changed are told."""
+        try:
+            doc = json.loads(raw)
+            if topic == topics.TRIAGED:
+                self.evidence[doc["voicemail_id"]] = {"text": doc["transcript"]["text"],
+                                                      "evidence": doc["triage"]["evidence"]}
+                return
+            if topic == topics.TASK_STATUS:
+                changed = set(self.worklist.status(events.validate(topics.TASK_STATUS, doc)))
+            elif topic == topics.ESCALATED:
+                role = self.worklist.escalated(doc)
+                changed = {role} if role else set()
+            else:
+                role = self.worklist.task(topic, events.validate("task", doc))
+                changed = {role} if role else set()
+        except Exception as exc:  # noqa: BLE001 - a bad message is the workers' to dead-letter, not ours
+            log.warning("console.message_skipped", topic=topic, error=type(exc).__name__)
+            return
+        if changed:
+            for queue in self.listeners:
+                queue.put_nowait(changed)
+
+    # -- Kafka out --------------------------------------------------------------------------------------
+
+    async def publish(self, topic: str, key: str, value: bytes) -> None:
+        """Send and wait for the broker's ack (acks=all), off the event loop."""
+        assert self.producer is not None
+        future = self.producer.send(topic, key=key.encode(), value=value)
+        await asyncio.get_running_loop().run_in_executor(None, lambda: future.get(timeout=30))
+
+    async def audit(self, user: str, action: str, task_id: str | None = None) -> None:
+        """Who did what to which task, when: on `console.audit` (ids and action names only, no PHI)."""
+        record = {"schema_version": events.SCHEMA_VERSION, "at": events.iso(events.utcnow()), "user": user,
+                  "action": action, "task_id": task_id}
+        await self.publish(topics.CONSOLE_AUDIT, user, events.encode(topics.CONSOLE_AUDIT, record))
+
+    # -- sessions ---------------------------------------------------------------------------------------
+
+    def session(self, request: web.Request) -> Session | None:
+        """The live session the request's cookie names, if any."""
+        token = request.cookies.get(COOKIE)
+        found = self.sessions.get(token) if token else None
+        if found is None or found.expires < time.monotonic():
+            if token:
+                self.sessions.pop(token, None)
+            return None
+        return found
+
+
+def _row_for(console: Console, request: web.Request) -> Row:
+    """The task of the URL, if the user's roles hold it: 404 when not open, 403 when another role's."""
+    row = console.worklist.rows.get(request.match_info["task_id"])
+    if row is None:
+        raise web.HTTPNotFound(text="no such open task")
+    if row.role not in request[_USER].roles:
+        log.warning("console.forbidden", user=request[_USER].name, task_id=row.task_id)
+        raise web.HTTPForbidden(text="this task belongs to another role")
+    return row
+
+
+def _same_origin(request: web.Request) -> bool:
+    """Whether a form post came from this console's own pages (Origin, else Referer, names this host)."""
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    return source is not None and urlparse(source).netloc == request.host
+
+
+def build_app(console: Console) -> web.Application:
+    """The aiohttp application: routes, the session and CSRF checks, and security headers."""
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                    ) -> web.StreamResponse:
+        public = request.path in ("/login", "/static/console.js", "/static/console.css")
+        if not public:
+            found = console.session(request)
+            if found is None:
+                if request.method == "GET" and request.path == "/":
+                    raise web.HTTPSeeOther("/login")
+                raise web.HTTPUnauthorized(text="log in first")
+            request[_USER] = found.user
+            sent = str((await request.post()).get("csrf") or request.headers.get("X-CSRF-Token", ""))
+            if request.method == "POST" and not secrets.compare_digest(sent.encode(), found.csrf.encode()):
+                log.warning("console.csrf_refused", user=found.user.name, path=request.path)
+                raise web.HTTPForbidden(text="missing or wrong CSRF token")
+        response = await handler(request)
+        response.headers.update({
+            "Content-Security-Policy": "default-src 'self'; media-src 'self'; object-src 'none'; "
+                                       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+            "Cache-Control": "no-store"})
+        return response
+
+    async def login_page(request: web.Request) -> web.Response:
+        return web.Response(text=pages.login(request.query.get("error")), content_type="text/html")
+
+    async def login(request: web.Request) -> web.Response:
+        if not _same_origin(request):
+            raise web.HTTPForbidden(text="login from this console's own page")
+        form = await request.post()
+        name, password = str(form.get("username", "")), str(form.get("password", ""))
+        keys = (f"addr:{request.remote}", f"user:{name}")
+        if console.limiter.blocked(*keys):
+            log.warning("console.login_throttled", user=name)
+            raise web.HTTPTooManyRequests(text="too many failed logins; wait a few minutes")
+        user = await asyncio.get_running_loop().run_in_executor(None, console.users.check, name, password)
+        if user is None:
+            console.limiter.failed(*keys)
+            log.info("console.login_failed")
+            raise web.HTTPSeeOther("/login?error=1")
+        token = secrets.token_urlsafe(32)
+        console.sessions[token] = Session(user, secrets.token_urlsafe(32), time.monotonic() + console.session_s)
+        await console.audit(user.name, "login")
+        response = web.HTTPSeeOther("/")
+        response.set_cookie(COOKIE, token, httponly=True, secure=True, samesite="Strict", path="/",
+                            max_age=int(console.session_s))
+        raise response
+
+    async def logout(request: web.Request) -> web.Response:
+        console.sessions.pop(request.cookies.get(COOKIE, ""), None)
+        await console.audit(request[_USER].name, "logout")
+        response = web.HTTPSeeOther("/login")
+        response.del_cookie(COOKIE, path="/")
+        raise response
+
+    async def worklist_page(request: web.Request) -> web.Response:
+        found = console.session(request)
+        assert found is not None
+        return web.Response(text=pages.worklist(found.user, found.csrf), content_type="text/html")
+
+    def rows(user: User) -> list[dict[str, Any]]:
+        return [r.summary() for r in console.worklist.open_for(set(user.roles))]
+
+    async def worklist_json(request: web.Request) -> web.Response:
+        return web.json_response({"tasks": rows(request[_USER])})
+
+    async def live(request: web.Request) -> web.StreamResponse:
+        user = request[_USER]
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
+        await response.prepare(request)
+        queue: asyncio.Queue[set[str]] = asyncio.Queue()
+        console.listeners.add(queue)
+        try:
+            await response.write(_sse(rows(user)))
+            while console.session(request) is not None:
+                try:
+                    changed = await asyncio.wait_for(queue.get(), SSE_HEARTBEAT_S)
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")
+                    continue
+                while not queue.empty():  # a burst of changes is one update
+                    changed |= queue.get_nowait()
+                if changed & user.roles:
+                    await response.write(_sse(rows(user)))
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            console.listeners.discard(queue)
+        return response
+
+    async def task_page(request: web.Request) -> web.Response:
+        row = _row_for(console, request)
+        found = console.session(request)
+        assert found is not None
+        triaged = console.evidence.get(row.voicemail_id or "", {})
+        text = triaged.get("text") or _transcript_of(row)
+        pieces = highlights(text, triaged.get("evidence", []))
+        await console.audit(found.user.name, "view", row.task_id)
+        return web.Response(text=pages.task(row, pieces, found.csrf), content_type="text/html")
+
+    async def audio(request: web.Request) -> web.StreamResponse:
+        row = _row_for(console, request)
+        if not row.audio or not row.audio.startswith("s3://"):
+            raise web.HTTPNotFound(text="no audio for this task")
+        bucket, key = row.audio.removeprefix("s3://").split("/", 1)
+        loop = asyncio.get_running_loop()
+        try:
+            obj = await loop.run_in_executor(None, lambda: console.s3.get_object(Bucket=bucket, Key=key))
+        except Exception as exc:  # noqa: BLE001 - expired by the lifecycle rule, or storage down
+            log.warning("console.audio_unavailable", task_id=row.task_id, error=type(exc).__name__)
+            raise web.HTTPNotFound(text="the recording is no longer stored") from None
+        await console.audit(request[_USER].name, "listen", row.task_id)
+        response = web.StreamResponse(headers={"Content-Type": obj.get("ContentType") or "audio/wav",
+                                               "Content-Length": str(obj["ContentLength"])})
+        await response.prepare(request)
+        body = obj["Body"]
+        try:
+            while chunk := await loop.run_in_executor(None, body.read, 64 * 1024):
+                await response.write(chunk)
+        finally:
+            body.close()
+        return response
+
+    async def act(request: web.Request) -> web.Response:
+        row = _row_for(console, request)
+        action = request.match_info["action"]
+        form = await request.post()
+        now = events.utcnow()
+        if action == "accept":
+            update = status_update(row.task_id, "accepted", now)
+        elif action == "complete":
+            update = status_update(row.task_id, "completed", now, note=str(form.get("note", "")).strip()[:2000] or None)
+        elif action == "reassign":
+            role = str(form.get("role", ""))
+            if role not in topics.ROLES or role == row.role:
+                raise web.HTTPBadRequest(text=f"reassign to one of {', '.join(topics.ROLES)}, not its own role")
+            update = status_update(row.task_id, "requested", now, role=role)
+        else:
+            raise web.HTTPNotFound(text="no such action")
+        await console.publish(topics.TASK_STATUS, row.task_id, events.encode(topics.TASK_STATUS, update))
+        await console.audit(request[_USER].name, action, row.task_id)
+        if request.headers.get("Accept") == "application/json":
+            return web.json_response({"task_id": row.task_id, "status": update["status"]})
+        raise web.HTTPSeeOther("/" if action != "accept" else f"/task/{row.task_id}")
+
+    async def static(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        kind = {"console.js": "application/javascript", "console.css": "text/css"}[name]
+        return web.Response(text=(Path(__file__).with_name("static") / name).read_text(), content_type=kind)
+
+    app = web.Application(middlewares=[guard], client_max_size=64 * 1024)
+    app.add_routes([
+        web.get("/login", login_page), web.post("/login", login), web.post("/logout", logout),
+        web.get("/", worklist_page), web.get("/api/worklist", worklist_json), web.get("/events", live),
+        web.get("/task/{task_id}", task_page), web.get("/task/{task_id}/audio", audio),
+        web.post("/task/{task_id}/{action}", act),
+        web.get(r"/static/{name:console\.(?:js|css)}", static),
+    ])
+    return app
+
+
+def _sse(rows: list[dict[str, Any]]) -> bytes:
+    return f"event: worklist\ndata: {json.dumps({'tasks': rows})}\n\n".encode()
+
+
+def _transcript_of(row: Row) -> str:
+    """The transcript the Task carries (when the triage event is not read yet)."""
+    for item in row.resource.get("input", []):
+        if item["type"]["coding"][0]["code"] == "transcript":
+            return str(item.get("valueString", ""))
+    return ""
+
+
+async def serve(s: Settings, users: UserStore) -> None:
+    """Run the console until cancelled: follow the topics, serve HTTP(S) on the configured address."""
+    console = Console(s, users, s.console_session_minutes * 60)
+    console.producer = KafkaProducer(**kafka_kwargs(s), acks="all", retries=5)
+    console.s3 = s3io.client(s)
+    console.follow(asyncio.get_running_loop())
+    ctx = None
+    if s.console_tls_cert and s.console_tls_key:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(s.console_tls_cert, s.console_tls_key)
+    runner = web.AppRunner(build_app(console), access_log=None)  # URLs hold task ids only, but keep logs lean
+    await runner.setup()
+    site = web.TCPSite(runner, s.console_host, s.console_port, ssl_context=ctx)
+    await site.start()
+    log.info("console.listening", host=s.console_host, port=s.console_port, tls=ctx is not None)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+        with contextlib.suppress(Exception):
+            console.producer.close(timeout=5)
+
