@@ -15,7 +15,7 @@ from pipeline.sla.core import scorecard
 def stats(s: Settings, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
     """Print the practice's figures from the task, status and escalation topics."""
     role_topics = [topics.task_topic(r) for r in topics.ROLES]
-    seen = read_all(s, [*role_topics, topics.TASK_STATUS, topics.ESCALATED])
+    seen = read_all(s, [*role_topics, topics.TASK_STATUS, topics.ESCALATED, topics.DLQ])
     latest: dict[str, tuple[str, dict]] = {}
     for topic, doc in seen:
         # A re-triaged task counts once, as its latest version (topics interleave, so go by authoredOn).
@@ -24,7 +24,8 @@ def stats(s: Settings, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
         if doc["id"] not in latest or doc["authoredOn"] >= latest[doc["id"]][1]["authoredOn"]:
             latest[doc["id"]] = (topic, doc)
     card = scorecard(list(latest.values()), [d for t, d in seen if t == topics.TASK_STATUS],
-                     [d for t, d in seen if t == topics.ESCALATED], events.utcnow())
+                     [d for t, d in seen if t == topics.ESCALATED], events.utcnow(),
+                     [d for t, d in seen if t == topics.DLQ])
     if as_json:
         print(json.dumps(card, indent=2), file=out)
         return 0
@@ -36,4 +37,6 @@ def stats(s: Settings, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
         m = card[name]
         print(f"{name.replace('_', ' ').replace(' min', '')}: n {m['n']}, median {m['median']} min, "
               f"p90 {m['p90']} min", file=out)
+    print("dead letters: " + (", ".join(f"{k} {v}" for k, v in sorted(card["dead_letters_by_reason"].items()))
+                              or "none"), file=out)
     return 0

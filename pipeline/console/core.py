@@ -128,13 +128,16 @@ def status_update(task_id: str, status: str, now: datetime, *, note: str | None 
 
 def highlights(text: str, evidence: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
     """The transcript cut into (piece, field or None): the pieces that are evidence for a decision name
-    the field they support (urgency, intents, a detail), for the task page to mark."""
-    spans = sorted({(e["start"], e["end"], e["field"]) for e in evidence if e["end"] > e["start"]})
+    the field they support (urgency, intents, a detail), for the task page to mark. Where evidence
+    overlaps, urgency's wins, then the earlier span."""
+    chosen: list[tuple[int, int, str]] = []
+    for e in sorted(evidence, key=lambda e: (e["field"] != "urgency", e["start"])):
+        start, end = max(0, e["start"]), min(len(text), e["end"])
+        if end > start and all(end <= a or start >= b for a, b, _ in chosen):
+            chosen.append((start, end, e["field"]))
     pieces: list[tuple[str, str | None]] = []
     cursor = 0
-    for start, end, name in spans:
-        if start < cursor:
-            continue  # overlapping evidence: the first span wins
+    for start, end, name in sorted(chosen):
         if start > cursor:
             pieces.append((text[cursor:start], None))
         pieces.append((text[start:end], name))

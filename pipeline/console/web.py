@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -34,6 +35,7 @@ from pipeline.console import pages
 from pipeline.console.core import Row, Worklist, highlights, status_update
 from pipeline.console.users import User, UserStore
 from pipeline.logging import get_logger
+from pipeline.sla.core import scorecard
 from pipeline.transport import kafka_kwargs
 
 log = get_logger(__name__)
@@ -82,6 +84,9 @@ class Console:
         self.s, self.users, self.session_s = s, users, session_s
         self.worklist = Worklist()
         self.evidence: dict[str, dict[str, Any]] = {}  # voicemail id -> {"text", "evidence"} from voicemail.triaged
+        # For the scorecard, without PHI: each task's latest timing fields, every status, escalation, dead letter.
+        self.history: dict[str, list[Any]] = {"statuses": [], "escalations": [], "dead_letters": []}
+        self.task_times: dict[str, tuple[str, dict[str, Any]]] = {}
         self.sessions: dict[str, Session] = {}
         self.limiter = LoginLimiter()
         self.listeners: set[asyncio.Queue[set[str]]] = set()
@@ -93,7 +98,8 @@ class Console:
 
     def follow(self, loop: asyncio.AbstractEventLoop) -> None:
         """Read the task, status, escalation and triage topics from the beginning, for as long as it runs."""
-        names = [*(topics.task_topic(r) for r in topics.ROLES), topics.TASK_STATUS, topics.ESCALATED, topics.TRIAGED]
+        names = [*(topics.task_topic(r) for r in topics.ROLES), topics.TASK_STATUS, topics.ESCALATED, topics.TRIAGED,
+                 topics.DLQ]
 
         def run() -> None:
             idle = 2.0
@@ -113,20 +119,50 @@ class Console:
                 self.evidence[doc["voicemail_id"]] = {"text": doc["transcript"]["text"],
                                                       "evidence": doc["triage"]["evidence"]}
                 return
+            if topic == topics.DLQ:
+                self.history["dead_letters"].append({"reason": doc["reason"], "failed_at": doc["failed_at"]})
+                return
             if topic == topics.TASK_STATUS:
-                changed = set(self.worklist.status(events.validate(topics.TASK_STATUS, doc)))
+                update = events.validate(topics.TASK_STATUS, doc)
+                self.history["statuses"].append({k: update[k] for k in ("id", "status", "lastModified") if k in update})
+                changed = set(self.worklist.status(update))
             elif topic == topics.ESCALATED:
+                self.history["escalations"].append({"task_id": doc["task_id"], "level": doc["level"]})
                 role = self.worklist.escalated(doc)
                 changed = {role} if role else set()
             else:
-                role = self.worklist.task(topic, events.validate("task", doc))
+                task = events.validate("task", doc)
+                self._remember(topic, task)
+                role = self.worklist.task(topic, task)
                 changed = {role} if role else set()
         except Exception as exc:  # noqa: BLE001 - a bad message is the workers' to dead-letter, not ours
             log.warning("console.message_skipped", topic=topic, error=type(exc).__name__)
             return
+        self._tell(changed)
+
+    def _tell(self, changed: set[str]) -> None:
         if changed:
             for queue in self.listeners:
                 queue.put_nowait(changed)
+
+    def acted(self, update: dict[str, Any]) -> None:
+        """An update this console published (and the broker acked): shown at once, before it is read back
+        (reading it back applies it again, to the same effect)."""
+        self._tell(set(self.worklist.status(update)))
+
+    def _remember(self, topic: str, task: dict[str, Any]) -> None:
+        """A task's timing fields for the scorecard (a re-triaged task counts once, as its latest version)."""
+        known = self.task_times.get(task["id"])
+        if known is None or task["authoredOn"] >= known[1]["authoredOn"]:
+            slim = {k: task[k] for k in ("id", "priority", "authoredOn", "restriction")}
+            slim["input"] = [i for i in task.get("input", []) if i["type"]["coding"][0]["code"] == "urgency"]
+            self.task_times[task["id"]] = (topic, slim)
+
+    def scorecard(self, days: int) -> dict[str, Any]:
+        """The return-call scorecard over the last `days` days."""
+        now = events.utcnow()
+        return scorecard(list(self.task_times.values()), self.history["statuses"], self.history["escalations"],
+                         now, self.history["dead_letters"], since=now - timedelta(days=days))
 
     # -- Kafka out --------------------------------------------------------------------------------------
 
@@ -182,7 +218,7 @@ def build_app(console: Console) -> web.Application:
         if not public:
             found = console.session(request)
             if found is None:
-                if request.method == "GET" and request.path == "/":
+                if request.method == "GET" and request.path in ("/", "/scorecard"):
                     raise web.HTTPSeeOther("/login")
                 raise web.HTTPUnauthorized(text="log in first")
             request[_USER] = found.user
@@ -194,7 +230,7 @@ def build_app(console: Console) -> web.Application:
         response.headers.update({
             "Content-Security-Policy": "default-src 'self'; media-src 'self'; object-src 'none'; "
                                        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY",
             "Cache-Control": "no-store"})
         return response
 
@@ -218,7 +254,7 @@ def build_app(console: Console) -> web.Application:
         token = secrets.token_urlsafe(32)
         console.sessions[token] = Session(user, secrets.token_urlsafe(32), time.monotonic() + console.session_s)
         await console.audit(user.name, "login")
-        response = web.HTTPSeeOther("/")
+        response = web.HTTPSeeOther("/scorecard" if user.roles == {"manager"} else "/")
         response.set_cookie(COOKIE, token, httponly=True, secure=True, samesite="Strict", path="/",
                             max_age=int(console.session_s))
         raise response
@@ -315,10 +351,24 @@ def build_app(console: Console) -> web.Application:
         else:
             raise web.HTTPNotFound(text="no such action")
         await console.publish(topics.TASK_STATUS, row.task_id, events.encode(topics.TASK_STATUS, update))
+        console.acted(update)
         await console.audit(request[_USER].name, action, row.task_id)
         if request.headers.get("Accept") == "application/json":
             return web.json_response({"task_id": row.task_id, "status": update["status"]})
         raise web.HTTPSeeOther("/" if action != "accept" else f"/task/{row.task_id}")
+
+    async def scorecard_page(request: web.Request) -> web.Response:
+        if "manager" not in request[_USER].roles:
+            raise web.HTTPForbidden(text="the scorecard is for the practice manager")
+        try:
+            days = int(request.query.get("days", "7"))
+        except ValueError:
+            raise web.HTTPBadRequest(text="days is a whole number") from None
+        if days not in pages.PERIODS:
+            raise web.HTTPBadRequest(text=f"days is one of {', '.join(map(str, pages.PERIODS))}")
+        found = console.session(request)
+        assert found is not None
+        return web.Response(text=pages.scorecard(console.scorecard(days), days, found.csrf), content_type="text/html")
 
     async def static(request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -330,7 +380,7 @@ def build_app(console: Console) -> web.Application:
         web.get("/login", login_page), web.post("/login", login), web.post("/logout", logout),
         web.get("/", worklist_page), web.get("/api/worklist", worklist_json), web.get("/events", live),
         web.get("/task/{task_id}", task_page), web.get("/task/{task_id}/audio", audio),
-        web.post("/task/{task_id}/{action}", act),
+        web.post("/task/{task_id}/{action}", act), web.get("/scorecard", scorecard_page),
         web.get(r"/static/{name:console\.(?:js|css)}", static),
     ])
     return app

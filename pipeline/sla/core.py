@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import Counter
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -103,9 +103,10 @@ class Book:
 
 @dataclass
 class TaskTimes:
-    """What the SLA monitor knows of one task: role, priority, when it was written, due and acknowledged."""
+    """What the SLA monitor knows of one task: role, priority, urgency, when it was written, due and acknowledged."""
     role: str
     priority: str
+    urgency: str
     authored: datetime
     due: datetime
     # from the status updates and escalations read back
@@ -114,13 +115,32 @@ class TaskTimes:
     escalations: set[int] = field(default_factory=set)
 
 
-def scorecard(tasks: list[tuple[str, dict]], statuses: list[dict], escalations: list[dict], now: datetime) -> dict:
-    """The return-call scorecard from what is on the topics: counts by role and priority, time to
-    acknowledge and to complete (median, p90, minutes from task creation), deadline breaches."""
+def _urgency_of(task: dict) -> str:
+    return next((i.get("valueCode", "") for i in task.get("input", []) if i["type"]["coding"][0]["code"] == "urgency"),
+                "unknown")
+
+
+def _minutes(pairs: list[tuple[datetime, datetime | None]]) -> dict:
+    """n, median and p90 of the minutes from start to end, over the pairs that have an end."""
+    values = sorted((end - start).total_seconds() / 60 for start, end in pairs if end is not None)
+    if not values:
+        return {"n": 0, "median": None, "p90": None}
+    p90 = values[min(len(values) - 1, int(0.9 * len(values)))]
+    return {"n": len(values), "median": round(statistics.median(values), 1), "p90": round(p90, 1)}
+
+
+def scorecard(tasks: list[tuple[str, dict]], statuses: list[dict], escalations: list[dict], now: datetime,
+              dead_letters: Sequence[dict] = (), since: datetime | None = None) -> dict:
+    """The return-call scorecard from what is on the topics: counts by role, priority and day (by
+    urgency), time to acknowledge and to complete (median, p90, minutes from task creation; in all and
+    by role), deadline breaches, escalations, dead letters by reason; tasks written (and dead letters
+    failed) from `since` on, when given."""
     times: dict[str, TaskTimes] = {}
     for topic, task in tasks:
-        times[task["id"]] = TaskTimes(topics.role_of(topic), task["priority"], parse(task["authoredOn"]),
-                                      parse(task["restriction"]["period"]["end"]))
+        authored = parse(task["authoredOn"])
+        if since is None or authored >= since:
+            times[task["id"]] = TaskTimes(topics.role_of(topic), task["priority"], _urgency_of(task), authored,
+                                          parse(task["restriction"]["period"]["end"]))
     for st in statuses:
         t = times.get(st["id"])
         if t is None or "lastModified" not in st:
@@ -133,22 +153,25 @@ def scorecard(tasks: list[tuple[str, dict]], statuses: list[dict], escalations: 
     for esc in escalations:
         if esc["task_id"] in times:
             times[esc["task_id"]].escalations.add(esc["level"])
-
-    def minutes(pairs: list[tuple[datetime, datetime | None]]) -> dict:
-        values = sorted((end - start).total_seconds() / 60 for start, end in pairs if end is not None)
-        if not values:
-            return {"n": 0, "median": None, "p90": None}
-        p90 = values[min(len(values) - 1, int(0.9 * len(values)))]
-        return {"n": len(values), "median": round(statistics.median(values), 1), "p90": round(p90, 1)}
-
+    per_day: dict[str, Counter[str]] = {}
+    for t in times.values():
+        per_day.setdefault(t.authored.date().isoformat(), Counter())[t.urgency] += 1
+    roles = sorted({t.role for t in times.values()})
     breaches = [tid for tid, t in times.items() if (t.acknowledged or now) > t.due]
     return {
         "tasks": len(times),
         "by_role": dict(Counter(t.role for t in times.values())),
         "by_priority": dict(Counter(t.priority for t in times.values())),
-        "time_to_acknowledge_min": minutes([(t.authored, t.acknowledged) for t in times.values()]),
-        "time_to_complete_min": minutes([(t.authored, t.completed) for t in times.values()]),
+        "per_day_by_urgency": {day: dict(c) for day, c in sorted(per_day.items())},
+        "time_to_acknowledge_min": _minutes([(t.authored, t.acknowledged) for t in times.values()]),
+        "time_to_complete_min": _minutes([(t.authored, t.completed) for t in times.values()]),
+        "by_role_min": {role: {"acknowledge": _minutes([(t.authored, t.acknowledged) for t in times.values()
+                                                        if t.role == role]),
+                               "complete": _minutes([(t.authored, t.completed) for t in times.values()
+                                                     if t.role == role])} for role in roles},
         "deadline_breaches": len(breaches),
         "open_past_due": sum(1 for t in times.values() if t.acknowledged is None and now > t.due),
         "escalations": sum(len(t.escalations) for t in times.values()),
+        "dead_letters_by_reason": dict(Counter(d["reason"] for d in dead_letters
+                                               if since is None or parse(d["failed_at"]) >= since)),
     }

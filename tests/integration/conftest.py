@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -117,3 +118,38 @@ def delivered(stack: Settings, s3, worker_log) -> dict:
                        "received-at": "2026-11-26T15:00:00Z"})] = sample
     tasks = collect(stack, TASK_TOPICS, task_for(set(vm_ids)), count=len(FIVE), timeout=300)
     return {"vm_ids": vm_ids, "tasks": tasks}
+
+
+CONSOLE_PORT = 29088
+CONSOLE_BASE = f"http://127.0.0.1:{CONSOLE_PORT}"
+CONSOLE_PASSWORD = "a long demo password"
+CONSOLE_USERS = {"nina": "nurse", "nora": "nurse", "cleo": "clinician", "carl": "clinician", "bill": "billing",
+                 "mona": "manager"}
+
+
+@pytest.fixture(scope="session")
+def console(stack: Settings, stack_env: dict[str, str], worker_log: Path, tmp_path_factory) -> Iterator[dict]:
+    env = {**os.environ, **stack_env, "VM_CONSOLE_PORT": str(CONSOLE_PORT),
+           "VM_CONSOLE_USERS": str(tmp_path_factory.mktemp("console") / "users.json")}
+    for name, role in CONSOLE_USERS.items():
+        subprocess.run([sys.executable, "-m", "pipeline", "console", "add-user", name, "--role", role,
+                        "--password-stdin"], input=CONSOLE_PASSWORD + "\n", text=True, env=env, cwd=REPO, check=True,
+                       capture_output=True)
+    log = stack.stack_dir / "console.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "console"], cwd=REPO, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{CONSOLE_BASE}/login", timeout=5).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError(f"console did not start; {log.read_text()[-2000:]}")
+        yield {"env": env, "log": log}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

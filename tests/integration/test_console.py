@@ -6,55 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import aiohttp
 import pytest
 
 from pipeline import events, topics
 from pipeline.config import Settings
-from tests.conftest import REPO, SAMPLES
+from tests.conftest import SAMPLES
+from tests.integration.conftest import CONSOLE_BASE as BASE
+from tests.integration.conftest import CONSOLE_PASSWORD as PASSWORD
 from tests.integration.conftest import collect, drop
 
 pytestmark = pytest.mark.integration
-PORT = 29088
-BASE = f"http://127.0.0.1:{PORT}"
-PASSWORD = "a long demo password"
-
-
-@pytest.fixture(scope="module")
-def console(stack: Settings, stack_env: dict[str, str], worker_log: Path, tmp_path_factory) -> Iterator[dict]:
-    env = {**os.environ, **stack_env, "VM_CONSOLE_PORT": str(PORT),
-           "VM_CONSOLE_USERS": str(tmp_path_factory.mktemp("console") / "users.json")}
-    for name, role in (("nina", "nurse"), ("nora", "nurse"), ("cleo", "clinician"), ("bill", "billing")):
-        subprocess.run([sys.executable, "-m", "pipeline", "console", "add-user", name, "--role", role,
-                        "--password-stdin"], input=PASSWORD + "\n", text=True, env=env, cwd=REPO, check=True,
-                       capture_output=True)
-    log = stack.stack_dir / "console.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "console"], cwd=REPO, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{BASE}/login", timeout=5).close()
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise AssertionError(f"console did not start; {log.read_text()[-2000:]}")
-        yield {"env": env, "log": log}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 async def log_in(http: aiohttp.ClientSession, name: str) -> dict[str, str]:

@@ -95,6 +95,8 @@ def test_evidence_is_cut_out_of_the_transcript() -> None:
           {"field": "intents", "start": 0, "end": 0}]
     assert highlights(text, ev) == [("I have ", None), ("chest pain", "urgency"), (", call ", None),
                                     ("215-555-0100", "callback_number"), (".", None)]
+    long_dob = [{"field": "dob", "start": 2, "end": 12}, *ev]  # overlaps the red flag: urgency's words win
+    assert highlights(text, long_dob)[1] == ("chest pain", "urgency")
 
 
 def test_users_are_hashed_and_checked(tmp_path: Path) -> None:
@@ -147,6 +149,7 @@ def run_console(tmp_path: Path, scenario) -> None:
     store = UserStore(tmp_path / "users.json")
     store.add("nina", ["nurse"], PASSWORD)
     store.add("bill", ["billing"], PASSWORD)
+    store.add("mona", ["manager"], PASSWORD)
 
     async def main() -> None:
         console = Console(Settings(), store, session_s=3600)
@@ -166,10 +169,11 @@ async def log_in(client: TestClient, name: str) -> tuple[str, str]:
     r = await client.post("/login", data={"username": name, "password": PASSWORD}, allow_redirects=False,
                           headers={"Origin": origin.rstrip("/")})
     assert r.status == 303, await r.text()
+    home = r.headers["Location"]
     set_cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in set_cookie and "Secure" in set_cookie and "SameSite=Strict" in set_cookie
     token = r.cookies[COOKIE].value
-    page = await client.get("/", headers={"Cookie": f"{COOKIE}={token}"})
+    page = await client.get(home, headers={"Cookie": f"{COOKIE}={token}"})
     csrf = re.search(r'name="csrf" content="([^"]+)"', await page.text()).group(1)
     return token, csrf
 
@@ -258,4 +262,21 @@ def test_transcript_evidence_is_marked_and_escaped(tmp_path: Path) -> None:
         page = await (await client.get(f"/task/{nurse_id}", headers={"Cookie": f"{COOKIE}={token}"})).text()
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
         assert '<mark class="ev-urgency" title="urgency">chest pain</mark>' in page
+    run_console(tmp_path, scenario)
+
+
+def test_the_scorecard_is_the_managers(tmp_path: Path) -> None:
+    async def scenario(client, console, nurse_id, _billing_id) -> None:
+        console.apply(topics.TASK_STATUS, json.dumps(status_update(nurse_id, "completed", events.utcnow())).encode())
+        console.apply(topics.DLQ, json.dumps({"reason": "audio_corrupt", "failed_at": events.iso(events.utcnow())}
+                                             ).encode())
+        nina, _ = await log_in(client, "nina")
+        assert (await client.get("/scorecard", headers={"Cookie": f"{COOKIE}={nina}"})).status == 403
+        mona, _ = await log_in(client, "mona")  # a manager lands on the scorecard
+        cookie = {"Cookie": f"{COOKIE}={mona}"}
+        assert (await client.get("/scorecard?days=2", headers=cookie)).status == 400
+        page = await (await client.get("/scorecard?days=30", headers=cookie)).text()
+        assert "<b>2</b> tasks" in page and "audio_corrupt" in page and "<svg" in page
+        assert "Pat Doe" not in page  # figures, no patients
+        assert (await client.get("/api/worklist", headers=cookie)).status == 200  # an empty list: no task role
     run_console(tmp_path, scenario)

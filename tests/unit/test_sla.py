@@ -14,23 +14,28 @@ def test_escalation_levels() -> None:
     assert escalation_level(DUE, DUE + timedelta(hours=5), EVERY, 3) == 3
 
 
-def task(task_id: str, priority: str, authored: str, due: str) -> dict:
-    return {"id": task_id, "priority": priority, "authoredOn": authored, "restriction": {"period": {"end": due}}}
+def task(task_id: str, priority: str, authored: str, due: str, urgency: str = "urgent") -> dict:
+    return {"id": task_id, "priority": priority, "authoredOn": authored, "restriction": {"period": {"end": due}},
+            "input": [{"type": {"coding": [{"code": "urgency"}]}, "valueCode": urgency}]}
 
 
 def test_scorecard() -> None:
     tasks = [
         ("tasks.nurse", task("t1", "urgent", "2026-11-24T15:00:00Z", "2026-11-24T16:00:00Z")),
-        ("tasks.nurse", task("t2", "routine", "2026-11-24T15:00:00Z", "2026-11-24T19:00:00Z")),
-        ("tasks.clinician", task("t3", "stat", "2026-11-24T15:00:00Z", "2026-11-24T15:15:00Z")),
+        ("tasks.nurse", task("t2", "routine", "2026-11-24T15:00:00Z", "2026-11-24T19:00:00Z", "routine")),
+        ("tasks.clinician", task("t3", "stat", "2026-11-24T15:00:00Z", "2026-11-24T15:15:00Z", "emergency")),
+        ("tasks.billing", task("t4", "routine", "2026-11-20T15:00:00Z", "2026-11-21T15:00:00Z", "informational")),
     ]
+    dead = [{"reason": "audio_corrupt", "failed_at": "2026-11-24T15:00:00Z"},
+            {"reason": "no_speech", "failed_at": "2026-11-19T15:00:00Z"}]
     statuses = [
         {"id": "t1", "status": "accepted", "lastModified": "2026-11-24T15:10:00Z"},
         {"id": "t1", "status": "completed", "lastModified": "2026-11-24T15:40:00Z"},
         {"id": "t2", "status": "in-progress", "lastModified": "2026-11-24T19:30:00Z"},  # after its deadline
         {"id": "unknown", "status": "accepted", "lastModified": "2026-11-24T15:00:00Z"},
     ]
-    card = scorecard(tasks, statuses, [{"task_id": "t3", "level": 1}], datetime(2026, 11, 24, 20, tzinfo=UTC))
+    card = scorecard(tasks, statuses, [{"task_id": "t3", "level": 1}], datetime(2026, 11, 24, 20, tzinfo=UTC), dead,
+                     since=datetime(2026, 11, 24, tzinfo=UTC))  # t4 and the older dead letter are before the period
     assert card["tasks"] == 3
     assert card["by_role"] == {"nurse": 2, "clinician": 1}
     assert card["by_priority"] == {"urgent": 1, "routine": 1, "stat": 1}
@@ -39,6 +44,11 @@ def test_scorecard() -> None:
     assert card["deadline_breaches"] == 2  # t2 acknowledged late, t3 never
     assert card["open_past_due"] == 1
     assert card["escalations"] == 1
+    assert card["per_day_by_urgency"] == {"2026-11-24": {"urgent": 1, "routine": 1, "emergency": 1}}
+    assert card["by_role_min"]["nurse"]["complete"] == {"n": 1, "median": 40.0, "p90": 40.0}
+    assert card["by_role_min"]["clinician"]["acknowledge"] == {"n": 0, "median": None, "p90": None}
+    assert card["dead_letters_by_reason"] == {"audio_corrupt": 1}
+    assert scorecard(tasks, statuses, [], datetime(2026, 11, 24, 20, tzinfo=UTC))["tasks"] == 4  # no period: all
 
 
 KEEP = timedelta(days=3)
