@@ -91,6 +91,8 @@ class Console:
         self.limiter = LoginLimiter()
         self.listeners: set[asyncio.Queue[set[str]]] = set()
         self.producer: KafkaProducer | None = None
+        self._connecting = asyncio.Lock()
+        self.kafka_wait_s = 15.0
         self.s3: Any = None
         self.caught_up = asyncio.Event()
 
@@ -167,10 +169,23 @@ class Console:
     # -- Kafka out --------------------------------------------------------------------------------------
 
     async def publish(self, topic: str, key: str, value: bytes) -> None:
-        """Send and wait for the broker's ack (acks=all), off the event loop."""
-        assert self.producer is not None
-        future = self.producer.send(topic, key=key.encode(), value=value)
-        await asyncio.get_running_loop().run_in_executor(None, lambda: future.get(timeout=30))
+        """Send and wait for the broker's ack (acks=all), off the event loop; 503 while Kafka cannot be
+        reached (the pages still serve, and nothing is shown as done that the broker did not take)."""
+        loop = asyncio.get_running_loop()
+        try:
+            if self.producer is None:  # made on first use: the console starts and serves without Kafka
+                async with self._connecting:
+                    if self.producer is None:
+                        self.producer = await loop.run_in_executor(None, lambda: KafkaProducer(
+                            **kafka_kwargs(self.s), acks="all", retries=5,
+                            bootstrap_timeout_ms=int(self.kafka_wait_s * 1000)))
+            producer = self.producer
+            assert producer is not None
+            future = producer.send(topic, key=key.encode(), value=value)
+            await asyncio.wait_for(loop.run_in_executor(None, lambda: future.get(timeout=30)), self.kafka_wait_s)
+        except Exception as exc:  # noqa: BLE001 - no broker, a timeout or a refused send: the same answer
+            log.warning("console.publish_failed", topic=topic, error=type(exc).__name__)
+            raise web.HTTPServiceUnavailable(text="Kafka cannot be reached; try again shortly") from None
 
     async def audit(self, user: str, action: str, task_id: str | None = None) -> None:
         """Who did what to which task, when: on `console.audit` (ids and action names only, no PHI)."""
@@ -251,9 +266,9 @@ def build_app(console: Console) -> web.Application:
             console.limiter.failed(*keys)
             log.info("console.login_failed")
             raise web.HTTPSeeOther("/login?error=1")
+        await console.audit(user.name, "login")  # no trail, no login
         token = secrets.token_urlsafe(32)
         console.sessions[token] = Session(user, secrets.token_urlsafe(32), time.monotonic() + console.session_s)
-        await console.audit(user.name, "login")
         response = web.HTTPSeeOther("/scorecard" if user.roles == {"manager"} else "/")
         response.set_cookie(COOKIE, token, httponly=True, secure=True, samesite="Strict", path="/",
                             max_age=int(console.session_s))
@@ -398,17 +413,22 @@ def _transcript_of(row: Row) -> str:
     return ""
 
 
+def tls_context(s: Settings) -> ssl.SSLContext | None:
+    """The console's TLS (1.2 or later) from VM_CONSOLE_TLS_CERT and _KEY; None when they are not set."""
+    if not (s.console_tls_cert and s.console_tls_key):
+        return None
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(s.console_tls_cert, s.console_tls_key)
+    return ctx
+
+
 async def serve(s: Settings, users: UserStore) -> None:
     """Run the console until cancelled: follow the topics, serve HTTP(S) on the configured address."""
     console = Console(s, users, s.console_session_minutes * 60)
-    console.producer = KafkaProducer(**kafka_kwargs(s), acks="all", retries=5)
     console.s3 = s3io.client(s)
     console.follow(asyncio.get_running_loop())
-    ctx = None
-    if s.console_tls_cert and s.console_tls_key:
-        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.load_cert_chain(s.console_tls_cert, s.console_tls_key)
+    ctx = tls_context(s)
     runner = web.AppRunner(build_app(console), access_log=None)  # URLs hold task ids only, but keep logs lean
     await runner.setup()
     site = web.TCPSite(runner, s.console_host, s.console_port, ssl_context=ctx)
@@ -418,6 +438,7 @@ async def serve(s: Settings, users: UserStore) -> None:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
-        with contextlib.suppress(Exception):
-            console.producer.close(timeout=5)
+        if console.producer is not None:
+            with contextlib.suppress(Exception):
+                console.producer.close(timeout=5)
 

@@ -6,17 +6,22 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shutil
+import ssl
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from pipeline import events, topics
 from pipeline.config import Settings
 from pipeline.console.core import Worklist, highlights, status_update
 from pipeline.console.users import UserError, UserStore
-from pipeline.console.web import COOKIE, Console, LoginLimiter, build_app
+from pipeline.console.web import COOKIE, Console, LoginLimiter, build_app, tls_context
 from pipeline.domain import Evidence
 from pipeline.route.core import build_task
 from pipeline.route.policy import load_policy
@@ -280,3 +285,47 @@ def test_the_scorecard_is_the_managers(tmp_path: Path) -> None:
         assert "Pat Doe" not in page  # figures, no patients
         assert (await client.get("/api/worklist", headers=cookie)).status == 200  # an empty list: no task role
     run_console(tmp_path, scenario)
+
+
+def test_without_kafka_the_console_serves_and_refuses_what_it_cannot_record(tmp_path: Path) -> None:
+    store = UserStore(tmp_path / "users.json")
+    store.add("nina", ["nurse"], PASSWORD)
+
+    async def main() -> None:
+        console = Console(Settings(kafka_bootstrap="127.0.0.1:1"), store, session_s=3600)  # nothing listens there
+        console.kafka_wait_s = 2.0
+        async with TestClient(TestServer(build_app(console))) as client:
+            assert (await client.get("/login")).status == 200
+            r = await client.post("/login", data={"username": "nina", "password": PASSWORD}, allow_redirects=False,
+                                  headers={"Origin": str(client.make_url("/")).rstrip("/")})
+            assert r.status == 503  # a login that cannot reach the audit trail does not happen
+            assert not console.sessions
+
+    asyncio.run(main())
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate")
+def test_with_a_certificate_the_console_speaks_https_only(tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    s = Settings(console_tls_cert=cert, console_tls_key=key)
+    assert tls_context(Settings()) is None
+
+    async def main() -> None:
+        runner = web.AppRunner(build_app(Console(s, UserStore(tmp_path / "users.json"), 3600)))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls_context(s))
+        await site.start()
+        port = runner.addresses[0][1]
+        trusted = ssl.create_default_context(cafile=str(cert))
+        try:
+            async with aiohttp.ClientSession() as http:
+                assert (await http.get(f"https://127.0.0.1:{port}/login", ssl=trusted)).status == 200
+                with pytest.raises(aiohttp.ClientError):
+                    await http.get(f"http://127.0.0.1:{port}/login")
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(main())
