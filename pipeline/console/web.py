@@ -94,7 +94,6 @@ class Console:
         self._connecting = asyncio.Lock()
         self.kafka_wait_s = 15.0
         self.s3: Any = None
-        self.caught_up = asyncio.Event()
 
     # -- Kafka in: a reader thread hands each message to the event loop --------------------------------
 
@@ -104,14 +103,25 @@ class Console:
                  topics.DLQ]
 
         def run() -> None:
-            idle = 2.0
-            while True:  # the first idle spell means the backlog is read: the console is ready then
-                for topic, raw in read_topics(self.s, names, idle):
-                    loop.call_soon_threadsafe(self.apply, topic, raw)
-                loop.call_soon_threadsafe(self.caught_up.set)
-                idle = 3600.0
+            while True:
+                try:
+                    for topic, raw in read_topics(self.s, names):  # one consumer for good: each message once
+                        loop.call_soon_threadsafe(self.apply, topic, raw)
+                except Exception as exc:  # noqa: BLE001 - no broker yet, or lost: read it all again, afresh
+                    log.warning("console.follow_failed", error=type(exc).__name__)
+                    loop.call_soon_threadsafe(self.reset)
+                    time.sleep(5)
 
         threading.Thread(target=run, name="console-follow", daemon=True).start()
+
+    def reset(self) -> None:
+        """Forget what was read (it is read again from the beginning)."""
+        self.worklist = Worklist()
+        self.evidence.clear()
+        self.task_times.clear()
+        for kept in self.history.values():
+            kept.clear()
+        self._tell(set(topics.ROLES))
 
     def apply(self, topic: str, raw: bytes) -> None:
         """One message into the worklist; listeners whose roles changed are told."""

@@ -329,3 +329,14 @@ def test_with_a_certificate_the_console_speaks_https_only(tmp_path: Path) -> Non
             await runner.cleanup()
 
     asyncio.run(main())
+
+
+def test_a_lost_reader_starts_again_from_nothing(tmp_path: Path) -> None:
+    console = Console(Settings(), UserStore(tmp_path / "users.json"), 3600)
+    t = task_for(1, "urgent", "nurse", NOON)
+    console.apply("tasks.nurse", json.dumps(t).encode())
+    console.apply(topics.TASK_STATUS, json.dumps(status_update(t["id"], "accepted", NOON)).encode())
+    console.reset()  # the topics are read again from the beginning: nothing may count twice
+    for topic, doc in (("tasks.nurse", t), (topics.TASK_STATUS, status_update(t["id"], "accepted", NOON))):
+        console.apply(topic, json.dumps(doc).encode())
+    assert len(console.history["statuses"]) == 1 and list(console.worklist.rows) == [t["id"]]
