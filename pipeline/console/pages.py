@@ -56,7 +56,8 @@ def _routed_role(row: Row) -> str:
     return str(row.resource["performerType"][0]["coding"][0]["code"])
 
 
-def task(row: Row, pieces: list[tuple[str, str | None]], csrf: str) -> str:
+def task(row: Row, pieces: list[tuple[str, str | None]], csrf: str, caller: str | None = None,
+         relationship: str | None = None) -> str:
     """One task: the transcript with its evidence marked, the audio, routing, the actions and the FHIR Task."""
     transcript = "".join(f'<mark class="ev-{esc(name)}" title="{esc(name)}">{esc(text)}</mark>' if name
                          else esc(text) for text, name in pieces)
@@ -71,7 +72,8 @@ def task(row: Row, pieces: list[tuple[str, str | None]], csrf: str) -> str:
     return _page("Callback task", f"""<header><a href="/">← Worklist</a>{_logout(csrf)}</header>
 <main class="task" data-task-id="{esc(row.task_id)}">
 <h1 class="urgency-{esc(row.urgency)}">{esc(row.urgency)}: {esc(row.patient)}</h1>
-<p>Call back: {call} · due {esc(row.due.isoformat())} · {esc(row.priority)} · status {esc(row.status)} ·
+<p>Caller: {esc(caller or "not said")}{f" ({esc(relationship)})" if relationship else ""} ·
+call back: {call} · due {esc(row.due.isoformat())} · {esc(row.priority)} · status {esc(row.status)} ·
 intents {esc(", ".join(row.intents))} · role {esc(row.role)}</p>
 <audio controls preload="none" src="/task/{esc(row.task_id)}/audio"></audio>
 <h2>Transcript</h2><p class="transcript">{transcript}</p>

@@ -128,8 +128,10 @@ class Console:
         try:
             doc = json.loads(raw)
             if topic == topics.TRIAGED:
-                self.evidence[doc["voicemail_id"]] = {"text": doc["transcript"]["text"],
-                                                      "evidence": doc["triage"]["evidence"]}
+                triage = doc["triage"]
+                self.evidence[doc["voicemail_id"]] = {"text": doc["transcript"]["text"], "evidence": triage["evidence"],
+                                                      "caller": triage.get("caller_name"),
+                                                      "relationship": triage.get("caller_relationship")}
                 return
             if topic == topics.DLQ:
                 self.history["dead_letters"].append({"reason": doc["reason"], "failed_at": doc["failed_at"]})
@@ -297,7 +299,8 @@ def build_app(console: Console) -> web.Application:
         return web.Response(text=pages.worklist(found.user, found.csrf), content_type="text/html")
 
     def rows(user: User) -> list[dict[str, Any]]:
-        return [r.summary() for r in console.worklist.open_for(set(user.roles))]
+        return [{**r.summary(), "caller": console.evidence.get(r.voicemail_id or "", {}).get("caller")}
+                for r in console.worklist.open_for(set(user.roles))]
 
     async def worklist_json(request: web.Request) -> web.Response:
         return web.json_response({"tasks": rows(request[_USER])})
@@ -334,7 +337,8 @@ def build_app(console: Console) -> web.Application:
         text = triaged.get("text") or _transcript_of(row)
         pieces = highlights(text, triaged.get("evidence", []))
         await console.audit(found.user.name, "view", row.task_id)
-        return web.Response(text=pages.task(row, pieces, found.csrf), content_type="text/html")
+        page = pages.task(row, pieces, found.csrf, triaged.get("caller"), triaged.get("relationship"))
+        return web.Response(text=page, content_type="text/html")
 
     async def audio(request: web.Request) -> web.StreamResponse:
         row = _row_for(console, request)

@@ -262,11 +262,15 @@ def test_transcript_evidence_is_marked_and_escaped(tmp_path: Path) -> None:
         text = "<script>alert(1)</script> crushing chest pain"
         evidence = [events.to_wire(Evidence("urgency", "emergency", 35, 45, "red_flag"))]
         console.apply(topics.TRIAGED, json.dumps({"voicemail_id": vm_id, "transcript": {"text": text},
-                                                  "triage": {"evidence": evidence}}).encode())
+                                                  "triage": {"evidence": evidence, "caller_name": "Rosa Doe",
+                                                             "caller_relationship": "caregiver"}}).encode())
         token, _ = await log_in(client, "nina")
         page = await (await client.get(f"/task/{nurse_id}", headers={"Cookie": f"{COOKIE}={token}"})).text()
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
         assert '<mark class="ev-urgency" title="urgency">chest pain</mark>' in page
+        assert "Caller: Rosa Doe (caregiver)" in page
+        listed = await (await client.get("/api/worklist", headers={"Cookie": f"{COOKIE}={token}"})).json()
+        assert listed["tasks"][0]["caller"] == "Rosa Doe"
     run_console(tmp_path, scenario)
 
 

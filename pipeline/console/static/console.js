@@ -44,6 +44,7 @@
       link.href = "/task/" + encodeURIComponent(t.task_id);
       link.textContent = t.patient;
       who.appendChild(link);
+      if (t.caller && !t.patient.startsWith(t.caller)) who.append(" · caller " + t.caller);
       const call = cell(tr, "");
       if (t.callback_number) {
         const tel = document.createElement("a");
