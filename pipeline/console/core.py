@@ -9,8 +9,8 @@ from typing import Any
 
 from pipeline import topics
 from pipeline.events import parse_time
-from pipeline.route.core import SYSTEM
-from pipeline.sla.core import FINISHED
+from pipeline.route.core import ROLE_SYSTEM, SYSTEM
+from pipeline.sla.core import FINISHED, reassigned_to
 
 # Emergencies first, then by FHIR priority, then the earliest deadline.
 _PRIORITY_ORDER = {"stat": 0, "asap": 1, "urgent": 2, "routine": 3}
@@ -86,7 +86,7 @@ class Worklist:
             return (row.role,) if row else ()
         if row is None:
             return ()
-        role = _performer(update) or row.role
+        role = reassigned_to(update) or row.role
         self.rows[task_id] = replace(row, status=status, role=role)
         return tuple(dict.fromkeys((row.role, role)))
 
@@ -104,15 +104,6 @@ class Worklist:
         return sorted(mine, key=lambda r: (r.urgency != "emergency", _PRIORITY_ORDER.get(r.priority, 9), r.due))
 
 
-def _performer(update: dict[str, Any]) -> str | None:
-    """The role a status update reassigns the task to (FHIR `performerType`), if it names one of ours."""
-    for concept in update.get("performerType", []):
-        for coding in concept.get("coding", []):
-            if coding.get("system") == f"{SYSTEM}:role" and coding.get("code") in topics.ROLES:
-                return str(coding["code"])
-    return None
-
-
 def status_update(task_id: str, status: str, now: datetime, *, note: str | None = None,
                   role: str | None = None) -> dict[str, Any]:
     """The tasks.status message for an action in the console: the same shape `tail --ack` publishes, with
@@ -122,7 +113,7 @@ def status_update(task_id: str, status: str, now: datetime, *, note: str | None 
     if note:
         update["note"] = [{"text": note}]
     if role:
-        update["performerType"] = [{"coding": [{"system": f"{SYSTEM}:role", "code": role}]}]
+        update["performerType"] = [{"coding": [{"system": ROLE_SYSTEM, "code": role}]}]
     return update
 
 

@@ -16,6 +16,7 @@ from pipeline.errors import Rejected
 from pipeline.route.policy import RoutingPolicy
 
 SYSTEM = "urn:voicemail-pipeline"
+ROLE_SYSTEM = f"{SYSTEM}:role"  # the coding system of a Task's performerType (also in reassignments)
 
 
 def build_task(policy: RoutingPolicy, voicemail: Voicemail, transcript: Transcript, triage: Triage,
@@ -55,7 +56,7 @@ def build_task(policy: RoutingPolicy, voicemail: Voicemail, transcript: Transcri
         "description": f"Call back: {urgency}, {', '.join(triage.intents)}",
         "for": {"display": patient},
         "authoredOn": events.iso(authored_on),
-        "performerType": [{"coding": [{"system": f"{SYSTEM}:role", "code": role,
+        "performerType": [{"coding": [{"system": ROLE_SYSTEM, "code": role,
                                        "display": policy.roles[role].display}]}],
         "restriction": {"period": {"start": events.iso(voicemail.received_at), "end": events.iso(due_by)}},
         "input": inputs,

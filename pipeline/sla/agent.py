@@ -15,7 +15,7 @@ from pipeline import events, topics
 from pipeline.config import Settings
 from pipeline.errors import Rejected
 from pipeline.logging import get_logger
-from pipeline.sla.core import Book
+from pipeline.sla.core import Book, reassigned_to
 from pipeline.stream.app import StageShell
 from pipeline.stream.ops import STATE_ROWS
 
@@ -41,7 +41,7 @@ def register(app: faust.App, s: Settings) -> None:
             book.escalated(esc["task_id"], esc["level"], now)
         elif topic == topics.TASK_STATUS:
             st = events.validate(topics.TASK_STATUS, doc)
-            book.status(st["id"], st["status"], now)
+            book.status(st["id"], st["status"], now, role=reassigned_to(st))
         else:
             task = events.validate("task", doc)
             book.task(task["id"], topics.role_of(topic), task["priority"], task["restriction"]["period"]["end"], now)

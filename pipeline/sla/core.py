@@ -13,11 +13,21 @@ from datetime import datetime, timedelta
 from pipeline import topics
 from pipeline.events import iso
 from pipeline.events import parse_time as parse
+from pipeline.route.core import ROLE_SYSTEM
 
 # FHIR Task statuses that mean somebody has taken the callback on.
 ACKNOWLEDGED = frozenset({"accepted", "in-progress", "on-hold", "completed", "rejected", "cancelled", "failed",
                           "entered-in-error"})
 FINISHED = frozenset({"completed", "cancelled", "rejected", "failed", "entered-in-error"})
+
+
+def reassigned_to(update: dict) -> str | None:
+    """The role a FHIR status update hands the task to (its `performerType`, one of ours), if any."""
+    for concept in update.get("performerType", []):
+        for coding in concept.get("coding", []):
+            if coding.get("system") == ROLE_SYSTEM and coding.get("code") in topics.ROLES:
+                return str(coding["code"])
+    return None
 
 
 def escalation_level(due_by: datetime, now: datetime, every: timedelta, max_level: int) -> int:
@@ -44,14 +54,16 @@ class Book:
             self._put(task_id, {"level": 0, "status": "requested", "seen": iso(now), **self._get(task_id),
                                 "role": role, "priority": priority, "due": due})
 
-    def status(self, task_id: str, status: str, now: datetime) -> None:
-        """A FHIR status update; an acknowledging one closes the task."""
+    def status(self, task_id: str, status: str, now: datetime, role: str | None = None) -> None:
+        """A FHIR status update; an acknowledging one closes the task, one that names a `role` (a
+        reassignment) makes its escalations go to that role."""
         if task_id in self.closed:
             return
         if status in ACKNOWLEDGED:
             self._close(task_id, now)
         else:
-            self._put(task_id, {"seen": iso(now), **self._get(task_id), "status": status})
+            reassigned = {"role": role} if role else {}
+            self._put(task_id, {"seen": iso(now), **self._get(task_id), "status": status, **reassigned})
 
     def escalated(self, task_id: str, level: int, now: datetime) -> None:
         """An escalation read back from the topic; the last level closes the task."""

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from pipeline.sla.core import Book, escalation_level, scorecard
+from pipeline.sla.core import Book, escalation_level, reassigned_to, scorecard
 
 DUE = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 EVERY = timedelta(minutes=15)
@@ -90,3 +90,15 @@ def test_book_shrinks_after_keep() -> None:
     assert (len(book.open), len(book.closed)) == (0, 40)
     book.task("t3", "front_desk", "routine", "2026-11-24T16:00:00Z", DUE + KEEP)  # long after: no longer known
     assert list(book.open) == ["t3"]
+
+
+def test_a_reassigned_task_escalates_to_its_new_role() -> None:
+    from pipeline.console.core import status_update
+
+    book = Book({}, {}, KEEP, max_level=2)
+    book.task("t1", "front_desk", "routine", "2026-11-24T16:00:00Z", DUE - timedelta(hours=1))
+    book.status("t1", "requested", DUE - timedelta(minutes=30), role=reassigned_to(
+        status_update("t1", "requested", DUE, role="nurse")))
+    [(task_id, level, state)] = book.due(DUE + timedelta(minutes=1), EVERY)
+    assert (task_id, level, state["role"]) == ("t1", 1, "nurse")
+    assert reassigned_to({"id": "t1", "status": "accepted"}) is None
