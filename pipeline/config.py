@@ -35,7 +35,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VM_", extra="ignore")
 
     # Kafka
-    kafka_bootstrap: str = "127.0.0.1:19092"
+    kafka_bootstrap: str = "127.0.0.1:19092"  # host:port[,host:port...]: more than one for a cluster
+    # Nodes `dev up` runs (one JVM each, ports kafka_port + 2i and + 2i + 1 for its controller). With 3 or
+    # more, topics get replication 3 and min.insync.replicas 2, as in production.
+    kafka_brokers: int = Field(default=1, ge=1, le=5)
     # Transport security: SASL_SSL with SCRAM for any shared cluster. The CA file verifies the brokers'
     # certificates (None = the system's trust store); hostnames are always checked.
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
@@ -134,8 +137,8 @@ class Settings(BaseSettings):
 
     @property
     def kafka_port(self) -> int:
-        """The port of the (first) bootstrap broker."""
-        return int(self.kafka_bootstrap.rsplit(":", 1)[1])
+        """The port of the first bootstrap broker."""
+        return int(self.kafka_bootstrap.split(",")[0].strip().rsplit(":", 1)[1])
 
     @property
     def s3_port(self) -> int:

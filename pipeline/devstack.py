@@ -1,5 +1,6 @@
-"""The local stack: one real Apache Kafka node (KRaft) and a real S3 server (S3Proxy), both from
-Maven Central jars run on the machine's `java`, bound to 127.0.0.1.
+"""The local stack: real Apache Kafka (KRaft; one node, or a cluster of `VM_KAFKA_BROKERS` nodes, each
+broker and controller in one JVM) and a real S3 server (S3Proxy), both from Maven Central jars run on
+the machine's `java`, bound to 127.0.0.1.
 
 `up` is idempotent: a server whose pid is alive and whose port answers is left alone.
 `down` stops only the processes `up` started (by pid file) and keeps data unless `purge`.
@@ -53,8 +54,34 @@ class Server:
         return s.stack_dir / "logs" / f"{self.name}.log"
 
 
-def _servers(s: Settings) -> tuple[Server, Server]:
-    return Server("kafka", s.kafka_port), Server("s3proxy", s.s3_port)
+def _brokers(s: Settings) -> list[Server]:
+    """The Kafka nodes: `kafka` (node 1, on the bootstrap port), then `kafka-2`, ... two ports apart."""
+    return [Server("kafka" if i == 0 else f"kafka-{i + 1}", s.kafka_port + 2 * i) for i in range(s.kafka_brokers)]
+
+
+def _servers(s: Settings) -> list[Server]:
+    return [*_brokers(s), Server("s3proxy", s.s3_port)]
+
+
+def sized(s: Settings) -> Settings:
+    """The settings with as many Kafka nodes as the stack holds (a cluster made by `dev up --brokers 3`
+    is seen by a later `dev status` or `down` without the flag)."""
+    made = next((n for n in range(5, 1, -1)
+                 if (s.stack_dir / f"kafka-{n}" / "data" / "meta.properties").exists()), 1)
+    return s if made <= s.kafka_brokers else s.model_copy(update={"kafka_brokers": made})
+
+
+def bootstrap(s: Settings) -> str:
+    """Every node's address, for clients of the local cluster (VM_KAFKA_BOOTSTRAP)."""
+    return ",".join(f"127.0.0.1:{b.port}" for b in _brokers(s))
+
+
+def replication(s: Settings) -> tuple[int, int | None]:
+    """(replication factor, min.insync.replicas) of the topics on the local stack: 3 and 2 on a cluster
+    of three or more, as in production; what VM_TOPIC_REPLICATION says on one node."""
+    if s.kafka_brokers >= 3:
+        return 3, 2
+    return min(s.topic_replication, s.kafka_brokers), None
 
 
 def _port_open(port: int) -> bool:
@@ -125,29 +152,34 @@ def _await(server: Server, s: Settings, ready, timeout: float = 90.0) -> None:
     raise StackError(f"{server.name} not ready after {timeout:.0f}s; see {server.logfile(s)}")
 
 
-def _kafka_config(s: Settings, data: Path) -> Path:
-    controller_port = s.kafka_port + 1
+def _kafka_config(s: Settings, node: int, data: Path) -> Path:
+    """server.properties (and log4j2.properties) of node `node` (0-based) in its own folder."""
+    port = s.kafka_port + 2 * node
     proto = s.kafka_security_protocol
-    conf = s.stack_dir / "kafka" / "server.properties"
+    voters = ",".join(f"{i + 1}@127.0.0.1:{s.kafka_port + 2 * i + 1}" for i in range(s.kafka_brokers))
+    rf, min_isr = replication(s)
+    conf = data.parent / "server.properties"
     conf.parent.mkdir(parents=True, exist_ok=True)
     conf.touch(mode=0o600)
     conf.write_text("\n".join([
         "process.roles=broker,controller",
-        "node.id=1",
-        f"controller.quorum.voters=1@127.0.0.1:{controller_port}",
-        f"listeners={proto}://127.0.0.1:{s.kafka_port},CONTROLLER://127.0.0.1:{controller_port}",
-        f"advertised.listeners={proto}://127.0.0.1:{s.kafka_port}",
+        f"node.id={node + 1}",
+        f"controller.quorum.voters={voters}",
+        f"listeners={proto}://127.0.0.1:{port},CONTROLLER://127.0.0.1:{port + 1}",
+        f"advertised.listeners={proto}://127.0.0.1:{port}",
         "controller.listener.names=CONTROLLER",
         f"inter.broker.listener.name={proto}",
         f"listener.security.protocol.map={proto}:{proto},CONTROLLER:PLAINTEXT",
         *_kafka_security(s),
         f"log.dirs={data}",
         "num.partitions=1",
-        "offsets.topic.replication.factor=1",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1",
+        f"default.replication.factor={rf}",
+        f"min.insync.replicas={min_isr or 1}",
+        f"offsets.topic.replication.factor={rf}",
+        f"transaction.state.log.replication.factor={rf}",
+        f"transaction.state.log.min.isr={min_isr or 1}",
+        f"share.coordinator.state.topic.replication.factor={rf}",
+        f"share.coordinator.state.topic.min.isr={min_isr or 1}",
         "group.initial.rebalance.delay.ms=0",
         "auto.create.topics.enable=false",
         "",
@@ -253,51 +285,51 @@ def _needs_start(server: Server, s: Settings, setting: str) -> bool:
     return True
 
 
-def _prepare(s: Settings, which: int, setting: str, profile: str) -> tuple[Server, Path, Path] | None:
-    """(server, its jars, its data dir) when it must be started; None when it is already up."""
-    server = _servers(s)[which]
-    if not _needs_start(server, s, setting):
-        return None
-    return server, fetch_jars(s, profile), s.stack_dir / profile.replace("s3proxy", "s3") / "data"
-
-
 def _start_kafka(s: Settings) -> None:
-    prepared = _prepare(s, 0, "VM_KAFKA_BOOTSTRAP", "kafka")
-    if prepared is None:
+    """Start every Kafka node that is not running (formatted once, all with one cluster id)."""
+    nodes = _brokers(s)
+    wanted = [(i, srv) for i, srv in enumerate(nodes) if _needs_start(srv, s, "VM_KAFKA_BOOTSTRAP")]
+    if not wanted:
         return
-    server, jars, data = prepared
-    conf = _kafka_config(s, data)
-    classpath = f"{jars}/*"
-    java = [_java(), "-Xms256m", "-Xmx768m", f"-Dlog4j2.configurationFile={conf.parent / 'log4j2.properties'}",
-            "-cp", classpath]
-    if not (data / "meta.properties").exists():
-        cluster_id = new_cluster_id()
-        scram = []
-        if s.kafka_security_protocol == "SASL_SSL":  # the SCRAM user exists from the first start
-            scram = ["--add-scram", f"{s.kafka_sasl_mechanism}=[name={s.kafka_sasl_username},"
-                                    f"password={s.sasl_password()}]"]
-        subprocess.run([*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(conf), *scram],
-                       check=True, capture_output=True)
-    _spawn(server, s, [*java, "kafka.Kafka", str(conf)])
+    jars = fetch_jars(s, "kafka")
+    datas = [s.stack_dir / srv.name / "data" for srv in nodes]
+    formatted = [(d / "meta.properties").exists() for d in datas]
+    if any(formatted) and not all(formatted):
+        raise StackError("some Kafka nodes have data and some not; `dev down --purge` first to change the size")
+    heap = "-Xmx768m" if s.kafka_brokers == 1 else "-Xmx512m"
+    cluster_id = None if all(formatted) else new_cluster_id()
+    for i, server in wanted:
+        conf = _kafka_config(s, i, datas[i])
+        java = [_java(), "-Xms256m", heap, f"-Dlog4j2.configurationFile={conf.parent / 'log4j2.properties'}",
+                "-cp", f"{jars}/*"]
+        if cluster_id is not None:
+            scram = []
+            if s.kafka_security_protocol == "SASL_SSL":  # the SCRAM user exists from the first start
+                scram = ["--add-scram", f"{s.kafka_sasl_mechanism}=[name={s.kafka_sasl_username},"
+                                        f"password={s.sasl_password()}]"]
+            subprocess.run([*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(conf), *scram],
+                           check=True, capture_output=True)
+        _spawn(server, s, [*java, "kafka.Kafka", str(conf)])
+    for _, server in wanted:
+        _await(server, s, lambda server=server: _port_open(server.port))  # type: ignore[misc]
 
     def ready() -> bool:
-        if not _port_open(server.port):
-            return False
-        admin = KafkaAdminClient(**kafka_kwargs(s), request_timeout_ms=3000)
+        admin = KafkaAdminClient(**kafka_kwargs(s.model_copy(update={"kafka_bootstrap": bootstrap(s)})),
+                                 request_timeout_ms=3000)
         try:
-            return bool(admin.describe_cluster()["brokers"])
+            return len(admin.describe_cluster()["brokers"]) == len(nodes)
         finally:
             admin.close()
 
-    _await(server, s, ready)
-    log.info("stack.started", server="kafka", port=server.port)
+    _await(wanted[0][1], s, ready)
+    log.info("stack.started", server="kafka", nodes=[srv.port for _, srv in wanted])
 
 
 def _start_s3proxy(s: Settings) -> None:
-    prepared = _prepare(s, 1, "VM_S3_ENDPOINT", "s3proxy")
-    if prepared is None:
+    server = _servers(s)[-1]
+    if not _needs_start(server, s, "VM_S3_ENDPOINT"):
         return
-    server, jars, data = prepared
+    jars, data = fetch_jars(s, "s3proxy"), s.stack_dir / "s3" / "data"
     data.mkdir(parents=True, exist_ok=True)
     conf = s.stack_dir / "s3" / "s3proxy.properties"
     conf.write_text("\n".join([
@@ -324,13 +356,18 @@ def _start_s3proxy(s: Settings) -> None:
 
 
 def up(s: Settings) -> dict:
-    """Start Kafka and the S3 server (unless running), create the bucket, its lifecycle and the topics; the status."""
+    """Start Kafka and the S3 server (unless running), create the bucket, its lifecycle and the topics; the status.
+    A stack keeps the number of Kafka nodes it was made with (`down --purge` to change it)."""
+    made = sized(s)
+    if made.kafka_brokers != s.kafka_brokers:
+        log.warning("stack.size_kept", brokers=made.kafka_brokers, asked=s.kafka_brokers)
+    s = made
     s.stack_dir.mkdir(parents=True, exist_ok=True)
     _start_kafka(s)
     _start_s3proxy(s)
     ensure_bucket(s)
     ensure_audio_lifecycle(s)
-    created = ensure_topics(s)
+    created = ensure_topics(s.model_copy(update={"kafka_bootstrap": bootstrap(s)}), *replication(s))
     log.info("stack.ready", topics_created=len(created))
     return status(s)
 
@@ -356,6 +393,7 @@ def spawn_console(s: Settings) -> None:
 
 def down(s: Settings, purge: bool = False) -> None:
     """Stop the stack's servers and the console (and with `purge` delete their data)."""
+    s = sized(s)
     for server in (_console(s), *_servers(s)):
         pid = _pid(server, s)
         if pid is not None:
@@ -368,16 +406,19 @@ def down(s: Settings, purge: bool = False) -> None:
             log.info("stack.stopped", server=server.name)
         server.pidfile(s).unlink(missing_ok=True)
     if purge:
-        for sub in ("kafka", "s3", "logs", "state"):
+        for sub in ("kafka", *(f"kafka-{i}" for i in range(2, 6)), "s3", "logs", "state"):
             shutil.rmtree(s.stack_dir / sub, ignore_errors=True)
 
 
 def status(s: Settings) -> dict:
-    """Endpoints and, per server, its pid, port and whether it answers."""
+    """Endpoints and, per server, its pid, port and whether it answers; each Kafka node with its id."""
+    s = sized(s)
     servers = {srv.name: {"pid": _pid(srv, s), "port": srv.port, "up": _pid(srv, s) is not None
                           and _port_open(srv.port)} for srv in _servers(s)}
     return {
-        "kafka_bootstrap": s.kafka_bootstrap,
+        "kafka_bootstrap": bootstrap(s),
+        "brokers": [{"id": i + 1, "port": b.port, "pid": servers[b.name]["pid"], "up": servers[b.name]["up"]}
+                    for i, b in enumerate(_brokers(s))],
         "s3_endpoint": s.s3_endpoint,
         "bucket": s.bucket,
         "region": s.region,

@@ -29,6 +29,12 @@ def kafka_kwargs(s: Settings) -> dict[str, Any]:
     return kw
 
 
+def producer_kwargs(s: Settings) -> dict[str, Any]:
+    """kafka-python producer settings: the connection, every in-sync replica acks each write, and
+    idempotence, so a retry after a leader change or a lost ack does not write a message twice."""
+    return {**kafka_kwargs(s), "acks": "all", "enable_idempotence": True}
+
+
 def faust_credentials(s: Settings):
     """faust's `broker_credentials` (None for plaintext)."""
     import faust

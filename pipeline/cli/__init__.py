@@ -16,6 +16,8 @@ def _dev(args: argparse.Namespace) -> int:
     from pipeline import devstack
 
     s = get_settings()
+    if args.brokers:
+        s = s.model_copy(update={"kafka_brokers": args.brokers})
     if args.action == "up":
         state = devstack.up(s)
     elif args.action == "down":
@@ -164,7 +166,9 @@ _COMMANDS = {
     "dev": (_dev, "local stack: real Kafka broker and S3 server", [
         _opt("action", choices=["up", "down", "status"]),
         _opt("--json", action="store_true", help="machine-readable connection details"),
-        _opt("--purge", action="store_true", help="with down: delete topics' and bucket's data too")]),
+        _opt("--purge", action="store_true", help="with down: delete topics' and bucket's data too"),
+        _opt("--brokers", type=int, choices=range(1, 6), metavar="N",
+             help="with up: Kafka nodes to run (default VM_KAFKA_BROKERS, 1); 3 gives replication 3, min ISR 2")]),
     "topics": (_topics, "create the topics (idempotent) on any cluster; sets retention and min ISR", [
         _opt("--replication-factor", type=int, help="default VM_TOPIC_REPLICATION"),
         _opt("--min-insync-replicas", type=int, help="min.insync.replicas of every topic"),

@@ -179,7 +179,7 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
     from pipeline.adapters import s3 as s3io
     from pipeline.cli.tail import read_tasks
     from pipeline.ingest.core import received_event
-    from pipeline.transport import kafka_kwargs
+    from pipeline.transport import kafka_kwargs, producer_kwargs
 
     devstack.up(s)
     port = s.http_port or 9400
@@ -255,7 +255,7 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
         return result
 
     others = [spawn(stage, port + i) for i, stage in enumerate(["ingest", "classify", "route"])]
-    s3, producer = s3io.client(s), KafkaProducer(**kafka_kwargs(s), acks="all")
+    s3, producer = s3io.client(s), KafkaProducer(**producer_kwargs(s))
     rows, latency = [], {}
     try:
         wait_ready([port, port + 1, port + 2])

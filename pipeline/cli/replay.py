@@ -17,7 +17,7 @@ from kafka import KafkaProducer
 from pipeline import topics
 from pipeline.adapters.kafka import read_all
 from pipeline.config import Settings
-from pipeline.transport import kafka_kwargs
+from pipeline.transport import producer_kwargs
 
 
 def original_bytes(record: dict) -> bytes:
@@ -46,7 +46,7 @@ def replay(s: Settings, reason: str | None, stage: str | None, voicemail_id: str
     if not chosen:  # a filter that matches nothing is an operator's mistake, not a success
         print("no dead letter matches the filter; nothing replayed", file=sys.stderr)
         return 1
-    producer = None if dry_run else KafkaProducer(**kafka_kwargs(s), acks="all")
+    producer = None if dry_run else KafkaProducer(**producer_kwargs(s))
     try:
         for record in chosen:
             topic, value = replay_target(record)

@@ -12,7 +12,7 @@ from kafka import KafkaProducer
 from pipeline import events, topics
 from pipeline.adapters.kafka import read_topics
 from pipeline.config import Settings
-from pipeline.transport import kafka_kwargs
+from pipeline.transport import producer_kwargs
 
 
 def read_tasks(s: Settings, roles: list[str] | None = None, idle_timeout_s: float | None = None
@@ -31,7 +31,7 @@ def summary(topic: str, task: dict) -> str:
 def tail(s: Settings, roles: list[str] | None = None, count: int | None = None, timeout_s: float | None = None,
          as_json: bool = False, ack: bool = False, out: IO[str] = sys.stdout) -> int:
     """Print tasks; with `ack`, acknowledge each on tasks.status as an EHR would (FHIR status "accepted")."""
-    producer = KafkaProducer(**kafka_kwargs(s), acks="all") if ack else None
+    producer = KafkaProducer(**producer_kwargs(s)) if ack else None
     seen = 0
     for topic, task in read_tasks(s, roles, timeout_s):
         print(json.dumps({"topic": topic, "task": task}) if as_json else summary(topic, task), file=out, flush=True)

@@ -36,7 +36,7 @@ from pipeline.console.core import Row, Worklist, highlights, status_update
 from pipeline.console.users import User, UserStore
 from pipeline.logging import get_logger
 from pipeline.sla.core import scorecard
-from pipeline.transport import kafka_kwargs
+from pipeline.transport import producer_kwargs
 
 log = get_logger(__name__)
 COOKIE = "vm_console"
@@ -189,7 +189,7 @@ class Console:
                 async with self._connecting:
                     if self.producer is None:
                         self.producer = await loop.run_in_executor(None, lambda: KafkaProducer(
-                            **kafka_kwargs(self.s), acks="all", retries=5,
+                            **producer_kwargs(self.s),
                             bootstrap_timeout_ms=int(self.kafka_wait_s * 1000)))
             producer = self.producer
             assert producer is not None

@@ -24,7 +24,7 @@ from pipeline.domain import Voicemail
 from pipeline.errors import Rejected
 from pipeline.ingest.core import META_CALLER_ID, META_MAILBOX, META_RECEIVED_AT, received_event
 from pipeline.logging import get_logger
-from pipeline.transport import kafka_kwargs
+from pipeline.transport import producer_kwargs
 
 log = get_logger(__name__)
 _TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024)
@@ -55,7 +55,7 @@ def submit_files(s: Settings, files: list[str], caller_id: str | None = None, ma
                  out: IO[str] = sys.stdout) -> int:
     """Upload each file and announce it; the exit status (non-zero when one failed)."""
     s3 = s3io.client(s)
-    producer = KafkaProducer(**kafka_kwargs(s), acks="all", retries=5)
+    producer = KafkaProducer(**producer_kwargs(s))
     failed = 0
     try:
         for n, name in enumerate(files, 1):
