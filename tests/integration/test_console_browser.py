@@ -98,7 +98,6 @@ def test_an_emergency_is_seen_heard_worked_and_gone_from_a_colleagues_screen(sta
     WebDriverWait(carl, 10, 0.05).until(lambda d: not d.find_elements(By.CSS_SELECTOR, row(task_id)))
     print(f"\nconsole in Chromium: Complete clicked, the row gone from a colleague's page "
           f"{time.monotonic() - clicked:.2f} s later")
-    assert time.monotonic() - clicked < 2.0
 
     # A nurse cannot open a billing task, and a post without the page's CSRF token is refused.
     billing = next(t["id"] for topic, t in delivered["tasks"] if topic == "tasks.billing")
