@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pipeline import topics
-from pipeline.events import parse_time
+from pipeline.events import iso, parse_time
 from pipeline.route.core import ROLE_SYSTEM, SYSTEM
 from pipeline.sla.core import FINISHED, reassigned_to
 
@@ -109,7 +109,7 @@ def status_update(task_id: str, status: str, now: datetime, *, note: str | None 
     """The tasks.status message for an action in the console: the same shape `tail --ack` publishes, with
     the outcome note and, for a reassignment, the new `performerType`."""
     update: dict[str, Any] = {"resourceType": "Task", "id": task_id, "status": status,
-                              "lastModified": now.isoformat().replace("+00:00", "Z")}
+                              "lastModified": iso(now)}
     if note:
         update["note"] = [{"text": note}]
     if role:
