@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     max_audio_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     max_audio_seconds: float = Field(default=300.0, gt=0)
     transcribe_concurrency: int = Field(default=1, ge=1)
+    # Measuring the Kafka part alone (`bench kafka`, the cluster chaos tests): a JSONL file of transcripts
+    # by audio sha256 that replaces Whisper (transcribe/recorded.py). Never set in production.
+    recorded_transcripts: Path | None = None
     model_cache: Path = REPO_ROOT / ".stack" / "models"
 
     # Routing: None = the packaged default policy (pipeline/route/default_policy.yaml)

@@ -394,16 +394,19 @@ def spawn_console(s: Settings) -> None:
 def down(s: Settings, purge: bool = False) -> None:
     """Stop the stack's servers and the console (and with `purge` delete their data)."""
     s = sized(s)
+    # All at once: a cluster's nodes stopped one by one leave the last without a controller quorum, and
+    # its controlled shutdown then waits out the whole timeout.
+    running = [(server, pid) for server in (_console(s), *_servers(s)) if (pid := _pid(server, s)) is not None]
+    for _, pid in running:
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for server, pid in running:
+        while _pid(server, s) is not None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _pid(server, s) is not None:
+            os.killpg(pid, signal.SIGKILL)
+        log.info("stack.stopped", server=server.name)
     for server in (_console(s), *_servers(s)):
-        pid = _pid(server, s)
-        if pid is not None:
-            os.killpg(pid, signal.SIGTERM)
-            deadline = time.monotonic() + 30
-            while _pid(server, s) is not None and time.monotonic() < deadline:
-                time.sleep(0.2)
-            if _pid(server, s) is not None:
-                os.killpg(pid, signal.SIGKILL)
-            log.info("stack.stopped", server=server.name)
         server.pidfile(s).unlink(missing_ok=True)
     if purge:
         for sub in ("kafka", *(f"kafka-{i}" for i in range(2, 6)), "s3", "logs", "state"):

@@ -1,6 +1,6 @@
 """Provisioning as code, for the local stack and for production alike (the k8s topics Job runs
-`python -m pipeline topics`): the bucket and its audio lifecycle, every topic with its retention, and
-faust's changelogs compacted. Every call is idempotent."""
+`python -m pipeline topics`): the bucket and its audio lifecycle, every topic with its retention,
+faust's changelogs and the lease topics compacted. Every call is idempotent."""
 
 from __future__ import annotations
 
@@ -37,9 +37,11 @@ def ensure_topics(s: Settings, replication: int | None = None, min_insync: int |
         existing = set(admin.list_topics())
         durable = {"min.insync.replicas": str(min_insync)} if min_insync else {}
         configs = {name: {"retention.ms": str(s.topic_retention_ms), **durable} for name in topics.ALL}
-        configs.update({name: {"cleanup.policy": "compact", **durable} for name in topics.CHANGELOGS})
-        new = [NewTopic(name, num_partitions=s.topic_partitions, replication_factor=replication,
-                        topic_configs=config)
+        configs.update({name: {"cleanup.policy": "compact", **durable}
+                        for name in (*topics.CHANGELOGS, *topics.LEASES.values())})
+        lease_topics = set(topics.LEASES.values())  # one partition: its one holder is the lease
+        new = [NewTopic(name, num_partitions=1 if name in lease_topics else s.topic_partitions,
+                        replication_factor=replication, topic_configs=config)
                for name, config in configs.items() if name not in existing]
         if new:
             with contextlib.suppress(TopicAlreadyExistsError):  # a concurrent `up` won the race

@@ -41,5 +41,10 @@ TABLES = {"ingest": ("passed",), "transcribe": ("transcribed",), "route": ("emit
           "sla": ("sla", "sla-closed"), "audit": ("audit", "audit-ended", "audit-progress")}
 CHANGELOGS = tuple(f"voicemail-{stage}-{table}-changelog" for stage, names in TABLES.items() for table in names)
 
+# One-partition compacted topics: membership of the group on one elects the single active replica of a
+# stage that must act alone (`stream/lease.py`), and its records are that replica's state (the
+# reconciler's checkpoint per bucket).
+LEASES = {"ingest": "lease.ingest", "audit": "lease.audit"}
+
 ALL = (S3_EVENTS, INGEST, RECEIVED, TRANSCRIBED, TRIAGED, DLQ, ALERTS, TASK_STATUS, ESCALATED, CONSOLE_AUDIT,
        *(task_topic(r) for r in ROLES))

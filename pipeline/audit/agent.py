@@ -1,8 +1,8 @@
 """Audit stage shell: follows every step topic and the outcomes, keeps one row per voicemail in a
 changelog-backed table while it is under way, and on a timer re-publishes (Kafka header `redrive: n`)
 the last event of each voicemail that stopped, or dead-letters it `not_completed`. Finished voicemails
-leave that table at once; their end marks expire with the topics' retention. Runs as one worker: its
-view must be whole."""
+leave that table at once; their end marks expire with the topics' retention. Its view must be whole,
+so one replica works at a time (`worker.SINGLE_ACTIVE`: the others stand by for its lease)."""
 
 from __future__ import annotations
 
@@ -48,9 +48,27 @@ def register(app: faust.App, s: Settings) -> None:
                            redrive_of(msg.headers)):
                 count_rows()
 
+    # Where each followed partition ended when the partitions were assigned; None once read that far.
+    catch_up: dict | None = {}
+
+    async def on_assigned(_app: faust.App, assigned: set, **_: object) -> None:
+        nonlocal catch_up
+        catch_up = {}
+
+    app.on_partitions_assigned.connect(on_assigned)  # type: ignore[arg-type]
+
     @app.timer(interval=s.audit_check_interval_s, name="audit")
     async def audit() -> None:
+        nonlocal catch_up
         count_rows()
+        # A replica that just took over (or restarted) judges nothing until it has read what was there
+        # when it started, the last one's redrives included: acting on rows the stream has not caught up
+        # with would redrive a voicemail twice.
+        if catch_up is not None:
+            if not await _caught_up(app, catch_up):
+                return
+            catch_up = None
+            log.info("audit.caught_up", open=len(ledger.open))
         for a in ledger.due(events.utcnow(), time.monotonic(), grace, after, s.audit_max_redrives):
             if a.kind == "redrive":
                 count = a.redrives + 1
@@ -67,3 +85,18 @@ def register(app: faust.App, s: Settings) -> None:
         if dropped:
             log.info("audit.expired", count=dropped)
             count_rows()
+
+
+async def _caught_up(app: faust.App, ends: dict) -> bool:
+    """Whether the consumer has read each followed partition it holds up to the end recorded in `ends`
+    (the partition's end the first time it is asked about, kept there)."""
+    consumer = app.consumer
+    followed = [tp for tp in consumer.assignment() if tp.topic in FOLLOWED]
+    for tp in followed:
+        if tp not in ends:
+            end = consumer.highwater(tp)
+            if end is None:  # not fetched yet
+                return False
+            ends[tp] = end
+    positions = [await consumer.position(tp) for tp in followed]
+    return bool(followed) and all(p is not None and p >= ends[tp] for tp, p in zip(followed, positions, strict=True))

@@ -89,6 +89,8 @@ def _bench(args: argparse.Namespace) -> int:
 
     if args.what == "classify":
         return bench.bench_classify(args.set, args.repeat, sys.stdout)
+    if args.what == "kafka":
+        return bench.bench_kafka(get_settings(), args.set, args.audio, args.count, sys.stdout)
     if args.what == "stream":
         return bench.bench_stream(get_settings(), args.files, args.transcribe_workers, args.latency_files, sys.stdout)
     return bench.bench_transcribe(get_settings(), args.files, args.refs, sys.stdout)
@@ -224,6 +226,10 @@ _BENCHES = {
         _opt("--latency-files", type=int, default=8,
              help="then this many files one at a time on the idle stack: upload-to-task latency and its "
                   "overhead over the plain loop (default 8; 0 = skip)")]),
+    "kafka": ("the Kafka part alone on the running stack: ingest -> route, Whisper replaced by transcripts", [
+        _opt("set", help="LABELS.md JSONL: id, text, language"),
+        _opt("--audio", required=True, help="folder of the set's recordings, DIR/<id>.*"),
+        _opt("--count", type=int, default=500, help="voicemails to time (default 500)")]),
 }
 
 

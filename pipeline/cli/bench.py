@@ -166,6 +166,41 @@ def overhead(latency_s: dict[str, float], plain_s: dict[str, float]) -> dict[str
             "overhead": median(latency_s[f] - plain_s[f] for f in both)}
 
 
+def _spawn(stage: str, env: dict[str, str]) -> subprocess.Popen:
+    """`python -m pipeline worker --stage STAGE` with this environment, its output discarded."""
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "worker", "--stage", stage], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _get(port: int, path: str) -> str:
+    """A worker's HTTP answer on this port ("" when it does not answer)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as resp:
+            return resp.read().decode()
+    except OSError:
+        return ""
+
+
+def _wait_ready(ports: list[int]) -> None:
+    deadline = time.monotonic() + 180
+    while not all('"ok": true' in _get(p, "/readyz") for p in ports):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"workers on {ports} not ready")
+        time.sleep(0.5)
+
+
+def _announce(s: Settings, s3, producer, key: str, body: bytes) -> str:
+    """Store `body` at `key` and announce it as `submit` does; its voicemail id."""
+    from pipeline import events, topics
+    from pipeline.adapters import s3 as s3io
+    from pipeline.ingest.core import received_event
+
+    s3.put_object(Bucket=s.bucket, Key=key, Body=body)
+    event = received_event(s3io.head(s3, s.bucket, key), "submit", events.utcnow())
+    producer.send(topics.INGEST, key=event.voicemail_id.encode(), value=events.encode(topics.INGEST, event))
+    return event.voicemail_id
+
+
 def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latency_files: int, out: IO[str]) -> int:
     """`bench stream`: the same files through the running stack (`dev up`) with 1, 2, ... transcribe
     workers in one consumer group, the CPU threads of one worker split among them. Voicemails/min from
@@ -178,7 +213,6 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
     from pipeline import devstack, events, topics
     from pipeline.adapters import s3 as s3io
     from pipeline.cli.tail import read_tasks
-    from pipeline.ingest.core import received_event
     from pipeline.transport import kafka_kwargs, producer_kwargs
 
     devstack.up(s)
@@ -187,26 +221,10 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
     env = {**os.environ, "VM_LOG_LEVEL": "warning"}
 
     def spawn(stage: str, http_port: int, **extra: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "pipeline", "worker", "--stage", stage],
-                                env={**env, "VM_HTTP_PORT": str(http_port), **extra},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def get(p: int, path: str) -> str:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{p}{path}", timeout=2) as resp:
-                return resp.read().decode()
-        except OSError:
-            return ""
-
-    def wait_ready(ports: list[int]) -> None:
-        deadline = time.monotonic() + 180
-        while not all('"ok": true' in get(p, "/readyz") for p in ports):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"workers on {ports} not ready")
-            time.sleep(0.5)
+        return _spawn(stage, {**env, "VM_HTTP_PORT": str(http_port), **extra})
 
     def done_count(p: int) -> int:
-        found = re.search(r'voicemail_messages_total{outcome="ok",stage="transcribe"} ([0-9.]+)', get(p, "/metrics"))
+        found = re.search(r'voicemail_messages_total{outcome="ok",stage="transcribe"} ([0-9.]+)', _get(p, "/metrics"))
         return int(float(found.group(1))) if found else 0
 
     def drained(ports: list[int]) -> None:
@@ -214,18 +232,14 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             lags = [float(v) for p in ports
-                    for v in re.findall(r"voicemail_consumer_lag{[^}]*} ([0-9.]+)", get(p, "/metrics"))]
+                    for v in re.findall(r"voicemail_consumer_lag{[^}]*} ([0-9.]+)", _get(p, "/metrics"))]
             if lags and not any(lags):
                 return
             time.sleep(2)
         raise RuntimeError("transcribe workers did not drain their backlog")
 
     def announce(run: str, name: str) -> str:
-        key = f"bench/{run}/{Path(name).name}"
-        s3.put_object(Bucket=s.bucket, Key=key, Body=Path(name).read_bytes())
-        event = received_event(s3io.head(s3, s.bucket, key), "submit", events.utcnow())
-        producer.send(topics.INGEST, key=event.voicemail_id.encode(), value=events.encode(topics.INGEST, event))
-        return event.voicemail_id
+        return _announce(s, s3, producer, f"bench/{run}/{Path(name).name}", Path(name).read_bytes())
 
     def latencies(names: list[str]) -> dict[str, float]:
         """Each file alone on the idle stack: seconds from the upload to the task's broker timestamp."""
@@ -258,13 +272,13 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
     s3, producer = s3io.client(s), KafkaProducer(**producer_kwargs(s))
     rows, latency = [], {}
     try:
-        wait_ready([port, port + 1, port + 2])
+        _wait_ready([port, port + 1, port + 2])
         for count in worker_counts:
             threads = max(1, s.whisper_cpu_threads // count)
             ports = [port + 10 + i for i in range(count)]
             workers = [spawn("transcribe", p, VM_WHISPER_CPU_THREADS=str(threads)) for p in ports]
             try:
-                wait_ready(ports)
+                _wait_ready(ports)
                 time.sleep(3)  # let the group settle on its final assignment
                 drained(ports)
                 before = [done_count(p) for p in ports]
@@ -306,3 +320,81 @@ def bench_stream(s: Settings, files: list[str], worker_counts: list[int], latenc
               f"{o['latency']:.2f} s, plain faster-whisper loop {o['plain']:.2f} s, overhead {o['overhead']:+.2f} s",
               file=out)
     return 0 if all(r[-1] == 0 for r in rows) else 1
+
+
+def bench_kafka(s: Settings, set_path: str, audio_dir: str, count: int, out: IO[str]) -> int:
+    """`bench kafka`: the Kafka part of the pipeline alone on the running stack (`dev up`, one broker or
+    `--brokers 3`): ingest -> transcribe -> classify -> route, one worker each, with Whisper replaced by
+    the set's own transcripts (`VM_RECORDED_TRANSCRIPTS`), so audio is still stored, fetched and decoded
+    but not recognised. `count` voicemails (the set's recordings, each under a new key) announced at
+    once after a warm-up; voicemails/s from the first announcement to the last task, and each stage's
+    busy seconds per voicemail from its /metrics, so the slowest stage shows."""
+    from kafka import KafkaProducer
+
+    from pipeline import devstack, events
+    from pipeline.adapters import s3 as s3io
+    from pipeline.cli.tail import read_tasks
+    from pipeline.transcribe.recorded import record_line
+    from pipeline.transport import producer_kwargs
+
+    state = devstack.up(s)
+    docs = [json.loads(line) for line in Path(set_path).read_text().splitlines() if line.strip()]
+    audio = {p.stem: p for p in Path(audio_dir).iterdir() if p.is_file()}
+    clips = [(audio[d["id"]].read_bytes(), d) for d in docs if d["id"] in audio]
+    if not clips:
+        raise SystemExit(f"no recording in {audio_dir} for an id of {set_path}")
+    recorded = s.state_dir / "bench" / "recorded.jsonl"
+    recorded.parent.mkdir(parents=True, exist_ok=True)
+    recorded.write_text("".join(record_line(body, d["text"], d.get("language", "en")) + "\n" for body, d in clips))
+    port = s.http_port or 9400
+    stages = ["ingest", "transcribe", "classify", "route"]
+    env = {**os.environ, "VM_LOG_LEVEL": "warning", "VM_RECORDED_TRANSCRIPTS": str(recorded),
+           "VM_KAFKA_BOOTSTRAP": state["kafka_bootstrap"]}
+    workers = [_spawn(stage, {**env, "VM_HTTP_PORT": str(port + 20 + i)}) for i, stage in enumerate(stages)]
+    ports = [port + 20 + i for i in range(len(stages))]
+    s3 = s3io.client(s)
+    producer = KafkaProducer(**producer_kwargs(s.model_copy(update={"kafka_bootstrap": state["kafka_bootstrap"]})))
+
+    def run(n: int) -> float:
+        tag, started = uuid.uuid4().hex[:8], time.monotonic()
+        wanted = {events.task_id(_announce(s, s3, producer, f"bench/kafka/{tag}/{i}.wav", clips[i % len(clips)][0]))
+                  for i in range(n)}
+        producer.flush()
+        for _, task in read_tasks(s, idle_timeout_s=120):
+            wanted.discard(task["id"])
+            if not wanted:
+                return time.monotonic() - started
+        raise RuntimeError(f"{len(wanted)} of {n} voicemails without a task")
+
+    def busy() -> dict[str, tuple[float, float]]:
+        """stage -> (seconds handling messages, messages handled) from the workers' /metrics."""
+        found = {}
+        for p, stage in zip(ports, stages, strict=True):
+            text = _get(p, "/metrics")
+            total = re.search(rf'voicemail_stage_seconds_sum{{stage="{stage}"}} ([0-9.e+-]+)', text)
+            n = re.search(rf'voicemail_stage_seconds_count{{stage="{stage}"}} ([0-9.e+-]+)', text)
+            found[stage] = (float(total.group(1)) if total else 0.0, float(n.group(1)) if n else 0.0)
+        return found
+
+    try:
+        _wait_ready(ports)
+        run(min(10, count))  # warm-up: connections, metadata, spaCy's first call
+        before = busy()
+        seconds = run(count)
+        after = busy()
+    finally:
+        producer.close()
+        for w in workers:
+            w.terminate()
+        for w in workers:
+            w.wait(timeout=60)
+    brokers = len(state["brokers"])
+    print(f"{count} voicemails through ingest -> transcribe (recorded transcripts) -> classify -> route, one worker "
+          f"each, on {brokers} broker{'s' if brokers > 1 else ''} (acks=all), {os.cpu_count()} cores shared by "
+          "Kafka, S3 and every stage", file=out)
+    print(f"{seconds:.1f} s: {count / seconds:.1f} voicemails/s ({60 * count / seconds:.0f}/min)", file=out)
+    for stage in stages:
+        spent, handled = (a - b for a, b in zip(after[stage], before[stage], strict=True))
+        print(f"  {stage:10} {1000 * spent / max(handled, 1):7.1f} ms busy per message, {handled:.0f} messages",
+              file=out)
+    return 0

@@ -1,16 +1,15 @@
 """Bucket reconciler: lists the bucket and announces every object not announced before.
 
-Delivery: at-least-once. The checkpoint is written only after the caller has flushed the events
-of a pass, so a crash repeats a pass (downstream ids are deterministic) and never skips one.
+Delivery: at-least-once. The checkpoint is stored (by the caller, on the lease topic) only after the
+events of a pass were flushed, so a crash repeats a pass (downstream ids are deterministic) and never
+skips one.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from pipeline.adapters import s3 as s3io
 from pipeline.domain import Voicemail
@@ -29,21 +28,18 @@ class Checkpoint:
     seen: dict[str, str] = field(default_factory=dict)  # "key etag" -> last_modified (ISO)
 
     @classmethod
-    def load(cls, path: Path) -> Checkpoint:
-        """The checkpoint at `path`, or an empty one."""
-        if not path.exists():
+    def decode(cls, raw: bytes | None) -> Checkpoint:
+        """The checkpoint `encode` wrote, or an empty one for None."""
+        if raw is None:
             return cls()
-        raw = json.loads(path.read_text())
-        wm = raw.get("watermark")
-        return cls(datetime.fromisoformat(wm) if wm else None, dict(raw.get("seen", {})))
+        doc = json.loads(raw)
+        wm = doc.get("watermark")
+        return cls(datetime.fromisoformat(wm) if wm else None, dict(doc.get("seen", {})))
 
-    def save(self, path: Path) -> None:
-        """Write the checkpoint atomically."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"watermark": self.watermark.isoformat() if self.watermark else None,
-                                   "seen": self.seen}))
-        os.replace(tmp, path)  # atomic: a crash leaves the old or the new checkpoint, never half
+    def encode(self) -> bytes:
+        """The checkpoint as JSON bytes."""
+        return json.dumps({"watermark": self.watermark.isoformat() if self.watermark else None,
+                           "seen": self.seen}).encode()
 
 
 @dataclass(frozen=True)
@@ -56,11 +52,11 @@ class Pass:
 
 class Reconciler:
     """Lists the bucket and announces recordings no notification announced."""
-    def __init__(self, s3, bucket: str, checkpoint_path: Path, prefix: str = "",
-                 suffixes: list[str] | None = None) -> None:
-        self.s3, self.bucket, self.prefix, self.path = s3, bucket, prefix, checkpoint_path
+    def __init__(self, s3, bucket: str, prefix: str = "", suffixes: list[str] | None = None,
+                 checkpoint: Checkpoint | None = None) -> None:
+        self.s3, self.bucket, self.prefix = s3, bucket, prefix
         self.suffixes = suffixes or []
-        self.checkpoint = Checkpoint.load(checkpoint_path)
+        self.checkpoint = checkpoint or Checkpoint()
 
     def scan(self, now: datetime) -> Pass:
         """One listing; HEAD (for metadata) only objects not seen yet."""
@@ -82,8 +78,9 @@ class Reconciler:
                 rejected.append((obj, exc))
         return Pass(out, rejected, objects)
 
-    def commit(self, done: Pass) -> None:
-        """Record a pass as announced; call only after its events (and dead letters) are flushed."""
+    def commit(self, done: Pass) -> bytes | None:
+        """Record a pass as announced; call only after its events (and dead letters) are flushed.
+        Returns the checkpoint to store when the pass changed it, else None."""
         cp = self.checkpoint
         for obj in done.objects:
             cp.seen[_seen_key(obj.key, obj.etag)] = obj.last_modified.isoformat()
@@ -92,8 +89,7 @@ class Reconciler:
         if cp.watermark is not None:
             horizon = cp.watermark - GRACE
             cp.seen = {k: v for k, v in cp.seen.items() if datetime.fromisoformat(v) >= horizon}
-        if done.objects:
-            cp.save(self.path)
+        return cp.encode() if done.objects else None
 
 
 def _seen_key(key: str, etag: str) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 import faust
+from faust.transport.drivers.aiokafka import Producer as AIOKafkaProducer
 
 from pipeline import events, topics
 from pipeline.config import Settings
@@ -37,10 +39,23 @@ class Outcome:
 Step = Callable[[bytes], Awaitable[Outcome]]
 
 
+class _IdempotentProducer(AIOKafkaProducer):
+    """faust's aiokafka producer, idempotent outside transactions too (faust turns that on only inside
+    one): a send retried after a leader change or a lost ack is written once."""
+
+    def _settings_extra(self) -> Mapping[str, Any]:
+        return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
+
+
+class _App(faust.App):
+    def _new_producer(self) -> faust.types.ProducerT:
+        return _IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)
+
+
 def make_app(stage: str, s: Settings) -> faust.App:
     """The faust app of one stage, with the broker, credentials and state folder configured."""
     s.state_dir.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    return _App(
         f"voicemail-{stage}",
         broker=f"kafka://{s.kafka_bootstrap}",
         broker_credentials=faust_credentials(s),

@@ -31,6 +31,8 @@ MODEL_LOAD_SECONDS = Gauge("voicemail_model_load_seconds", "Time to load the Whi
 READY = Gauge("voicemail_ready", "1 once the consumer has its partitions (and the model is loaded)", ["stage"])
 COMMIT_HEALS = Counter("voicemail_commit_heals_total", "Re-reads from the committed offset of a stalled partition",
                        ["stage"])
+LEASE_HELD = Gauge("voicemail_lease_held", "1 while this replica holds its stage's lease (the one active replica)",
+                   ["lease"])
 HEARTBEAT_AGE = 15.0  # /healthz fails when the loop's heartbeat is older than this
 # faust can leave a hole at the head of a partition's acked offsets after a rebalance (a message it
 # dropped): its commit then stalls there for good and the lag never drains. A partition read to its end

@@ -16,13 +16,15 @@ from pipeline.logging import get_logger
 from pipeline.stream.app import Dedupe, Outcome, StageShell
 from pipeline.stream.ops import MODEL_LOAD_SECONDS
 from pipeline.transcribe.core import Transcriber, transcribed_event
+from pipeline.transcribe.recorded import Recorded
 
 log = get_logger(__name__)
 
 
 def register(app: faust.App, s: Settings) -> None:
     """Wire the transcribe stage: voicemail.received -> voicemail.transcribed."""
-    transcriber = Transcriber(s)  # once per worker process
+    # once per worker process
+    transcriber = Recorded(s, s.recorded_transcripts) if s.recorded_transcripts else Transcriber(s)
     MODEL_LOAD_SECONDS.labels(s.whisper_model).set(transcriber.load_seconds)
     s3 = s3io.client(s)
     # Inference runs in threads so heartbeats and rebalances go on during long audio.

@@ -37,8 +37,8 @@ K8S_VERSIONS = sorted(p.name for p in (SCHEMAS / "kubernetes").iterdir() if p.is
 ENTRYPOINT = ["python", "-m", "pipeline"]
 # Each stage is its own faust app, hence consumer group: pipeline/stream/app.py names it so.
 GROUP = "voicemail-{stage}"
-# Stages that must survive a node drain with a budget; ingest runs one replica and has none.
-PDB_STAGES = ("transcribe", "classify", "route", "sla")
+# Every stage runs more than one pod and survives a node drain with a budget.
+PDB_STAGES = ("ingest", "transcribe", "classify", "route", "sla", "audit")
 # Settings that are credentials: they come from Secrets, never from a manifest.
 SECRET_SETTINGS = {"VM_AWS_ACCESS_KEY_ID", "VM_KAFKA_SASL_USERNAME"} | {
     f"VM_{name.upper()}" for name, field in Settings.model_fields.items()
@@ -354,15 +354,16 @@ def test_routing_policy_configmap_is_the_packaged_default(tmp_path):
     assert len(volumes) == 1 and mounts.get(volumes[0]["name"]) == str(path.parent)
 
 
-def test_ingest_runs_once_with_its_checkpoint_on_a_volume():
-    ingest = DEPLOYMENTS["ingest"]
-    assert ingest["spec"]["replicas"] == 1
-    assert ingest["spec"]["strategy"]["type"] == "Recreate", "a rolling update would run two reconcilers"
-    state_dir = _env_value(_worker("ingest"), "VM_STATE_DIR")
-    mounts = {m["mountPath"]: m["name"] for m in _worker("ingest")["volumeMounts"]}
-    volume = next(v for v in _pod(ingest)["volumes"] if v["name"] == mounts[state_dir])
-    _one("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"])
-    assert not any(s["spec"]["scaleTargetRef"]["name"] == "voicemail-ingest" for s in _of_kind("ScaledObject"))
+@pytest.mark.parametrize("stage", ["ingest", "audit"])
+def test_the_stages_that_act_alone_run_a_standby_and_keep_no_local_state(stage):
+    """The reconciler's and the audit's single active replica is elected by a Kafka lease (the reconciler's
+    checkpoint is on that lease topic), so they roll like the others: two replicas, no volume."""
+    deployment = DEPLOYMENTS[stage]
+    assert deployment["spec"]["replicas"] >= 2
+    assert deployment["spec"].get("strategy", {}).get("type", "RollingUpdate") == "RollingUpdate"
+    assert not any("persistentVolumeClaim" in v for v in _pod(deployment)["volumes"])
+    assert not _of_kind("PersistentVolumeClaim")
+    assert not any(s["spec"]["scaleTargetRef"]["name"] == f"voicemail-{stage}" for s in _of_kind("ScaledObject"))
 
 
 @pytest.mark.parametrize("workload", WORKLOADS, ids=lambda w: w["metadata"]["name"])

@@ -6,6 +6,7 @@ import pytest
 from pipeline.errors import Rejected
 from pipeline.ingest import notifications
 from pipeline.ingest.core import StoredObject, announced, received_event, wanted
+from pipeline.ingest.reconciler import Checkpoint, Pass, Reconciler
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
@@ -113,3 +114,15 @@ def test_an_announced_object_gone_before_its_head_is_rejected_as_missing() -> No
     with pytest.raises(Rejected) as err:
         announced(raw, "voicemail", "inbox/", [".wav"], head, NOW)
     assert err.value.reason == "object_missing"
+
+
+def test_the_reconciler_checkpoint_survives_its_encoding_and_grows_only_with_a_pass() -> None:
+    reconciler = Reconciler(s3=None, bucket="voicemail")
+    assert reconciler.commit(Pass([], [], [])) is None  # nothing listed: nothing to store
+    first, second = obj("inbox/a.wav"), obj("inbox/b.wav")
+    stored = reconciler.commit(Pass([], [], [first, second]))
+    assert stored is not None
+    again = Checkpoint.decode(stored)
+    assert again == reconciler.checkpoint
+    assert again.watermark == first.last_modified and set(again.seen) == {"inbox/a.wav abc123", "inbox/b.wav abc123"}
+    assert Checkpoint.decode(None) == Checkpoint()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from pipeline import topics
@@ -37,3 +39,15 @@ def test_the_voicemail_id_labels_a_message_without_parsing_it() -> None:
     assert voicemail_id_of(b'{"voicemail_id":"vm-not-valid"}') == "vm-not-valid"  # a bad one is still its label
     assert voicemail_id_of(b'{"voicemail_id":"' + b"x" * 64 + b'"}') is None
     assert voicemail_id_of(b"\xff\xfe binary") is None
+
+
+def test_every_stage_produces_idempotently_with_acks_from_all_in_sync_replicas(tmp_path) -> None:
+    async def made() -> set:
+        out = set()
+        for stage in topics.STAGES:
+            producer = make_app(stage, Settings(state_dir=tmp_path)).producer._new_producer()
+            out.add((producer._txn_manager is not None, producer._sender._acks))  # aiokafka's own fields
+            await producer.stop()
+        return out
+
+    assert asyncio.run(made()) == {(True, -1)}  # a transaction manager is what idempotence sets up

@@ -7,6 +7,7 @@ from faster_whisper.audio import decode_audio
 from pipeline.audio import AudioRejected
 from pipeline.config import Settings
 from pipeline.domain import Segment
+from pipeline.errors import Rejected
 from pipeline.transcribe.core import (
     ReviewThresholds,
     Transcriber,
@@ -16,6 +17,7 @@ from pipeline.transcribe.core import (
     unheard,
 )
 from pipeline.transcribe.model import BASE_MODEL_SHA256, assemble_base_model
+from pipeline.transcribe.recorded import Recorded, record_line
 from tests.conftest import REPO, SAMPLES
 from tests.support.audio import FORMATS, encode, noise, tone, wav16
 
@@ -174,3 +176,18 @@ def test_workers_starting_together_assemble_the_model_safely(tmp_path) -> None:
     assert hashlib.sha256((paths[0] / "model.bin").read_bytes()).hexdigest() == BASE_MODEL_SHA256
     assert sorted(p.name for p in paths[0].iterdir()) == [".verified", "config.json", "model.bin", "tokenizer.json",
                                                          "vocabulary.json"]  # no temporary file left behind
+
+
+def test_a_recorded_transcript_replaces_whisper_for_the_audio_it_was_recorded_for(tmp_path) -> None:
+    audio, other = (SAMPLES / "audio" / "sample01.wav").read_bytes(), (SAMPLES / "audio" / "sample02.wav").read_bytes()
+    lines = tmp_path / "recorded.jsonl"
+    lines.write_text(record_line(audio, "Please call me back.", "en") + "\n\n")
+    recorded = Recorded(Settings(), lines)
+    t = recorded.transcribe(audio)
+    assert (t.text, t.language, t.needs_review, t.model["id"]) == ("Please call me back.", "en", False,
+                                                                   "recorded:recorded.jsonl")
+    assert t.duration_s == pytest.approx(len(decode_audio(str(SAMPLES / "audio" / "sample01.wav"))) / 16000, abs=0.01)
+    with pytest.raises(Rejected, match="no_recorded_transcript"):
+        recorded.transcribe(other)
+    with pytest.raises(AudioRejected):  # the audio is still decoded and checked
+        recorded.transcribe(b"not audio at all")
