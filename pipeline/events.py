@@ -155,6 +155,15 @@ def task_id(vm_id: str) -> str:
     return "task-" + uuid.uuid5(_ID_NAMESPACE, f"task\x00{vm_id}").hex
 
 
+SYSTEM = "urn:voicemail-pipeline"  # the namespace of a Task's identifiers and codings
+VOICEMAIL_SYSTEM = f"{SYSTEM}:voicemail"  # the identifier that names a Task's voicemail
+
+
+def voicemail_of(task: Mapping[str, Any]) -> str | None:
+    """The voicemail id a FHIR Task names in its identifier (None when it names none)."""
+    return next((i.get("value") for i in task.get("identifier", []) if i.get("system") == VOICEMAIL_SYSTEM), None)
+
+
 def utcnow() -> datetime:
     """Now, timezone-aware UTC, to the second (what an event's times hold on the wire)."""
     return datetime.now(UTC).replace(microsecond=0)

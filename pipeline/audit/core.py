@@ -31,14 +31,12 @@ from pipeline import events, topics
 STEPS = (topics.INGEST, topics.RECEIVED, topics.TRANSCRIBED, topics.TRIAGED)
 FINAL = frozenset({topics.DLQ, *(topics.task_topic(r) for r in topics.ROLES)})
 FOLLOWED = (*STEPS, *sorted(FINAL))
-VOICEMAIL_SYSTEM = ":voicemail"
 
 
 def voicemail_id(topic: str, doc: dict) -> str | None:
     """The voicemail an event on `topic` belongs to (a Task names it in its identifier), or None."""
     if topic in FINAL and topic != topics.DLQ:
-        return next((i.get("value") for i in doc.get("identifier", [])
-                     if str(i.get("system", "")).endswith(VOICEMAIL_SYSTEM)), None)
+        return events.voicemail_of(doc)
     vm_id = doc.get("voicemail_id")
     return vm_id if isinstance(vm_id, str) else None
 

@@ -17,7 +17,7 @@ import sys
 import time
 from collections import defaultdict
 
-from pipeline import devstack
+from pipeline import devstack, events
 from pipeline.cli.tail import read_tasks, summary
 from pipeline.config import REPO_ROOT, Settings
 from pipeline.console.core import CONSOLE_ROLES
@@ -62,7 +62,7 @@ def demo(s: Settings, timeout_s: float = 300) -> int:
         by_role: dict[str, list[str]] = defaultdict(list)
         started = time.monotonic()
         for topic, task in read_tasks(s, idle_timeout_s=timeout_s):
-            vm_id = next(i["value"] for i in task["identifier"] if i["system"].endswith(":voicemail"))
+            vm_id = events.voicemail_of(task)
             if vm_id in wanted:
                 wanted.discard(vm_id)
                 by_role[topic].append(summary(topic, task))

@@ -9,7 +9,7 @@ from typing import IO
 from pipeline import events, topics
 from pipeline.adapters.kafka import read_all
 from pipeline.config import Settings
-from pipeline.sla.core import scorecard
+from pipeline.sla.core import latest_version, scorecard
 
 
 def stats(s: Settings, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
@@ -18,10 +18,7 @@ def stats(s: Settings, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
     seen = read_all(s, [*role_topics, topics.TASK_STATUS, topics.ESCALATED, topics.DLQ])
     latest: dict[str, tuple[str, dict]] = {}
     for topic, doc in seen:
-        # A re-triaged task counts once, as its latest version (topics interleave, so go by authoredOn).
-        if topic not in role_topics:
-            continue
-        if doc["id"] not in latest or doc["authoredOn"] >= latest[doc["id"]][1]["authoredOn"]:
+        if topic in role_topics and latest_version(doc, latest[doc["id"]][1] if doc["id"] in latest else None):
             latest[doc["id"]] = (topic, doc)
     card = scorecard(list(latest.values()), [d for t, d in seen if t == topics.TASK_STATUS],
                      [d for t, d in seen if t == topics.ESCALATED], events.utcnow(),

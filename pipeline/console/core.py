@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from pipeline import topics
-from pipeline.events import iso, parse_time
-from pipeline.route.core import ROLE_SYSTEM, SYSTEM
+from pipeline.events import iso, parse_time, voicemail_of
+from pipeline.route.core import ROLE_SYSTEM
 from pipeline.sla.core import FINISHED, reassigned_to
 
 # Emergencies first, then by FHIR priority, then the earliest deadline.
@@ -34,6 +34,7 @@ class Row:
     review_notes: tuple[str, ...]
     level: int  # escalation level the SLA monitor reached (0: none)
     audio: str | None  # s3://bucket/key
+    transcript: str = field(repr=False)  # PHI: never in a repr, a log line or the worklist summary
     resource: dict[str, Any] = field(repr=False)
 
     def summary(self) -> dict[str, Any]:
@@ -51,12 +52,13 @@ def row_of(role: str, task: dict[str, Any]) -> Row:
         code = item["type"]["coding"][0]["code"]
         value = next((v for k, v in item.items() if k.startswith("value")), None)
         inputs.setdefault(code, []).append(value)
-    vm_id = next((i["value"] for i in task.get("identifier", []) if i["system"] == f"{SYSTEM}:voicemail"), None)
+    vm_id = voicemail_of(task)
     notes = tuple(n["text"] for n in task.get("note", []) if n["text"].startswith(("Listen", "Not in", "Check")))
     return Row(task["id"], vm_id, role, task.get("status", "requested"), (inputs.get("urgency") or ["routine"])[0],
                task["priority"], parse_time(task["restriction"]["period"]["end"]), task["for"]["display"],
                (inputs.get("callback-number") or [None])[0], tuple(inputs.get("intent", [])),
-               bool(inputs.get("needs-review")), notes, 0, (inputs.get("audio") or [None])[0], task)
+               bool(inputs.get("needs-review")), notes, 0, (inputs.get("audio") or [None])[0],
+               str((inputs.get("transcript") or [""])[0]), task)
 
 
 @dataclass

@@ -35,14 +35,13 @@ from pipeline.console import pages
 from pipeline.console.core import Row, Worklist, highlights, status_update
 from pipeline.console.users import User, UserStore
 from pipeline.logging import get_logger
-from pipeline.sla.core import scorecard
+from pipeline.sla.core import latest_version, scorecard
 from pipeline.transport import producer_kwargs
 
 log = get_logger(__name__)
 COOKIE = "vm_console"
 LOGIN_FAILURES, LOGIN_WINDOW_S = 5, 300  # per address and per user name
 SSE_HEARTBEAT_S = 15.0
-_USER = web.RequestKey("user", User)
 
 
 @dataclass
@@ -51,6 +50,9 @@ class Session:
     user: User
     csrf: str
     expires: float
+
+
+_SESSION = web.RequestKey("session", Session)  # set by the guard on every request past the login
 
 
 class LoginLimiter:
@@ -167,7 +169,7 @@ class Console:
     def _remember(self, topic: str, task: dict[str, Any]) -> None:
         """A task's timing fields for the scorecard (a re-triaged task counts once, as its latest version)."""
         known = self.task_times.get(task["id"])
-        if known is None or task["authoredOn"] >= known[1]["authoredOn"]:
+        if latest_version(task, known[1] if known else None):
             slim = {k: task[k] for k in ("id", "priority", "authoredOn", "restriction")}
             slim["input"] = [i for i in task.get("input", []) if i["type"]["coding"][0]["code"] == "urgency"]
             self.task_times[task["id"]] = (topic, slim)
@@ -223,8 +225,8 @@ def _row_for(console: Console, request: web.Request) -> Row:
     row = console.worklist.rows.get(request.match_info["task_id"])
     if row is None:
         raise web.HTTPNotFound(text="no such open task")
-    if row.role not in request[_USER].roles:
-        log.warning("console.forbidden", user=request[_USER].name, task_id=row.task_id)
+    if row.role not in request[_SESSION].user.roles:
+        log.warning("console.forbidden", user=request[_SESSION].user.name, task_id=row.task_id)
         raise web.HTTPForbidden(text="this task belongs to another role")
     return row
 
@@ -248,7 +250,7 @@ def build_app(console: Console) -> web.Application:
                 if request.method == "GET" and request.path in ("/", "/scorecard"):
                     raise web.HTTPSeeOther("/login")
                 raise web.HTTPUnauthorized(text="log in first")
-            request[_USER] = found.user
+            request[_SESSION] = found
             sent = str((await request.post()).get("csrf") or request.headers.get("X-CSRF-Token", ""))
             if request.method == "POST" and not secrets.compare_digest(sent.encode(), found.csrf.encode()):
                 log.warning("console.csrf_refused", user=found.user.name, path=request.path)
@@ -288,14 +290,13 @@ def build_app(console: Console) -> web.Application:
 
     async def logout(request: web.Request) -> web.Response:
         console.sessions.pop(request.cookies.get(COOKIE, ""), None)
-        await console.audit(request[_USER].name, "logout")
+        await console.audit(request[_SESSION].user.name, "logout")
         response = web.HTTPSeeOther("/login")
         response.del_cookie(COOKIE, path="/")
         raise response
 
     async def worklist_page(request: web.Request) -> web.Response:
-        found = console.session(request)
-        assert found is not None
+        found = request[_SESSION]
         return web.Response(text=pages.worklist(found.user, found.csrf), content_type="text/html")
 
     def rows(user: User) -> list[dict[str, Any]]:
@@ -303,10 +304,10 @@ def build_app(console: Console) -> web.Application:
                 for r in console.worklist.open_for(set(user.roles))]
 
     async def worklist_json(request: web.Request) -> web.Response:
-        return web.json_response({"tasks": rows(request[_USER])})
+        return web.json_response({"tasks": rows(request[_SESSION].user)})
 
     async def live(request: web.Request) -> web.StreamResponse:
-        user = request[_USER]
+        user = request[_SESSION].user
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
         await response.prepare(request)
         queue: asyncio.Queue[set[str]] = asyncio.Queue()
@@ -331,10 +332,9 @@ def build_app(console: Console) -> web.Application:
 
     async def task_page(request: web.Request) -> web.Response:
         row = _row_for(console, request)
-        found = console.session(request)
-        assert found is not None
+        found = request[_SESSION]
         triaged = console.evidence.get(row.voicemail_id or "", {})
-        text = triaged.get("text") or _transcript_of(row)
+        text = triaged.get("text") or row.transcript  # the Task's copy, when the triage is not read yet
         pieces = highlights(text, triaged.get("evidence", []))
         await console.audit(found.user.name, "view", row.task_id)
         page = pages.task(row, pieces, found.csrf, triaged.get("caller"), triaged.get("relationship"))
@@ -351,7 +351,7 @@ def build_app(console: Console) -> web.Application:
         except Exception as exc:  # noqa: BLE001 - expired by the lifecycle rule, or storage down
             log.warning("console.audio_unavailable", task_id=row.task_id, error=type(exc).__name__)
             raise web.HTTPNotFound(text="the recording is no longer stored") from None
-        await console.audit(request[_USER].name, "listen", row.task_id)
+        await console.audit(request[_SESSION].user.name, "listen", row.task_id)
         response = web.StreamResponse(headers={"Content-Type": obj.get("ContentType") or "audio/wav",
                                                "Content-Length": str(obj["ContentLength"])})
         await response.prepare(request)
@@ -381,13 +381,13 @@ def build_app(console: Console) -> web.Application:
             raise web.HTTPNotFound(text="no such action")
         await console.publish(topics.TASK_STATUS, row.task_id, events.encode(topics.TASK_STATUS, update))
         console.acted(update)
-        await console.audit(request[_USER].name, action, row.task_id)
+        await console.audit(request[_SESSION].user.name, action, row.task_id)
         if request.headers.get("Accept") == "application/json":
             return web.json_response({"task_id": row.task_id, "status": update["status"]})
         raise web.HTTPSeeOther("/" if action != "accept" else f"/task/{row.task_id}")
 
     async def scorecard_page(request: web.Request) -> web.Response:
-        if "manager" not in request[_USER].roles:
+        if "manager" not in request[_SESSION].user.roles:
             raise web.HTTPForbidden(text="the scorecard is for the practice manager")
         try:
             days = int(request.query.get("days", "7"))
@@ -395,8 +395,7 @@ def build_app(console: Console) -> web.Application:
             raise web.HTTPBadRequest(text="days is a whole number") from None
         if days not in pages.PERIODS:
             raise web.HTTPBadRequest(text=f"days is one of {', '.join(map(str, pages.PERIODS))}")
-        found = console.session(request)
-        assert found is not None
+        found = request[_SESSION]
         return web.Response(text=pages.scorecard(console.scorecard(days), days, found.csrf), content_type="text/html")
 
     async def static(request: web.Request) -> web.Response:
@@ -417,14 +416,6 @@ def build_app(console: Console) -> web.Application:
 
 def _sse(rows: list[dict[str, Any]]) -> bytes:
     return f"event: worklist\ndata: {json.dumps({'tasks': rows})}\n\n".encode()
-
-
-def _transcript_of(row: Row) -> str:
-    """The transcript the Task carries (when the triage event is not read yet)."""
-    for item in row.resource.get("input", []):
-        if item["type"]["coding"][0]["code"] == "transcript":
-            return str(item.get("valueString", ""))
-    return ""
 
 
 def tls_context(s: Settings) -> ssl.SSLContext | None:

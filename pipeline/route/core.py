@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from pipeline import events
 from pipeline.domain import Alert, CallbackTask, Transcript, Triage, Voicemail
 from pipeline.errors import Rejected
+from pipeline.events import SYSTEM, VOICEMAIL_SYSTEM
 from pipeline.route.policy import RoutingPolicy
 
-SYSTEM = "urn:voicemail-pipeline"
 ROLE_SYSTEM = f"{SYSTEM}:role"  # the coding system of a Task's performerType (also in reassignments)
 
 
@@ -47,7 +47,7 @@ def build_task(policy: RoutingPolicy, voicemail: Voicemail, transcript: Transcri
         "id": task_id,
         "identifier": [
             {"system": f"{SYSTEM}:task", "value": task_id},
-            {"system": f"{SYSTEM}:voicemail", "value": vm_id},
+            {"system": VOICEMAIL_SYSTEM, "value": vm_id},
         ],
         "status": "requested",
         "intent": "order",

@@ -30,6 +30,12 @@ def reassigned_to(update: dict) -> str | None:
     return None
 
 
+def latest_version(task: dict, known: dict | None) -> bool:
+    """Whether `task` replaces `known`, the version of the same Task kept so far: a re-triaged task counts
+    once, as its latest version (the role topics interleave, so by authoredOn)."""
+    return known is None or task["authoredOn"] >= known["authoredOn"]
+
+
 def escalation_level(due_by: datetime, now: datetime, every: timedelta, max_level: int) -> int:
     """0 before the deadline; 1 once it passed; one more per `every` after that, up to `max_level`."""
     if now <= due_by:

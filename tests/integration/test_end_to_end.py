@@ -25,7 +25,7 @@ def test_five_voicemails_become_exactly_five_valid_tasks(delivered: dict, sample
     assert len({t["id"] for _, t in tasks}) == 5
     for topic, task in tasks:
         Task.model_validate(task)
-        vm_id = next(i["value"] for i in task["identifier"] if i["system"].endswith(":voicemail"))
+        vm_id = events.voicemail_of(task)
         label = sample_labels[delivered["vm_ids"][vm_id]]
         assert task["id"] == events.task_id(vm_id)
         assert topic == topics.task_topic(label["role"]), label["id"]

@@ -92,6 +92,7 @@ def test_the_row_reads_what_the_task_says() -> None:
         "emergency", "stat", "+12155550100", "Pat Doe (DOB 1950-01-02)")
     assert row.voicemail_id == "vm-" + f"{1:032x}" and row.audio == "s3://voicemail/inbox/a.wav"
     assert row.due == NOON + timedelta(minutes=15)
+    assert row.transcript == "words" and "words" not in repr(row)
 
 
 def test_evidence_is_cut_out_of_the_transcript() -> None:

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from pipeline.sla.core import Book, escalation_level, reassigned_to, scorecard
+from pipeline.sla.core import Book, escalation_level, latest_version, reassigned_to, scorecard
 
 DUE = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 EVERY = timedelta(minutes=15)
@@ -102,3 +102,9 @@ def test_a_reassigned_task_escalates_to_its_new_role() -> None:
     [(task_id, level, state)] = book.due(DUE + timedelta(minutes=1), EVERY)
     assert (task_id, level, state["role"]) == ("t1", 1, "nurse")
     assert reassigned_to({"id": "t1", "status": "accepted"}) is None
+
+
+def test_a_retriaged_task_counts_as_its_latest_version() -> None:
+    first, again = {"id": "t", "authoredOn": "2026-11-26T15:00:00Z"}, {"id": "t", "authoredOn": "2026-11-26T15:05:00Z"}
+    assert latest_version(first, None) and latest_version(again, first)
+    assert not latest_version(first, again)  # read out of order: the newer version stays
