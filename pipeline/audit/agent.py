@@ -17,13 +17,15 @@ from pipeline.audit.core import FOLLOWED, HEADER, Ledger, redrive_of, voicemail_
 from pipeline.config import Settings
 from pipeline.logging import get_logger
 from pipeline.stream.app import StageShell
+from pipeline.stream.lease import Lease
 from pipeline.stream.ops import REDRIVES, STATE_ROWS
 
 log = get_logger(__name__)
 
 
-def register(app: faust.App, s: Settings) -> None:
-    """Wire the audit stage: follow every voicemail topic, redrive or give up on a stalled voicemail."""
+def register(app: faust.App, s: Settings, lease: Lease | None = None) -> None:
+    """Wire the audit stage: follow every voicemail topic, redrive or give up on a stalled voicemail;
+    with a `lease`, judge only while holding it."""
     shell = StageShell(app, "audit", topics.VOICEMAIL_PATTERN)
     ledger = Ledger(shell.table("audit"), shell.table("audit-ended"), shell.table("audit-progress"),
                     keep=timedelta(milliseconds=s.topic_retention_ms))
@@ -48,8 +50,10 @@ def register(app: faust.App, s: Settings) -> None:
                            redrive_of(msg.headers)):
                 count_rows()
 
-    # Where each followed partition ended when the partitions were assigned; None once read that far.
+    # Where each followed partition ended when the partitions were assigned (or the lease was taken
+    # again); None once read that far.
     catch_up: dict | None = {}
+    term = lease.term if lease is not None else 0
 
     async def on_assigned(_app: faust.App, assigned: set, **_: object) -> None:
         nonlocal catch_up
@@ -59,8 +63,12 @@ def register(app: faust.App, s: Settings) -> None:
 
     @app.timer(interval=s.audit_check_interval_s, name="audit")
     async def audit() -> None:
-        nonlocal catch_up
+        nonlocal catch_up, term
         count_rows()
+        if lease is not None and not lease.held():
+            return  # lost for now: judge nothing until it is back, or the worker stops
+        if lease is not None and lease.term != term:
+            catch_up, term = {}, lease.term
         # A replica that just took over (or restarted) judges nothing until it has read what was there
         # when it started, the last one's redrives included: acting on rows the stream has not caught up
         # with would redrive a voicemail twice.

@@ -46,10 +46,12 @@ def run(stages: list[str] | None) -> int:
 
 def _run_stage(stage: str) -> int:
     s = get_settings()
-    if stage in SINGLE_ACTIVE:
-        _stand_by(stage, s)
     app = make_app(stage, s)
-    importlib.import_module(f"pipeline.{stage}.agent").register(app, s)
+    agent = importlib.import_module(f"pipeline.{stage}.agent")
+    if stage in SINGLE_ACTIVE:
+        agent.register(app, s, lease=_stand_by(stage, s))
+    else:
+        agent.register(app, s)
     Ops(app, stage, s.http_port)
     log.info("worker.start", stage=stage, http_port=s.http_port)
     worker = faust.Worker(app, loglevel="WARNING", quiet=True, redirect_stdouts=False, override_logging=False)
@@ -58,11 +60,20 @@ def _run_stage(stage: str) -> int:
     return 0
 
 
-def _stand_by(stage: str, s: Settings) -> None:
+def _stand_by(stage: str, s: Settings) -> Lease:
     """Wait, answering health probes as a standby, until this replica holds the stage's lease; then
-    return, with the lease kept until the process exits. Losing it stops the worker (SIGTERM), and
-    the supervisor or Kubernetes starts it again as a standby."""
-    lease = Lease(s, stage, topics.LEASES[stage], on_lost=lambda: os.kill(os.getpid(), signal.SIGTERM)).start()
+    return it, kept until the process exits. The stage acts only while it holds the lease. A lease
+    lost and not back within a session timeout (another replica took it) stops the worker, and the
+    supervisor or Kubernetes starts it again as a standby; a broker restart loses it for a moment."""
+    def lost() -> None:  # on the lease thread: wait elsewhere
+        threading.Thread(target=stop_unless_back, name="lease-lost", daemon=True).start()
+
+    def stop_unless_back() -> None:
+        if not lease.wait(s.kafka_session_timeout_s):
+            log.warning("worker.lease_gone", stage=stage)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    lease = Lease(s, stage, topics.LEASES[stage], on_lost=lost).start()
     server = _standby_server(stage, s.http_port) if s.http_port else None
 
     def leave(signum: int, _frame: object) -> None:
@@ -84,6 +95,7 @@ def _stand_by(stage: str, s: Settings) -> None:
             server.server_close()
     atexit.register(lease.release)  # a clean stop hands the lease over at once
     log.info("worker.active", stage=stage)
+    return lease
 
 
 def _standby_server(stage: str, port: int) -> ThreadingHTTPServer:
