@@ -63,7 +63,8 @@ class Lease(ConsumerRebalanceListener):
         return self._thread.is_alive()
 
     def value(self, key: str) -> bytes | None:
-        """The latest value recorded under `key` on the lease partition, as read when the lease was taken."""
+        """The latest value recorded under `key` on the lease partition (read to its end before the lease
+        was taken)."""
         return self._values.get(key.encode())
 
     def release(self) -> None:
@@ -72,11 +73,10 @@ class Lease(ConsumerRebalanceListener):
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
 
-    # The rebalance listener: these run inside poll(), on the lease thread.
+    # The rebalance listener. kafka-python calls it on its IO thread: nothing in it may block.
     def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        """Given the lease partition: read it to its end (`_run`) before holding the lease. Nothing blocking
-        here: kafka-python calls listeners on its IO thread. No offsets are ever committed, so reading
-        starts at the partition's beginning."""
+        """Given the lease partition: `_run` reads it to its end before the lease is held. No offsets are
+        ever committed, so reading starts at the partition's beginning."""
         if self.partition in assigned:
             self._values.clear()
             self._assigned = True

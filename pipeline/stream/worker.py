@@ -5,7 +5,8 @@ per stage (each its own consumer group, as in production), supervised; if one ex
 Child i serves /metrics, /healthz and /readyz on VM_HTTP_PORT + i.
 
 A stage whose view must be whole (the audit) runs as any number of replicas of which one works: each
-waits as a standby until it holds the stage's lease (`stream/lease.py`), and stops if it loses it.
+waits as a standby until it holds the stage's lease (`stream/lease.py`), pauses while the lease is
+lost, and stops when it does not come back.
 """
 
 from __future__ import annotations
