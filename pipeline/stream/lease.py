@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor
+from kafka.errors import KafkaError
 
 from pipeline.config import Settings
 from pipeline.logging import get_logger
@@ -100,6 +101,17 @@ class Lease(ConsumerRebalanceListener):
             if self.on_lost is not None:
                 self.on_lost()
 
+    def _poll(self) -> None:
+        for records in self._consumer.poll(timeout_ms=500).values():
+            for record in records:
+                if record.key is not None:
+                    self._values[record.key] = record.value
+        if self._assigned and not self._held.is_set() and self._read_to_end():
+            self.term += 1
+            self._held.set()
+            LEASE_HELD.labels(self.name).set(1)
+            log.info("lease.acquired", lease=self.name, term=self.term)
+
     def _read_to_end(self) -> bool:
         end = self._consumer.end_offsets([self.partition])[self.partition]
         return self._consumer.position(self.partition) >= end
@@ -108,15 +120,11 @@ class Lease(ConsumerRebalanceListener):
         self._consumer.subscribe([self.topic], listener=self)
         try:
             while not self._stop.is_set():
-                for records in self._consumer.poll(timeout_ms=500).values():
-                    for record in records:
-                        if record.key is not None:
-                            self._values[record.key] = record.value
-                if self._assigned and not self._held.is_set() and self._read_to_end():
-                    self.term += 1
-                    self._held.set()
-                    LEASE_HELD.labels(self.name).set(1)
-                    log.info("lease.acquired", lease=self.name, term=self.term)
+                try:
+                    self._poll()
+                except KafkaError as exc:  # a broker restarting: the consumer rejoins on a later poll
+                    log.warning("lease.poll_failed", lease=self.name, error=type(exc).__name__)
+                    self._stop.wait(1.0)
         except Exception as exc:  # noqa: BLE001 - a lease thread that dies must not leave a holder acting
             log.error("lease.failed", lease=self.name, error=type(exc).__name__)
             self._lose("failed")
