@@ -350,8 +350,8 @@ def bench_kafka(s: Settings, set_path: str, audio_dir: str, count: int, out: IO[
     stages = ["ingest", "transcribe", "classify", "route"]
     env = {**os.environ, "VM_LOG_LEVEL": "warning", "VM_RECORDED_TRANSCRIPTS": str(recorded),
            "VM_KAFKA_BOOTSTRAP": state["kafka_bootstrap"]}
-    workers = [_spawn(stage, {**env, "VM_HTTP_PORT": str(port + 20 + i)}) for i, stage in enumerate(stages)]
     ports = [port + 20 + i for i in range(len(stages))]
+    workers = [_spawn(stage, {**env, "VM_HTTP_PORT": str(p)}) for p, stage in zip(ports, stages, strict=True)]
     s3 = s3io.client(s)
     producer = KafkaProducer(**producer_kwargs(s.model_copy(update={"kafka_bootstrap": state["kafka_bootstrap"]})))
 
