@@ -109,8 +109,10 @@ def _pair_of(toks: list[tuple[str, int, int]], i: int, run_started: bool) -> tup
 
 
 def _partial(run: list[tuple[str, int, int]]) -> bool:
-    """An area code, or area code and exchange, so far: a full stop there is a pause ("Four oh two. Five ...")."""
-    return len("".join(g for g, _, _ in run)) in (3, 6)
+    """An area code, or area code and exchange, so far, or those and part of the last four: a full stop there
+    is a pause ("Four oh two. Five ...", Whisper's "717-555-0. 155.")."""
+    lengths = [len(g) for g, _, _ in run]
+    return sum(lengths) in (3, 6) or lengths[:2] == [3, 3] and len(lengths) == 3 and lengths[2] < 4
 
 
 def _ellipsis(text: str, at: int) -> bool:
@@ -160,7 +162,8 @@ def phone_numbers(text: str) -> tuple[tuple[str, int, int], ...]:
         if digit is not None:
             # Spoken digits with no separator between them form one group ("two one five"); a
             # written number is a group of its own ("610 555 0166").
-            if run and joined and tok.isalpha() and toks[i - 1][0].isalpha():
+            # A spoken digit and written ones after it are one group too: Whisper's "free 02" for "three oh two".
+            if run and joined and toks[i - 1][0].isalpha() and (tok.isalpha() or len(run[-1][0] + digit) == 3):
                 run[-1] = (run[-1][0] + digit, run[-1][1], e)
             else:
                 run.append((digit, s, e))

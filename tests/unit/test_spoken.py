@@ -18,6 +18,9 @@ from pipeline.classify.spoken import parse_date, parse_date_es, phone_numbers, t
     ("born March 3rd, 1958, 412-555-0190 is my cell", ["+14125550190"]),  # a year just before
     ("my birthday is June 2 1970 215 555 0143", ["+12155550143"]),
     ("Reach me at free 02, 555, 0111.", ["+13025550111"]),  # "three oh two"
+    ("born 4, 12, 61, free 02 555 0188. Thanks.", ["+13025550188"]),  # the same after a date
+    ("Call me back, 215-555-0. 162. Thanks", ["+12155550162"]),  # a full stop inside the last four
+    ("Take 555-0123. 12 tablets a day", []),  # seven digits, then a sentence about something else
     ("It's 717-555-0121, I mean 0112.", ["+17175550112"]),  # a correction replaces the last digits
     ("Es el 610-555-01910. Perdón, 0191.", ["+16105550191"]),
     ("dos uno cinco, sinco sinco cinco, pero uno ocho siete", ["+12155550187"]),  # Spanish as Whisper spells it
