@@ -107,8 +107,15 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from pipeline.classify.training.train import compare, train
+    from pipeline.classify.training.train import compare, cross_validated_tradeoff, train
 
+    if args.tradeoff:
+        print(f"{'threshold':>9} {'emergencies missed':>18} {'false emergencies':>17} {'share':>6} "
+              f"{'raised by the model alone':>25}")
+        for t in cross_validated_tradeoff():
+            print(f"{t['threshold']:9.2f} {t['missed']:18d} {t['false_emergencies']:17d} {t['false_share']:6.3f} "
+                  f"{t['by_model_alone']:25d}")
+        return 0
     if args.compare:
         print(f"{'features':32} {'urgency acc':>11} {'em. recall@0.5':>14} {'false alarms@full recall':>24} "
               f"{'intent F1':>9}")
@@ -198,7 +205,10 @@ _COMMANDS = {
     "train-triage": (_train, "retrain the triage model on the train + dev splits (thresholds from cross-validation)", [
         _opt("--distill", action="store_true", help="also rebuild the static vectors (needs the `train` extra)"),
         _opt("--compare", action="store_true",
-             help="print the model alone on the dev split per feature family, and train nothing")]),
+             help="print the model alone on the dev split per feature family, and train nothing"),
+        _opt("--tradeoff", action="store_true",
+             help="print, from 5-fold cross-validation over train + dev, emergencies missed against "
+                  "non-emergencies raised per emergency threshold, and train nothing")]),
     "split": (_split, "write data/triage/{train,dev,test}.jsonl from every labeled voicemail", []),
     "protocols": (_protocols, "print the red-flag protocol list as a Markdown table", []),
     "stats": (_stats, "return-call scorecard from the topics", [_JSON]),

@@ -7,7 +7,7 @@ import numpy as np
 
 from pipeline.classify.semantic import INTENTS, MODEL_DIR, RELATIONSHIPS, URGENCIES, Encoder, Heads
 from pipeline.classify.training.split import DATA, PARTS, load_part, part_of
-from pipeline.classify.training.train import build_vocab, featurize, fit
+from pipeline.classify.training.train import build_vocab, featurize, fit, tradeoff
 
 
 def test_split_is_frozen_by_id() -> None:
@@ -58,3 +58,14 @@ def test_vocabulary_does_not_depend_on_the_hash_seed() -> None:
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2", "3", "4")}
     assert len(runs) == 1, runs
+
+
+def test_tradeoff_counts_misses_and_false_alarms_of_rules_or_model() -> None:
+    p = np.array([0.9, 0.2, 0.05, 0.6, 0.1, 0.01])
+    by_rule = np.array([False, False, True, False, False, False])
+    emergency = np.array([True, True, True, False, False, True])
+    high, low = tradeoff(p, by_rule, emergency, thresholds=(0.5, 0.1))
+    # at 0.5: the rules catch the third, the model the first; the second and last are missed; the fourth raised
+    assert high == {"threshold": 0.5, "missed": 2, "false_emergencies": 1, "false_share": 0.5, "by_model_alone": 1}
+    # at 0.1: the second is caught too, and the fifth is raised as well
+    assert low == {"threshold": 0.1, "missed": 1, "false_emergencies": 2, "false_share": 1.0, "by_model_alone": 2}

@@ -145,11 +145,39 @@ def best_intent_threshold(p_i: np.ndarray, rows: list[dict]) -> tuple[float, flo
     return best
 
 
+def flagged_by_rules(rows: list[dict]) -> np.ndarray:
+    """Which voicemails a current emergency red flag alone makes an emergency."""
+    return np.array([any(f.urgency == "emergency" for f in find_flags(r["text"])) for r in rows])
+
+
+def tradeoff(p_emergency: np.ndarray, by_rule: np.ndarray, emergency: np.ndarray,
+             thresholds: tuple[float, ...] = (0.5, 0.3, 0.2, 0.15, 0.1, 0.08, 0.07, 0.05, 0.03)) -> list[dict]:
+    """Per emergency threshold, what rules-or-model would do: emergencies left below, non-emergencies raised
+    (count and share), and how many of those the model alone raised. The price of the recall target."""
+    table = []
+    for th in thresholds:
+        caught = by_rule | (p_emergency >= th)
+        table.append({"threshold": th, "missed": int((emergency & ~caught).sum()),
+                      "false_emergencies": int((caught & ~emergency).sum()),
+                      "false_share": float((caught & ~emergency).sum() / max(1, (~emergency).sum())),
+                      "by_model_alone": int((caught & ~by_rule & ~emergency).sum())})
+    return table
+
+
+def cross_validated_tradeoff() -> list[dict]:
+    """`tradeoff` over 5-fold out-of-fold predictions on train + dev, the same folds and features as `train`."""
+    rows = load_part("train") + load_part("dev")
+    encoder = Encoder(MODEL_DIR, build_vocab(rows))
+    encoder.fit_sif([r["text"] for r in rows])
+    p_u, _ = out_of_fold(featurize(encoder, rows), rows)
+    return tradeoff(p_u[:, 0], flagged_by_rules(rows), np.array([r["urgency"] == "emergency" for r in rows]))
+
+
 def choose_thresholds(p_u: np.ndarray, p_i: np.ndarray, rows: list[dict]) -> dict:
     """From out-of-fold predictions: the highest emergency threshold that, with the rules, reaches
     TARGET_RECALL; the intent threshold with the best micro-F1."""
     emergency = np.array([r["urgency"] == "emergency" for r in rows])
-    by_rule = np.array([any(f.urgency == "emergency" for f in find_flags(r["text"])) for r in rows])
+    by_rule = flagged_by_rules(rows)
     chosen = 0.01
     for th in np.arange(0.5, 0.0, -0.01):
         caught = by_rule | (p_u[:, 0] >= th)
