@@ -110,21 +110,28 @@ def _train(args: argparse.Namespace) -> int:
     from pipeline.classify.training.train import compare, cross_validated_tradeoff, train
 
     if args.tradeoff:
-        print(f"{'threshold':>9} {'emergencies missed':>18} {'false emergencies':>17} {'share':>6} "
-              f"{'raised by the model alone':>25}")
-        for t in cross_validated_tradeoff():
-            print(f"{t['threshold']:9.2f} {t['missed']:18d} {t['false_emergencies']:17d} {t['false_share']:6.3f} "
-                  f"{t['by_model_alone']:25d}")
+        _print_table(cross_validated_tradeoff(), [
+            ("threshold", "threshold", 9, ".2f"), ("emergencies missed", "missed", 18, "d"),
+            ("false emergencies", "false_emergencies", 17, "d"), ("share", "false_share", 6, ".3f"),
+            ("raised by the model alone", "by_model_alone", 25, "d")])
         return 0
     if args.compare:
-        print(f"{'features':32} {'urgency acc':>11} {'em. recall@0.5':>14} {'false alarms@full recall':>24} "
-              f"{'intent F1':>9}")
-        for row in compare():
-            print(f"{row['features']:32} {row['urgency_accuracy']:11.3f} {row['emergency_recall_at_0.5']:14.3f} "
-                  f"{row['false_alarms_at_full_recall']:24.3f} {row['intent_micro_f1']:9.3f}")
+        _print_table(compare(), [
+            ("features", "features", 32, ""), ("urgency acc", "urgency_accuracy", 11, ".3f"),
+            ("em. recall@0.5", "emergency_recall_at_0.5", 14, ".3f"),
+            ("false alarms@full recall", "false_alarms_at_full_recall", 24, ".3f"),
+            ("intent F1", "intent_micro_f1", 9, ".3f")])
         return 0
     print(json.dumps(train(distill_vectors=args.distill), indent=2))
     return 0
+
+
+def _print_table(rows: list[dict], columns: list[tuple[str, str, int, str]]) -> None:
+    """Rows as a fixed-width table; each column (title, key, width, number format, "" for text, which
+    is left-aligned)."""
+    print(" ".join(f"{title:{'<' if fmt == '' else '>'}{width}}" for title, _, width, fmt in columns))
+    for row in rows:
+        print(" ".join(f"{row[key]:{width}{fmt}}" for _, key, width, fmt in columns))
 
 
 def _split(_args: argparse.Namespace) -> int:

@@ -54,6 +54,13 @@ def build_vocab(rows: list[dict]) -> list[str]:
     return sorted(sorted(kept, key=lambda w: (-df[w], w))[:MAX_VOCAB])  # ties by spelling: no hash-seed order
 
 
+def fitted_encoder(rows: list[dict], model_dir: Path = MODEL_DIR) -> Encoder:
+    """An encoder with the rows' vocabulary and SIF token weights."""
+    encoder = Encoder(model_dir, build_vocab(rows))
+    encoder.fit_sif([r["text"] for r in rows])
+    return encoder
+
+
 def featurize(encoder: Encoder, rows: list[dict]) -> np.ndarray:
     """One feature row per voicemail."""
     return np.stack([encoder.features(r["text"], find_flags(r["text"])) for r in rows])
@@ -167,9 +174,7 @@ def tradeoff(p_emergency: np.ndarray, by_rule: np.ndarray, emergency: np.ndarray
 def cross_validated_tradeoff() -> list[dict]:
     """`tradeoff` over 5-fold out-of-fold predictions on train + dev, the same folds and features as `train`."""
     rows = load_part("train") + load_part("dev")
-    encoder = Encoder(MODEL_DIR, build_vocab(rows))
-    encoder.fit_sif([r["text"] for r in rows])
-    p_u, _ = out_of_fold(featurize(encoder, rows), rows)
+    p_u, _ = out_of_fold(featurize(fitted_encoder(rows), rows), rows)
     return tradeoff(p_u[:, 0], flagged_by_rules(rows), np.array([r["urgency"] == "emergency" for r in rows]))
 
 
@@ -205,8 +210,7 @@ def out_of_fold(x: np.ndarray, rows: list[dict]) -> tuple[np.ndarray, np.ndarray
 def compare(model_dir: Path = MODEL_DIR) -> list[dict]:
     """The model alone (no rules) on the dev split, per feature family: how the features were chosen."""
     train_rows, dev_rows = load_part("train"), load_part("dev")
-    encoder = Encoder(model_dir, build_vocab(train_rows))
-    encoder.fit_sif([r["text"] for r in train_rows])
+    encoder = fitted_encoder(train_rows, model_dir)
     x_train, x_dev = featurize(encoder, train_rows), featurize(encoder, dev_rows)
     d, v = encoder.dim * 3, len(encoder.vocab)
     family = {"embeddings": np.arange(0, d), "words": np.arange(d, d + v), "pieces": np.arange(d + v, d + v + CHAR_DIM),
@@ -234,9 +238,8 @@ def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
 
         distill(model_dir)
     rows = load_part("train") + load_part("dev")
-    vocab = build_vocab(rows)
-    encoder = Encoder(model_dir, vocab)
-    encoder.fit_sif([r["text"] for r in rows])
+    encoder = fitted_encoder(rows, model_dir)
+    vocab = list(encoder.vocab)
     x = featurize(encoder, rows)
     thresholds = choose_thresholds(*out_of_fold(x, rows), rows)
     heads = fit(x, rows)
