@@ -169,7 +169,7 @@ class Classifier:
         return Triage(
             urgency=urgency,
             intents=tuple(intents),
-            role=_role(urgency, intents),
+            role=self._role(doc, urgency, intents),
             callback_number=_callback_number(text, found),
             patient_name=patient,
             caller_name=caller,
@@ -183,6 +183,21 @@ class Classifier:
             review_reasons=tuple(reasons),
             evidence=tuple(found.evidence),
         )
+
+    def _role(self, doc: Doc, urgency: Urgency, intents: list[Intent]) -> RoleName:
+        """LABELS.md's role for the urgency; where it leaves a choice, the model's role head decides."""
+        p = doc._.role_probs
+        if urgency == "emergency":
+            return "clinician"
+        if urgency == "urgent":
+            # The nurse, unless a prescriber's decision is clearly needed now.
+            return "clinician" if p["clinician_if_urgent"] >= self.thresholds["clinician_if_urgent"] else "nurse"
+        if urgency == "routine":
+            # Anything clinical goes to a nurse, and so does a call the head learnt needs one although no
+            # clinical intent was found; scheduling and referral paperwork to the front desk.
+            clinical = bool(set(intents) & CLINICAL_INTENTS)
+            return "nurse" if clinical or p["nurse_if_routine"] >= self.thresholds["nurse_if_routine"] else "front_desk"
+        return "billing" if intents[0] == "billing_insurance" else "front_desk"
 
     def _urgency(self, doc: Doc, found: _Found) -> tuple[Urgency, list[str]]:
         """The higher of what the rules found and what the model says; never lower than the rules."""
@@ -269,15 +284,6 @@ def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str
     return None
 
 
-def _role(urgency: Urgency, intents: list[Intent]) -> RoleName:
-    if urgency == "emergency":
-        return "clinician"
-    if urgency == "urgent":
-        return "nurse"
-    if urgency == "routine":
-        # Anything clinical goes to a nurse; scheduling and referral paperwork to the front desk.
-        return "nurse" if set(intents) & CLINICAL_INTENTS else "front_desk"
-    return "billing" if intents[0] == "billing_insurance" else "front_desk"
 
 
 def _callback_number(text: str, found: _Found) -> str | None:

@@ -16,9 +16,9 @@ Features of a transcript:
   and which intent cue phrases occur (`lexicon.INTENTS`).
 
 Heads: urgency from a small ensemble of one-hidden-layer networks (softmax over the four levels), one
-sigmoid per intent, softmax over who is calling (self, caregiver, third party) (`training/train.py`
-fits them with numpy; no torch, no sklearn at run time). Runs at hundreds of transcripts a second on
-one core.
+sigmoid per intent, softmax over who is calling (self, caregiver, third party), a sigmoid for each of
+the two role choices LABELS.md leaves open (`training/train.py` fits them with numpy; no torch, no
+sklearn at run time). Runs at hundreds of transcripts a second on one core.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ URGENCIES = ("emergency", "urgent", "routine", "informational")
 INTENTS = ("symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
            "billing_insurance", "records_forms", "referral", "returning_call", "other")
 RELATIONSHIPS = ("self", "caregiver", "third_party")
+# The two choices LABELS.md leaves open, each a sigmoid trained only on the voicemails it applies to:
+# a routine call with no clinical intent found that still needs the nurse (vs the front desk), and an
+# urgent call that needs a prescriber's decision now (clinician vs nurse).
+ROLE_CHOICES = ("nurse_if_routine", "clinician_if_urgent")
 FLAG_FEATURES = (*PROTOCOL_NAMES, *(f"urgent:{k}" for k in URGENT_SIGNS), "symptom")
 _FLAG_INDEX = {name: i for i, name in enumerate(FLAG_FEATURES)}
 _INTENT_CUES = {name: re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in
@@ -61,6 +65,7 @@ if not Doc.has_extension("flags"):
     Doc.set_extension("urgency_probs", default=None)
     Doc.set_extension("intent_probs", default=None)
     Doc.set_extension("relationship_probs", default=None)
+    Doc.set_extension("role_probs", default=None)
 
 
 def words(text: str) -> list[str]:
@@ -160,7 +165,8 @@ class Heads:
     probabilities averaged): in cross-validation it raised about a quarter fewer non-emergencies than a
     linear head at the same emergency recall; it can weigh words in combination ("chest pain" beside
     "gone since Tuesday"). They are trained with input dropout (`train.DROPOUT`), so no one word carries
-    a decision alone. Intents and who is calling are linear: a network did not do better there.
+    a decision alone. Intents, who is calling and the two role choices are linear: a network did not do
+    better for intents.
     """
 
     mean: np.ndarray
@@ -173,9 +179,11 @@ class Heads:
     b_intents: np.ndarray
     w_relationship: np.ndarray  # softmax over RELATIONSHIPS: who is calling, about whom
     b_relationship: np.ndarray
+    w_roles: np.ndarray  # one sigmoid per ROLE_CHOICES
+    b_roles: np.ndarray
 
-    def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Features -> p(urgency), p(each intent), p(relationship).
+    def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Features -> p(urgency), p(each intent), p(relationship), p(each role choice).
 
         The hidden layers read only the features that are not zero (a voicemail has a few hundred of
         the tens of thousands of word and piece features): standardizing is folded into their weights,
@@ -185,10 +193,10 @@ class Heads:
         rows = np.atleast_2d(x)
         cols = np.flatnonzero(rows.any(0))
         urgency = self._urgency(rows[:, cols], w_hidden[:, cols], b_hidden)
-        intents, relationship = self._linear((rows - self.mean) / self.scale)
+        intents, relationship, roles = self._linear((rows - self.mean) / self.scale)
         if x.ndim == 1:
-            return urgency[0], intents[0], relationship[0]
-        return urgency, intents, relationship
+            return urgency[0], intents[0], relationship[0], roles[0]
+        return urgency, intents, relationship, roles
 
     @cached_property
     def _folded(self) -> tuple[np.ndarray, np.ndarray]:
@@ -196,8 +204,9 @@ class Heads:
         w = self.w_hidden / self.scale[None, :, None]
         return w, self.b_hidden - np.einsum("f,kfh->kh", self.mean, w)
 
-    def predict_standardized(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Standardized features -> p(urgency), p(each intent), p(relationship) (training's path)."""
+    def predict_standardized(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Standardized features -> p(urgency), p(each intent), p(relationship), p(each role choice)
+        (training's path)."""
         return self._urgency(z, self.w_hidden, self.b_hidden), *self._linear(z)
 
     def _urgency(self, inputs: np.ndarray, w_hidden: np.ndarray, b_hidden: np.ndarray) -> np.ndarray:
@@ -205,8 +214,9 @@ class Heads:
         return np.mean([softmax(np.maximum(inputs @ w1 + b1, 0) @ w2 + b2) for w1, b1, w2, b2 in
                         zip(w_hidden, b_hidden, self.w_urgency, self.b_urgency, strict=True)], axis=0)
 
-    def _linear(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return linear_heads(z, self.w_intents, self.b_intents, self.w_relationship, self.b_relationship)
+    def _linear(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return linear_heads(z, self.w_intents, self.b_intents, self.w_relationship, self.b_relationship,
+                            self.w_roles, self.b_roles)
 
     def save(self, path: Path) -> None:
         """Write the heads to `heads.npz`."""
@@ -230,9 +240,16 @@ def _log_unit(counts: np.ndarray) -> np.ndarray:
 
 
 def linear_heads(z: np.ndarray, w_intents: np.ndarray, b_intents: np.ndarray, w_relationship: np.ndarray,
-                 b_relationship: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Standardized features -> p(each intent) (sigmoids), p(relationship) (softmax)."""
-    return 1.0 / (1.0 + np.exp(-(z @ w_intents + b_intents))), softmax(z @ w_relationship + b_relationship)
+                 b_relationship: np.ndarray, w_roles: np.ndarray,
+                 b_roles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Standardized features -> p(each intent) (sigmoids), p(relationship) (softmax), p(each role choice) (sigmoids)."""
+    return (sigmoid(z @ w_intents + b_intents), softmax(z @ w_relationship + b_relationship),
+            sigmoid(z @ w_roles + b_roles))
+
+
+def sigmoid(logits: np.ndarray) -> np.ndarray:
+    """The logistic function, elementwise."""
+    return 1.0 / (1.0 + np.exp(-logits))
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -250,13 +267,14 @@ class TriageModel:
         self.heads = Heads.load(model_dir / "heads.npz")
 
     def __call__(self, doc: Doc) -> Doc:
-        """Find the red flags and set the urgency, intent and relationship probabilities on the doc."""
+        """Find the red flags and set the urgency, intent, relationship and role-choice probabilities on the doc."""
         flags = find_flags(doc.text)
-        p_urgency, p_intents, p_relationship = self.heads.predict(self.encoder.features(doc.text, flags))
+        p_urgency, p_intents, p_relationship, p_roles = self.heads.predict(self.encoder.features(doc.text, flags))
         doc._.flags = flags
         doc._.urgency_probs = dict(zip(URGENCIES, map(float, p_urgency), strict=True))
         doc._.intent_probs = dict(zip(INTENTS, map(float, p_intents), strict=True))
         doc._.relationship_probs = dict(zip(RELATIONSHIPS, map(float, p_relationship), strict=True))
+        doc._.role_probs = dict(zip(ROLE_CHOICES, map(float, p_roles), strict=True))
         return doc
 
 

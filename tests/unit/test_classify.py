@@ -213,3 +213,21 @@ def test_a_language_we_cannot_read_is_reviewed_soon(classifier: Classifier) -> N
     t = classifier.classify("Buongiorno, sono Marco, vorrei parlare con il dottore per mia madre.", language="it")
     assert t.needs_review and "unsupported_language" in t.review_reasons
     assert t.urgency in ("urgent", "emergency")
+
+
+def test_the_role_heads_decide_only_where_labels_md_leaves_a_choice() -> None:
+    """Routine calls with no clinical intent go to the nurse when the routine head says so, urgent calls to
+    the clinician when the urgent head says so; an emergency is the clinician's and a clinical intent the
+    nurse's whatever a head says. Thresholds at 0 and above 1 switch a head fully on and off."""
+    clf = Classifier()
+    move = "Hi, this is Dana Ortiz, I need to move my appointment on Thursday to next week, any afternoon works."
+    fever = "This is Rob Hale, I had my gallbladder out Monday and tonight I have a fever of a hundred and two."
+    emergency = "My husband can't breathe and his lips are turning blue."
+    refill = "Could you renew my insulin prescription? I have about two weeks of pens left."
+    assert clf.classify(move).urgency == "routine" and clf.classify(fever).urgency == "urgent"
+    for on, roles in ((True, ("nurse", "clinician")), (False, ("front_desk", "nurse"))):
+        clf.thresholds = {**clf.thresholds, "nurse_if_routine": 0.0 if on else 1.01,
+                          "clinician_if_urgent": 0.0 if on else 1.01}
+        assert (clf.classify(move).role, clf.classify(fever).role) == roles
+        assert clf.classify(emergency).role == "clinician"
+        assert clf.classify(refill).role == "nurse"

@@ -7,7 +7,7 @@ import numpy as np
 
 from pipeline.classify.semantic import INTENTS, MODEL_DIR, RELATIONSHIPS, URGENCIES, Encoder, Heads
 from pipeline.classify.training.split import DATA, PARTS, load_part, part_of
-from pipeline.classify.training.train import build_vocab, featurize, fit, tradeoff
+from pipeline.classify.training.train import best_role_thresholds, build_vocab, featurize, fit, tradeoff
 
 
 def test_split_is_frozen_by_id() -> None:
@@ -30,9 +30,10 @@ def test_training_is_deterministic_and_learns(tmp_path: Path) -> None:
     a, b = fit(x, rows, epochs=60, members=2, net_epochs=20), fit(x, rows, epochs=60, members=2, net_epochs=20)
     assert np.array_equal(a.w_hidden, b.w_hidden) and np.array_equal(a.w_urgency, b.w_urgency)
     assert np.array_equal(a.w_intents, b.w_intents) and np.array_equal(a.w_relationship, b.w_relationship)
+    assert np.array_equal(a.w_roles, b.w_roles)
     assert not np.array_equal(a.w_hidden[0], a.w_hidden[1])  # the members start from different seeds
     refill = "Hi it's Nora, could you send a refill of my levothyroxine to the pharmacy, I have a week left."
-    p_urgency, p_intents, _ = a.predict(encoder.features(refill, []))
+    p_urgency, p_intents, _, _ = a.predict(encoder.features(refill, []))
     assert INTENTS[int(p_intents.argmax())] == "medication_refill"
     assert URGENCIES[int(p_urgency.argmax())] == "routine"
     mother = "Hello, I'm calling about my mother, she has had a bad cough since Sunday, could the nurse call me."
@@ -69,3 +70,34 @@ def test_tradeoff_counts_misses_and_false_alarms_of_rules_or_model() -> None:
     assert high == {"threshold": 0.5, "missed": 2, "false_emergencies": 1, "false_share": 0.5, "by_model_alone": 1}
     # at 0.1: the second is caught too, and the fifth is raised as well
     assert low == {"threshold": 0.1, "missed": 1, "false_emergencies": 2, "false_share": 1.0, "by_model_alone": 2}
+
+
+def test_role_heads_learn_from_the_calls_they_decide() -> None:
+    """The urgent head learns from urgent calls alone: on the training calls it scores those labelled for the
+    clinician above those labelled for the nurse, and the roles of other calls do not move it."""
+    rows = load_part("train")[::4]
+    x = featurize(Encoder(MODEL_DIR, build_vocab(rows)), rows)
+    heads = fit(x, rows, epochs=60, members=1, net_epochs=1)
+    p_clinician = heads.predict(x)[3][:, 1]
+    urgent = np.array([r["urgency"] == "urgent" for r in rows])
+    clinician = np.array([r["role"] == "clinician" for r in rows])
+    assert p_clinician[urgent & clinician].mean() > p_clinician[urgent & ~clinician].mean() + 0.2
+    relabelled = [{**r, "role": "nurse"} if r["urgency"] == "emergency" else r for r in rows]
+    assert np.array_equal(fit(x, relabelled, epochs=60, members=1, net_epochs=1).w_roles[:, 1], heads.w_roles[:, 1])
+
+
+def test_role_thresholds_are_chosen_where_each_head_applies() -> None:
+    rows = [{"urgency": "routine", "role": "nurse", "intents": ["appointment"]},
+            {"urgency": "routine", "role": "front_desk", "intents": ["appointment"]},
+            {"urgency": "routine", "role": "nurse", "intents": ["medication_refill"]},
+            {"urgency": "urgent", "role": "clinician", "intents": ["symptom_report"]},
+            {"urgency": "urgent", "role": "nurse", "intents": ["symptom_report"]},
+            {"urgency": "emergency", "role": "clinician", "intents": ["symptom_report"]},
+            {"urgency": "emergency", "role": "clinician", "intents": ["symptom_report"]}]
+    p_i = np.array([[float(r["intents"][0] == i) for i in INTENTS] for r in rows])
+    # routine: the nurse call scores 0.7 and the front-desk call 0.4; the refill is the nurse's by its intent
+    # even at 0.1. urgent: the clinician call 0.55, the nurse call 0.45. The emergencies' 0.3 must not count
+    # (if they did, 0.3 would be right for three calls of four).
+    p_c = np.array([[0.7, 0], [0.4, 0], [0.1, 0], [0, 0.55], [0, 0.45], [0, 0.3], [0, 0.3]])
+    chosen = best_role_thresholds(p_i, p_c, 0.5, rows)
+    assert 0.4 < chosen["nurse_if_routine"] <= 0.7 and 0.45 < chosen["clinician_if_urgent"] <= 0.55

@@ -5,8 +5,9 @@ cross-validation.
 `meta.json`; `vectors.npy` and `tokenizer.json` come from `distill.py`, rebuilt with `--distill`).
 Thresholds come from 5-fold out-of-fold predictions over every non-test voicemail: the emergency
 threshold is the highest at which rules-or-model would have caught `TARGET_RECALL` of them; the
-intent threshold the best micro-F1. The frozen test split is never read here. Training is full-batch
-gradient descent (Adam, L2) from zeros, so the same data gives the same model.
+intent threshold the best micro-F1; each role choice's threshold the best role accuracy where it
+applies. The frozen test split is never read here. Training is full-batch gradient descent (Adam, L2)
+from zeros, so the same data gives the same model.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pipeline.classify.semantic import (
     INTENTS,
     MODEL_DIR,
     RELATIONSHIPS,
+    ROLE_CHOICES,
     URGENCIES,
     Encoder,
     Heads,
@@ -68,8 +70,9 @@ def featurize(encoder: Encoder, rows: list[dict]) -> np.ndarray:
 
 def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr: float = 0.02,
         floor: float = 0.1, members: int = MEMBERS, net_epochs: int = 60) -> Heads:
-    """All heads: the urgency networks (`fit_urgency`, seeds 0..members-1) and the linear intent and
-    relationship heads (full-batch Adam with L2, from zeros)."""
+    """All heads: the urgency networks (`fit_urgency`, seeds 0..members-1) and the linear intent,
+    relationship and role-choice heads (full-batch Adam with L2, from zeros). Each role choice learns
+    only from the voicemails it applies to (`role_choice_targets`)."""
     mean = x.mean(0)
     scale = np.maximum(x.std(0), floor)
     z = ((x - mean) / scale).astype(np.float32)
@@ -80,16 +83,30 @@ def fit(x: np.ndarray, rows: list[dict], epochs: int = 400, l2: float = 1e-3, lr
     y_i = np.array([[i in r["intents"] for i in INTENTS] for r in rows], np.float32)
     y_r = np.zeros((n, len(RELATIONSHIPS)), np.float32)
     y_r[np.arange(n), [RELATIONSHIPS.index(r["caller_relationship"]) for r in rows]] = 1
+    y_c, applies = role_choice_targets(rows)
     params = [np.zeros((f, len(INTENTS)), np.float32), np.zeros(len(INTENTS), np.float32),
-              np.zeros((f, len(RELATIONSHIPS)), np.float32), np.zeros(len(RELATIONSHIPS), np.float32)]
+              np.zeros((f, len(RELATIONSHIPS)), np.float32), np.zeros(len(RELATIONSHIPS), np.float32),
+              np.zeros((f, len(ROLE_CHOICES)), np.float32), np.zeros(len(ROLE_CHOICES), np.float32)]
     adam = _Adam(params, lr)
     for _ in range(epochs):
-        p_i, p_r = linear_heads(z, *params)
+        p_i, p_r, p_c = linear_heads(z, *params)
         g_i = (p_i - y_i) / n
         g_r = (p_r - y_r) / n
-        adam.step([z.T @ g_i + l2 * params[0], g_i.sum(0), z.T @ g_r + l2 * params[2], g_r.sum(0)])
+        g_c = (p_c - y_c) * applies / np.maximum(applies.sum(0), 1)
+        adam.step([z.T @ g_i + l2 * params[0], g_i.sum(0), z.T @ g_r + l2 * params[2], g_r.sum(0),
+                   z.T @ g_c + l2 * params[4], g_c.sum(0)])
     w1, b1, w2, b2 = (np.stack(p) for p in zip(*nets, strict=True))
     return Heads(mean, scale, w1, b1, w2, b2, *params)
+
+
+def role_choice_targets(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Per ROLE_CHOICES: the target (the labelled role is the nurse; is the clinician) and which voicemails it
+    learns from: routine and informational ones (an informational call read as routine must not go to the
+    nurse), and urgent ones."""
+    y = np.array([[r["role"] == "nurse", r["role"] == "clinician"] for r in rows], np.float32)
+    applies = np.array([[r["urgency"] in ("routine", "informational"), r["urgency"] == "urgent"] for r in rows],
+                       np.float32)
+    return y, applies
 
 
 def fit_urgency(z: np.ndarray, y: np.ndarray, seed: int, hidden: int = 64, alpha: float = 1e-2,
@@ -152,6 +169,26 @@ def best_intent_threshold(p_i: np.ndarray, rows: list[dict]) -> tuple[float, flo
     return best
 
 
+def best_role_thresholds(p_i: np.ndarray, p_c: np.ndarray, intent_threshold: float,
+                         rows: list[dict]) -> dict[str, float]:
+    """Per ROLE_CHOICES, the threshold with the best role accuracy over the voicemails it applies to, given
+    the rest of the rule: a routine call with a clinical intent goes to the nurse whatever the head says."""
+    from pipeline.classify.core import CLINICAL_INTENTS
+
+    pred = p_i >= intent_threshold
+    pred[np.arange(len(rows)), p_i.argmax(1)] = True
+    clinical = pred[:, [INTENTS.index(i) for i in sorted(CLINICAL_INTENTS)]].any(1)
+    y, applies = role_choice_targets(rows)
+    forced = np.stack([clinical, np.zeros(len(rows), bool)], 1)
+    chosen = {}
+    for k, name in enumerate(ROLE_CHOICES):
+        rows_k = applies[:, k] > 0
+        best = max((float(((forced[rows_k, k] | (p_c[rows_k, k] >= th)) == (y[rows_k, k] > 0)).mean()),
+                    float(round(th, 2))) for th in np.arange(0.3, 0.95, 0.05))
+        chosen[name] = best[1]
+    return chosen
+
+
 def flagged_by_rules(rows: list[dict]) -> np.ndarray:
     """Which voicemails a current emergency red flag alone makes an emergency."""
     return np.array([any(f.urgency == "emergency" for f in find_flags(r["text"])) for r in rows])
@@ -174,13 +211,13 @@ def tradeoff(p_emergency: np.ndarray, by_rule: np.ndarray, emergency: np.ndarray
 def cross_validated_tradeoff() -> list[dict]:
     """`tradeoff` over 5-fold out-of-fold predictions on train + dev, the same folds and features as `train`."""
     rows = load_part("train") + load_part("dev")
-    p_u, _ = out_of_fold(featurize(fitted_encoder(rows), rows), rows)
+    p_u, _, _ = out_of_fold(featurize(fitted_encoder(rows), rows), rows)
     return tradeoff(p_u[:, 0], flagged_by_rules(rows), np.array([r["urgency"] == "emergency" for r in rows]))
 
 
-def choose_thresholds(p_u: np.ndarray, p_i: np.ndarray, rows: list[dict]) -> dict:
+def choose_thresholds(p_u: np.ndarray, p_i: np.ndarray, p_c: np.ndarray, rows: list[dict]) -> dict:
     """From out-of-fold predictions: the highest emergency threshold that, with the rules, reaches
-    TARGET_RECALL; the intent threshold with the best micro-F1."""
+    TARGET_RECALL; the intent threshold with the best micro-F1; the role choices' (`best_role_thresholds`)."""
     emergency = np.array([r["urgency"] == "emergency" for r in rows])
     by_rule = flagged_by_rules(rows)
     chosen = 0.01
@@ -190,21 +227,24 @@ def choose_thresholds(p_u: np.ndarray, p_i: np.ndarray, rows: list[dict]) -> dic
             chosen = float(th)
             break
     caught = by_rule | (p_u[:, 0] >= chosen)
-    return {"emergency": round(chosen, 2), "review": round(chosen * REVIEW_FRACTION, 3),
-            "intent": best_intent_threshold(p_i, rows)[1],
+    intent = best_intent_threshold(p_i, rows)[1]
+    return {"emergency": round(chosen, 2), "review": round(chosen * REVIEW_FRACTION, 3), "intent": intent,
+            **best_role_thresholds(p_i, p_c, intent, rows),
             "cv_emergency_recall": round(float((caught & emergency).sum() / emergency.sum()), 4),
             "cv_false_emergencies": round(float((caught & ~emergency).sum() / (~emergency).sum()), 4)}
 
 
-def out_of_fold(x: np.ndarray, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """Each voicemail predicted by a model that did not see it (fold = position mod FOLDS)."""
+def out_of_fold(x: np.ndarray, rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each voicemail predicted by a model that did not see it (fold = position mod FOLDS): p(urgency),
+    p(each intent), p(each role choice)."""
     fold = np.arange(len(rows)) % FOLDS
     p_u, p_i = np.zeros((len(rows), len(URGENCIES))), np.zeros((len(rows), len(INTENTS)))
+    p_c = np.zeros((len(rows), len(ROLE_CHOICES)))
     for k in range(FOLDS):
         seen = fold != k
         heads = fit(x[seen], [r for r, s in zip(rows, seen, strict=True) if s])
-        p_u[~seen], p_i[~seen], _ = heads.predict(x[~seen])
-    return p_u, p_i
+        p_u[~seen], p_i[~seen], _, p_c[~seen] = heads.predict(x[~seen])
+    return p_u, p_i, p_c
 
 
 def compare(model_dir: Path = MODEL_DIR) -> list[dict]:
@@ -222,7 +262,7 @@ def compare(model_dir: Path = MODEL_DIR) -> list[dict]:
                   ("words", "pieces", "concepts"), ("embeddings", "words", "concepts"),
                   ("embeddings", "words", "pieces", "concepts")):
         cols = np.concatenate([family[p] for p in parts])
-        p_u, p_i, _ = fit(x_train[:, cols], train_rows).predict(x_dev[:, cols])
+        p_u, p_i, _, _ = fit(x_train[:, cols], train_rows).predict(x_dev[:, cols])
         catch_all = p_u[emergency, 0].min()  # the threshold at which the model alone misses no dev emergency
         table.append({"features": "+".join(parts), "urgency_accuracy": float((p_u.argmax(1) == gold).mean()),
                       "emergency_recall_at_0.5": float((p_u[emergency, 0] >= 0.5).mean()),
@@ -246,6 +286,6 @@ def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
     encoder.save_sif(model_dir)
     (model_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     heads.save(model_dir / "heads.npz")
-    meta = {"version": "triage-9", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
+    meta = {"version": "triage-10", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
     (model_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return meta
