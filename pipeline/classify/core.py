@@ -284,8 +284,6 @@ def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str
     return None
 
 
-
-
 def _callback_number(text: str, found: _Found) -> str | None:
     # A fax line is not a number to call back.
     numbers = [n for n in phone_numbers(text) if not _FAX_BEFORE.search(text, max(0, n[1] - 30), n[1])]

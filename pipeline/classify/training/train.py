@@ -157,13 +157,19 @@ class _Adam:
                 np.sqrt(self.v[k] / (1 - 0.999 ** self.t)) + 1e-8)
 
 
+def predicted_intents(p_i: np.ndarray, threshold: float) -> np.ndarray:
+    """Which intents each voicemail is given: those at or above the threshold, and always the most likely."""
+    pred = p_i >= threshold
+    pred[np.arange(len(p_i)), p_i.argmax(1)] = True
+    return pred
+
+
 def best_intent_threshold(p_i: np.ndarray, rows: list[dict]) -> tuple[float, float]:
     """(micro-F1, threshold) of the best intent threshold; the most likely intent is always kept."""
     y_i = np.array([[i in r["intents"] for i in INTENTS] for r in rows])
     best = (0.0, 0.5)
     for th in np.arange(0.2, 0.75, 0.05):
-        pred = p_i >= th
-        pred[np.arange(len(rows)), p_i.argmax(1)] = True
+        pred = predicted_intents(p_i, th)
         tp, fp, fn = (pred & y_i).sum(), (pred & ~y_i).sum(), (~pred & y_i).sum()
         best = max(best, (float(2 * tp / (2 * tp + fp + fn)), float(round(th, 2))))
     return best
@@ -175,8 +181,7 @@ def best_role_thresholds(p_i: np.ndarray, p_c: np.ndarray, intent_threshold: flo
     the rest of the rule: a routine call with a clinical intent goes to the nurse whatever the head says."""
     from pipeline.classify.core import CLINICAL_INTENTS
 
-    pred = p_i >= intent_threshold
-    pred[np.arange(len(rows)), p_i.argmax(1)] = True
+    pred = predicted_intents(p_i, intent_threshold)
     clinical = pred[:, [INTENTS.index(i) for i in sorted(CLINICAL_INTENTS)]].any(1)
     y, applies = role_choice_targets(rows)
     forced = np.stack([clinical, np.zeros(len(rows), bool)], 1)
