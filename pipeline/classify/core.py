@@ -157,10 +157,10 @@ class Classifier:
             reasons.append("unsupported_language")
         intents = self._intents(doc, urgency, found)
         relationship = _relationship(doc, self.matcher, found)
-        caller = (_first_name(doc, _CALLER_CUES, found, "caller_name")
-                  or _first_name(doc, _OPENING_NAME, found, "caller_name")
-                  or _first_name(doc, _STANDALONE_NAME, found, "caller_name"))
-        patient = caller if relationship == "self" else _first_name(doc, _PATIENT_CUES, found, "patient_name")
+        caller = (_first_name(text, _CALLER_CUES, found, "caller_name")
+                  or _first_name(text, _OPENING_NAME, found, "caller_name")
+                  or _first_name(text, _STANDALONE_NAME, found, "caller_name"))
+        patient = caller if relationship == "self" else _first_name(text, _PATIENT_CUES, found, "patient_name")
         if patient and caller and relationship == "caregiver" and " " not in patient and " " in caller \
                 and _FAMILY_CUE.search(found.evidence[-1].rule):
             # "This is Brianna Lewis, my son Carter ...": the family name is the caller's.
@@ -265,8 +265,8 @@ def _relationship(doc: Doc, matcher: PhraseMatcher, found: _Found) -> str:
     return value
 
 
-def _first_name(doc: Doc, cues: re.Pattern[str], found: _Found, fld: str) -> str | None:
-    for m in cues.finditer(doc.text):
+def _first_name(text: str, cues: re.Pattern[str], found: _Found, fld: str) -> str | None:
+    for m in cues.finditer(text):
         group = next(i for i in range(1, len(m.groups()) + 1) if m.group(i))
         name, start = m.group(group), m.start(group)
         for title in ("Mister ", "Mr. ", "Mr ", "Mrs. ", "Mrs ", "Ms. ", "Ms ", "Miss "):

@@ -812,6 +812,19 @@ def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.
     return list(pattern.finditer(low, sent[0], sent[1]))
 
 
+class _SentenceHits(dict[str, list[re.Match[str]]]):
+    """Each concept's matches in one sentence, searched on first use: most rules fail on their first
+    concept, so most of the 130-odd concepts are never searched (the bulk of the classifier's time)."""
+
+    def __init__(self, low: str, sent: tuple[int, int]) -> None:
+        super().__init__()
+        self.low, self.sent = low, sent
+
+    def __missing__(self, concept: str) -> list[re.Match[str]]:
+        found = self[concept] = _hits(_CONCEPT[concept], self.low, self.sent)
+        return found
+
+
 def find_flags(text: str) -> list[Flag]:
     """Every protocol hit (current, or DISMISSED), urgent sign and symptom in the text, with character offsets."""
     low = _OPENING_QUOTE.sub(" ", _mask_idioms(fold(text)))
@@ -832,7 +845,7 @@ def find_flags(text: str) -> list[Flag]:
     critical_med = _CRITICAL_MED.search(low) is not None
     flags: list[Flag] = []
     for sent in sents:
-        cache = {name: _hits(pat, low, sent) for name, pat in _CONCEPT.items()}
+        cache = _SentenceHits(low, sent)
         for proto in PROTOCOLS:
             for rule in proto.rules:
                 if (not all(cache[c] for c in rule.here) or any(cache[c] for c in rule.unless)

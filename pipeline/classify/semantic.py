@@ -268,8 +268,9 @@ class TriageModel:
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the red flags and set the urgency, intent, relationship and role-choice probabilities on the doc."""
-        flags = find_flags(doc.text)
-        p_urgency, p_intents, p_relationship, p_roles = self.heads.predict(self.encoder.features(doc.text, flags))
+        text = doc.text  # spaCy rebuilds it from the tokens on every access
+        flags = find_flags(text)
+        p_urgency, p_intents, p_relationship, p_roles = self.heads.predict(self.encoder.features(text, flags))
         doc._.flags = flags
         doc._.urgency_probs = dict(zip(URGENCIES, map(float, p_urgency), strict=True))
         doc._.intent_probs = dict(zip(INTENTS, map(float, p_intents), strict=True))
