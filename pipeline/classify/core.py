@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 from pipeline.classify import lexicon
 from pipeline.classify.redflags import DISMISSED
 from pipeline.classify.semantic import (
+    CLINICAL_INTENTS,
     URGENCIES,
     TriageModel,  # importing it registers the "triage_model" factory
 )
@@ -34,7 +35,6 @@ from pipeline.classify.spoken import parse_date, parse_date_es, phone_numbers, t
 from pipeline.domain import Evidence, Intent, Transcribed, Triage, Triaged, Urgency
 from pipeline.topics import RoleName
 
-CLINICAL_INTENTS = frozenset({"symptom_report", "medication_refill", "medication_question", "test_results"})
 # Up to three capitalized words, with a middle initial ("Devon T. Marsh") or family-name particles
 # ("Cornelius van der Meer", "María de la Cruz") between them.
 _LINK = r"(?: [A-Z]\.| (?:van|von|de|del|della|da|di|du|dos|das|bin|ibn|al|el|le|la)(?: (?:der|den|la|las|los))?)?"

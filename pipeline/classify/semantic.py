@@ -44,6 +44,8 @@ MODEL_DIR = Path(__file__).with_name("model")
 URGENCIES = ("emergency", "urgent", "routine", "informational")
 INTENTS = ("symptom_report", "medication_refill", "medication_question", "test_results", "appointment",
            "billing_insurance", "records_forms", "referral", "returning_call", "other")
+# Intents that need a nurse when the call is routine (LABELS.md); the rest is front-desk work.
+CLINICAL_INTENTS = frozenset({"symptom_report", "medication_refill", "medication_question", "test_results"})
 RELATIONSHIPS = ("self", "caregiver", "third_party")
 # The two choices LABELS.md leaves open, each a sigmoid trained only on the voicemails it applies to:
 # a routine call with no clinical intent found that still needs the nurse (vs the front desk), and an

@@ -21,6 +21,7 @@ import numpy as np
 from pipeline.classify.redflags import find_flags
 from pipeline.classify.semantic import (
     CHAR_DIM,
+    CLINICAL_INTENTS,
     INTENTS,
     MODEL_DIR,
     RELATIONSHIPS,
@@ -179,8 +180,6 @@ def best_role_thresholds(p_i: np.ndarray, p_c: np.ndarray, intent_threshold: flo
                          rows: list[dict]) -> dict[str, float]:
     """Per ROLE_CHOICES, the threshold with the best role accuracy over the voicemails it applies to, given
     the rest of the rule: a routine call with a clinical intent goes to the nurse whatever the head says."""
-    from pipeline.classify.core import CLINICAL_INTENTS
-
     pred = predicted_intents(p_i, intent_threshold)
     clinical = pred[:, [INTENTS.index(i) for i in sorted(CLINICAL_INTENTS)]].any(1)
     y, applies = role_choice_targets(rows)
