@@ -161,8 +161,8 @@ C: dict[str, str] = {
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
                      r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
-    "confused": (r"confus\w*|disorient\w*|(?:doesn'?t|didn'?t) recogni[sz]e"
-                 r"|(?:doesn'?t|didn'?t) know (?:where|who|what (?:day|year|month|time)|me|us|(?:his|her) (?:own )?(?:name|wife|husband|kids|family|daughter|son))"
+    "confused": (r"confus\w*|disorient\w*|(?:doesn'?t|does not|didn'?t|did not) recogni[sz]e"
+                 r"|(?:doesn'?t|does not|didn'?t|did not) know (?:where|who|what (?:day|year|month|time)|me|us|(?:his|her) (?:own )?(?:name|wife|husband|kids|family|daughter|son))"
                  r"|(?<!ing )out of it"
                  r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
                  r"|talking nonsense|seeing things|seeing (?:people|bugs|kids|animals|men)|talking to (?:stuff|people|things) that|hallucinat\w*|delirious|loopy|agitated|confundid\w*|desorientad\w*"
@@ -405,7 +405,7 @@ C: dict[str, str] = {
     "defib": r"defib\w*|icd|implanted (?:defibrillator|device)|desfibrilador",
     "repeated": r"twice|again|(?:two|three|four|five|several|multiple|many) (?:times|shocks)|more than once|back to back|dos veces|otra vez|varias veces",
     "nitro": r"nitro\w*",
-    "retention": (r"(?:can'?t|cannot|haven'?t been able to|unable to|not able to|couldn'?t) (?:pee|urinate|void)(?: \w+){0,3} (?:since|for|all)\b"
+    "retention": (r"(?:can'?t|cannot|(?:haven'?t|hasn'?t|have not|has not) been able to|unable to|not able to|couldn'?t) (?:pee|urinate|void)(?: \w+){0,3} (?:since|for|all)\b"
                   r"|(?:no (?:puedo|puede|he podido|ha podido) orinar)"),
     "bladder_full": (r"bladder(?: [\w']+){0,5} (?:full|bust|burst|explode|hard|swollen|distended)|vejiga (?:\w+ )?(?:llena|hinchada|dura)"
                      r"|(?:prostate|prostata|flomax|tamsulosin)"),
@@ -435,7 +435,7 @@ C: dict[str, str] = {
     # cauda equina: numbness where one sits, bladder or bowel control lost, with a back problem
     "saddle_numb": (r"saddle|(?:numb\w*|tingl\w*|no feeling|can'?t feel)(?: \w+){0,4} (?:groin|butt\w*|bottom|private\w*|between (?:my|his|her) legs|entrepierna|nalgas)"
                     r"|(?:groin|buttocks?|bottom|private parts)(?: \w+){0,4} (?:numb\w*|tingl\w*|dormid\w*)"),
-    "sphincter": (r"(?:lost|losing|no) control (?:of|over) (?:my |his |her |the )?(?:bowels?|bladder|pee)|(?:can'?t|couldn'?t|cannot|haven'?t been able to) (?:pee|urinate)"
+    "sphincter": (r"(?:lost|losing|no) control (?:of|over) (?:my |his |her |the )?(?:bowels?|bladder|pee)|(?:can'?t|couldn'?t|cannot|unable to|(?:haven'?t|hasn'?t|have not|has not) been able to) (?:pee|urinate)"
                   r"|wet (?:my|him|her)self|no (?:puede|puedo) orinar"),
     "spine": r"back|spine|spinal|disc|disk|sciatica|fusion|espalda|columna",
     "blackening_med": r"iron|ferrous|pepto\w*|bismuth|hierro",
@@ -458,7 +458,9 @@ _NEGATION = re.compile(
     r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|sin|nunca|tampoco|ni|ningun\w*|nada de)\b")
 _NEW_CLAUSE = re.compile(
     r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|is|has|was|keeps|started"
-    r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy|yo|soy|siento|creo|pienso|hay)\b)"
+    r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy|yo|soy|siento|creo|pienso|hay"
+    # a new time frame opens a new statement: "casi no orina, y hoy no me reconoce"
+    r"|today|tonight|yesterday|last night|this (?:morning|afternoon|evening)|hoy|anoche|ayer)\b)"
     r"|\b(?:so|then|entonces)\b"
     r"|(?<=\w) (?=(?:i'?ve|i'?ll|they'?ve|we'?ve) )")  # "if this doesn't work I've figured ...": a new subject
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
@@ -757,9 +759,11 @@ def _sentences(low: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENT.finditer(low)]
 
 
-def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: bool = True) -> bool:
+def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: bool = True,
+                 said: str | None = None) -> bool:
     """Negated, hypothetical or (with `history`) a resolved past event, judged from the sentence around the hit,
-    the hit itself and what follows it ("her neck is not stiff", "throat's fine")."""
+    the hit itself and what follows it ("her neck is not stiff", "throat's fine"). `said` is the text before
+    other concepts were blanked out of `low`: where its clauses begin."""
     s, e = sent
     start, end = hit.span()
     if ((_DENIED_IN.search(low, start, end) and not _IF.search(low, max(s, start - 12), end))
@@ -767,8 +771,10 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
         return True
     before = low[s:start]
     # A negation reaches across a list ("denies chest pain and trouble breathing") but not into a new
-    # clause with its own subject ("no fever, and his lips are blue").
-    clause = _NEW_CLAUSE.split(before)[-1]
+    # clause with its own subject or time ("no fever, and his lips are blue"; "casi no orina, y hoy no me
+    # reconoce", where "hoy" is also the rule's other concept and blanked in `low`).
+    cut = max((m.end() for m in _NEW_CLAUSE.finditer(said or low, s, e) if m.end() <= start), default=s)
+    clause = low[cut:start]
     contrast = list(_CONTRAST.finditer(clause))
     if contrast:
         clause = clause[contrast[-1].end():]
@@ -803,9 +809,10 @@ def _first_current(low: str, sent: tuple[int, int], matches: list[re.Match[str]]
                    others: list[re.Match[str]]) -> re.Match[str] | None:
     """The first match said about now, judged with the rule's other concepts blanked, so the "no" of
     "no puede mover el brazo" belongs to the weakness, not to the arm."""
+    said = low
     for m in others:
         low = low[:m.start()] + " " * (m.end() - m.start()) + low[m.end():]
-    return next((m for m in matches if not _not_current(low, sent, m)), None)
+    return next((m for m in matches if not _not_current(low, sent, m, said=said)), None)
 
 
 def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.Match[str]]:

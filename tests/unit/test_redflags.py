@@ -111,6 +111,12 @@ def current(text: str) -> set[str]:
     ("I haven't been able to pee since breakfast and my bladder feels like it's going to burst.",
      "severe_abdominal_pain"),
     ("I'm thirty weeks and there's bright red blood, more than spotting, on the pad.", "pregnancy_emergency"),
+    # a new time frame opens a new clause: the earlier "no" is about something else
+    ("Mi abuela no quiere comer, casi no toma agua, y esta mañana no sabe dónde está.", "altered_consciousness"),
+    ("He barely drinks anything, he does not want his dinner, and tonight he does not know who I am.",
+     "altered_consciousness"),
+    ("My husband had back surgery in June; his legs feel heavy and he has not been able to pee since lunch.",
+     "cauda_equina"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -185,6 +191,8 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Me duele la cabeza desde ayer. Dolor de pecho no tengo, solo quiero saber si subo la dosis.",
     "The eczema on my legs itches so much I scratched it raw overnight, is there a stronger cream?",
     "Since the shot this morning my neck keeps pulling to one side and my jaw feels tight, like locked.",
+    "Mom has no fever and no confusion today, she just needs her refill.",
+    "He is not confused, and today he feels fine, he needs his blood pressure pills.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
