@@ -101,7 +101,8 @@ C: dict[str, str] = {
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w*(?: \w+){0,4} (?:bluish|blue|grey|gray|purple|dusky)"
              r"|gr[ae]yish(?: colou?r)?|gone (?:a )?gr[ae]y|(?:turned|turning|went) (?:blue|gr[ae]y|purple)"
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w* (?:are |is |look\w* |turn\w* |went |gone |got )+(?:a (?:little|bit) )?"
-             r"(?:blue|bluish|grey|gray|purple|dusky)|around (?:his|her|the) mouth|labios (?:morados|azules)"),
+             r"(?:blue|bluish|grey|gray|purple|dusky)|(?:blue|bluish|gr[ae]y\w*|purple\w*|dusky|pale)(?: \w+){0,3} around (?:his|her|the|my) (?:mouth|lips)"
+             r"|labios (?:morados|azules)"),
     "cant_talk": (r"(?:can'?t|couldn'?t)\W+talk|(?:can'?t|couldn'?t|cannot) (?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?"
                   r"(?:a |full )?(?:sentence|words?)?|(?:can'?t|couldn'?t|cannot) (?:hardly |barely )?get through a sentence"
                   r"|no (?:puede|podia) (?:ni )?(?:hablar|terminar)"),
@@ -369,7 +370,7 @@ C: dict[str, str] = {
                     r"|(?:real|really|super|extremely|terribly|awfully) weak|heart'?s? (?:is |been )?(?:going|beating|running|pounding)"
                     r" (?:\w+ )?(?:fast|quick|hard)"
                     r"|(?:can'?t|couldn'?t|cannot) (?:stand|get up|keep (?:his|her|my) eyes open)|ice cold|cold and clammy"
-                    r"|manchas|confundid\w*"),
+                    r"|manchas|confundid\w*|piel(?: \w+){0,3} (?:manchad\w*|moteada|marmorea|morad\w*)|(?:casi )?no (?:abre|puede abrir) los ojos"),
     # a laboratory calling a critical value about a patient
     "critical_lab": (r"critical (?:value|result|lab|level|call|potassium|sodium|hemoglobin|hgb|inr|glucose|calcium|troponin|platelet)\w*"
                      r"|(?:valor|resultado)(?:es)? critico\w*"),
@@ -414,8 +415,8 @@ C: dict[str, str] = {
                     r"(?:1[89]\d|2\d\d)\s*(?:over|/|sobre)\s*\d{2,3}|(?:one )?(?:hundred (?:and )?)?(?:eighty|ninety)[- ]?\w* over"
                   r"|two (?:hundred )?(?:and )?(?:\w+[- ])?\w+ over|doscientos"),
     "crisis_sign": r"cabeza|borros\w*|lucecitas|sparkl\w*|spots|headache|chest|confus\w*|vision|blurr\w*|short of breath|numb\w*|nose ?bleed|dolor de cabeza|pecho",
-    "dry_child": (r"no wet diapers?|hasn'?t (?:peed|wet|had a wet)|no (?:pee|urine)|no tears|sunken|soft spot|hasn'?t urinated"
-                  r"|no ha (?:orinado|hecho pipi|mojado)|panal seco|sin lagrimas|mollera hundida"),
+    "dry_child": (r"(?<!casi )(?<!almost )(?:no wet diapers?|hasn'?t (?:peed|wet|had a wet)|no (?:pee|urine)|no tears|sunken"
+                  r"|soft spot|hasn'?t urinated|no ha (?:orinado|hecho pipi|mojado)|panal seco|sin lagrimas|mollera hundida)"),
     "burn": r"burn\w*|scald\w*|grease|boiling|kettle|quemad\w*|quem\w*",
     "burn_bad": (r"face|hands?|blister\w* (?:all over|everywhere|up)|big blisters|whole (?:arm|leg|back|chest)|chemical|charred|white|leathery"
                  r"|skin (?:is )?(?:peeling|coming off)|chest and (?:both )?arms|cara|manos|ampollas"),
@@ -444,7 +445,7 @@ C: dict[str, str] = {
 # Diagnosis words people use mostly about the past ("after his stroke"): current only with a marker of now.
 DIAGNOSES = {
     "acute_coronary": r"heart attack|cardiac arrest|infarto|ataque al corazon",
-    "stroke_signs": r"stroke|mini[- ]stroke|tia|derrame|embolia",
+    "stroke_signs": r"stroke|mini[- ]stroke|(?<!mi )(?<!su )(?<!tu )(?<!la )tia|derrame|embolia",
     "anaphylaxis": r"anaphyla\w*|anafila\w*",
     "adult_overdose": r"overdos\w*|sobredosis",
     "seizure": r"seizures|epilep\w*",
@@ -457,11 +458,11 @@ _NEGATION = re.compile(
     r"\b(?:no|not|never|denies|denied|deny|without|free of|negative for|nor|none|neither|isn'?t|wasn'?t|doesn'?t|"
     r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|sin|nunca|tampoco|ni|ningun\w*|nada de)\b")
 _NEW_CLAUSE = re.compile(
-    r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|is|has|was|keeps|started"
+    r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y |que )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|is|has|was|keeps|started"
     r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy|yo|soy|siento|creo|pienso|hay"
     # a new time frame opens a new statement: "casi no orina, y hoy no me reconoce"
-    r"|today|tonight|yesterday|last night|this (?:morning|afternoon|evening)|hoy|anoche|ayer)\b)"
-    r"|\b(?:so|then|entonces)\b"
+    r"|today|tonight|yesterday|last night|this (?:morning|afternoon|evening)|hoy|anoche|ayer|ahorita)\b)"
+    r"|\b(?:so|then|entonces|because|porque)\b"
     r"|(?<=\w) (?=(?:i'?ve|i'?ll|they'?ve|we'?ve) )")  # "if this doesn't work I've figured ...": a new subject
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
@@ -472,7 +473,7 @@ _HYPOTHETICAL = re.compile(
 _PAST_TIME = (  # a time long enough ago that an event placed there is history
     r"last (?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|time)|"
-    r"(?:\w+ )?(?:years?|months?|weeks?) ago|back in|in (?:19|20)\d\d|in (?:january|february|march|april|june|july|august|"
+    r"(?:\w+ )?(?:years?|months?|weeks?) ago|back in (?:the day|high school|college|the (?:spring|summer|fall|winter|\w+ties|\d+s))|in (?:19|20)\d\d|in (?:january|february|march|april|june|july|august|"
     r"september|october|november|december)|when (?:i|he|she) was (?:young|little|a kid|a child)|years back|a while back|"
     r"(?:the|el) (?:ano|mes) pasado|hace (?:un|una|dos|tres|cuatro|cinco|varios|muchos|\d+) (?:anos?|meses|semanas)|"
     r"(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|bypass|stent|seizure|overdose)")
@@ -725,6 +726,10 @@ _SENT = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+(?:[.!?;\n]+|$)")  # "100.5" 
 # garganta esta bien" (Spanish needs the verb: "no quiere despertar bien" is a sign).
 _DENIED_IN = re.compile(r"\b(?:is|are|was|were)(?: not|n'?t) (?!\w+ing\b)")
 _IF = re.compile(r"\b(?:if|si)\b")
+# Negative words that deny nothing: it goes on ("won't stop", "no me deja de sangrar") or the caller hedges.
+_NOT_DENIAL = re.compile(r"\b(?:(?:won'?t|doesn'?t|does not|can'?t|cannot|hasn'?t|has not|haven'?t|will not|wouldn'?t|isn'?t|not) "
+                         r"(?:stop\w*|quit\w*)|no (?:me |le |se |te |les |nos )?(?:deja|dejaba|para|paraba|ha parado|ha dejado|dejan|paran) de"
+                         r"|(?:i|we) (?:don'?t|do not) know)\b")
 _NORMAL_AFTER = re.compile(r"(?:'s|'re| is| are| was| feels?| seems?| looks?| sounds?)?(?: \w+ly)? (?:fine|ok|okay|normal|alright|all right)\b"
                            r"| (?:esta|estan|se ve|se siente|se oye) bien\b"
                            # Spanish denies after the sign too: "dolor de pecho no tengo", "fiebre tampoco"
@@ -778,7 +783,9 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     contrast = list(_CONTRAST.finditer(clause))
     if contrast:
         clause = clause[contrast[-1].end():]
-    if _NEGATION.search(" ".join(clause.split()[-8:])):
+    # A sign said in the negative ("no me reconoce", "llora sin lagrimas", "can't breathe") is not denied by a
+    # "no" before it: a double negative is not how callers talk.
+    if not _NEGATION.search(low, start, end) and _NEGATION.search(" ".join(_NOT_DENIAL.sub(" ", clause).split()[-8:])):
         return True
     if _HYPOTHETICAL.search(before):
         return True

@@ -117,6 +117,19 @@ def current(text: str) -> set[str]:
      "altered_consciousness"),
     ("My husband had back surgery in June; his legs feel heavy and he has not been able to pee since lunch.",
      "cauda_equina"),
+    # negative words that deny nothing: it goes on, the sign is itself negative, the caller hedges
+    ("A mi papá no le para de sangrar la nariz desde hace una hora y toma warfarina.", "nosebleed_uncontrolled"),
+    ("Estoy cansada de todo, no duermo, ya no quiero vivir.", "suicidal_ideation"),
+    ("Tiene fiebre desde anoche y casi no abre los ojos.", "sepsis_signs"),
+    ("Her mouth looks sort of, I don't know, grayish to me.", "breathing_difficulty"),
+    # a clause of its own after "porque", "ahorita", ", que"
+    ("No ha dormido nada porque le falta el aire.", "breathing_difficulty"),
+    ("No ha comido nada, y ahorita está muy confundido.", "altered_consciousness"),
+    ("Mi esposo no come, no habla con nadie, que ya no aguanta y que se quiere matar.", "suicidal_ideation"),
+    # "back in" is a place here, not a time long ago
+    ("We got her back in bed, and her lips are blue and she's struggling to breathe.", "breathing_difficulty"),
+    ("Mi bebé tiene calentura y la piel se le ve manchada y fría.", "sepsis_signs"),
+    ("The baby looks kind of gray around the lips.", "breathing_difficulty"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -193,9 +206,16 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Since the shot this morning my neck keeps pulling to one side and my jaw feels tight, like locked.",
     "Mom has no fever and no confusion today, she just needs her refill.",
     "He is not confused, and today he feels fine, he needs his blood pressure pills.",
+    "Mi hija tiene cuatro años, vomitó tres veces y casi no ha hecho pipí hoy.",  # urgent: barely, not none
+    "He has a rash around the lips from the new toothpaste.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
+
+
+def test_an_aunt_is_not_a_mini_stroke() -> None:
+    assert not [f for f in find_flags("Llamo por mi tía, tiene una cita el martes y necesita cambiarla.")
+                if f.protocol == "stroke_signs"]
 
 
 def test_evidence_points_at_the_callers_words() -> None:
