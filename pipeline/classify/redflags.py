@@ -101,7 +101,7 @@ C: dict[str, str] = {
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w*(?: \w+){0,4} (?:bluish|blue|grey|gray|purple|dusky)"
              r"|gr[ae]yish(?: colou?r)?|gone (?:a )?gr[ae]y|(?:turned|turning|went) (?:blue|gr[ae]y|purple)"
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w* (?:are |is |look\w* |turn\w* |went |gone |got )+(?:a (?:little|bit) )?"
-             r"(?:blue|bluish|grey|gray|purple|dusky)|(?:blue|bluish|gr[ae]y\w*|purple\w*|dusky|pale)(?: \w+){0,3} around (?:his|her|the|my) (?:mouth|lips)"
+             r"(?:blue|bluish|grey|gray|purple|dusky)|(?:blue|bluish|gr[ae]y\w*|purple\w*|dusky)(?: \w+){0,3} around (?:his|her|the|my) (?:mouth|lips)"
              r"|labios (?:morados|azules)"),
     "cant_talk": (r"(?:can'?t|couldn'?t)\W+talk|(?:can'?t|couldn'?t|cannot) (?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?"
                   r"(?:a |full )?(?:sentence|words?)?|(?:can'?t|couldn'?t|cannot) (?:hardly |barely )?get through a sentence"

@@ -208,6 +208,7 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "He is not confused, and today he feels fine, he needs his blood pressure pills.",
     "Mi hija tiene cuatro años, vomitó tres veces y casi no ha hecho pipí hoy.",  # urgent: barely, not none
     "He has a rash around the lips from the new toothpaste.",
+    "He has a sandpaper rash on his chest and he looks pale around the mouth, can we get him seen today?",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
