@@ -491,6 +491,8 @@ _CURRENT = re.compile(
     r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"
     r"again|still|currently|just now|just had|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
     r"ahora|hoy|todavia|otra vez|de nuevo|desde (?:ayer|anoche|esta))\b")
+_PRESENT = re.compile(r"\b(?:(?:i|we|they|you)'?ve got|(?:he|she|it)'?s got|(?:have|has) got|(?:i'?m|he'?s|she'?s|is|am|are) having"
+                      r"|tengo|tiene|tienen|esta teniendo)\b")
 _IDIOMS = re.compile(
     r"\b(?:(?:gave|give|giving|gives|nearly|almost|about to|going to|gonna|like to) (?:me |him |her |you )?(?:have |had )?"
     r"(?:a |an )?(?:heart attack|stroke|aneurysm|coronary)|dying to|to die for|scared (?:me )?to death|killing me|kill me|"
@@ -799,7 +801,11 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     # A time in the past said of the event itself holds unless its own clause brings it to now: "had a
     # stroke last week and she is home now" is history; "has had chest pain since last week" is not.
     clause = _clause_at(sentence, start - s)
-    return not _CURRENT.search(clause if _PAST_AT.search(clause) else sentence)
+    if _PAST_AT.search(clause):
+        return not _CURRENT.search(clause)
+    # The past time belongs to another clause: this one holds if the sentence says now, or it is in the
+    # present itself ("had my infusion last Thursday, and I've got a fever").
+    return not (_CURRENT.search(sentence) or _PRESENT.search(clause))
 
 
 def _clause_at(sentence: str, offset: int) -> str:

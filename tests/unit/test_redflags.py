@@ -130,6 +130,8 @@ def current(text: str) -> set[str]:
     ("We got her back in bed, and her lips are blue and she's struggling to breathe.", "breathing_difficulty"),
     ("Mi bebé tiene calentura y la piel se le ve manchada y fría.", "sepsis_signs"),
     ("The baby looks kind of gray around the lips.", "breathing_difficulty"),
+    # a past time said of another clause; this one is in the present
+    ("My son had his chemo infusion last Friday, and he's got a fever of a hundred and two.", "sepsis_signs"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
