@@ -834,7 +834,8 @@ def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.
 
 class _SentenceHits(dict[str, list[re.Match[str]]]):
     """Each concept's matches in one sentence, searched on first use: most rules fail on their first
-    concept, so most of the 130-odd concepts are never searched (the bulk of the classifier's time)."""
+    concept, so most of the 130-odd concepts are never searched (the bulk of the classifier's time). The
+    rules and the message-wide context check share them, so no concept is searched twice in a sentence."""
 
     def __init__(self, low: str, sent: tuple[int, int]) -> None:
         super().__init__()
@@ -852,6 +853,7 @@ def find_flags(text: str) -> list[Flag]:
     for _, start, end in phone_numbers(text):
         low = low[:start] + _opaque(low[start:end]) + low[end:]
     sents = _sentences(low)
+    caches = [_SentenceHits(low, sent) for sent in sents]
     # Context concepts: present (and current) anywhere in the message.
     present: dict[str, bool] = {}
 
@@ -859,13 +861,12 @@ def find_flags(text: str) -> list[Flag]:
         if concept not in present:
             # A context ("is pregnant", "takes Eliquis", "is diabetic") still holds when told in the past tense.
             present[concept] = any(not _not_current(low, s, m, history=False)
-                                   for s in sents for m in _hits(_CONCEPT[concept], low, s))
+                                   for s, hits in zip(sents, caches, strict=True) for m in hits[concept])
         return present[concept]
 
     critical_med = _CRITICAL_MED.search(low) is not None
     flags: list[Flag] = []
-    for sent in sents:
-        cache = _SentenceHits(low, sent)
+    for sent, cache in zip(sents, caches, strict=True):
         for proto in PROTOCOLS:
             for rule in proto.rules:
                 if (not all(cache[c] for c in rule.here) or any(cache[c] for c in rule.unless)
