@@ -134,11 +134,11 @@ C: dict[str, str] = {
     "bleed": (r"bleed\w*|bled|blood\w*(?! thinn| pressure| sugar| work| tests?| draw| count| clot| type| panel)|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*"
               r"|(?:pee|urine)(?: \w+){0,3} (?:red|pink|bloody)"),
     "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|(?:can'?t|couldn'?t|cannot) (?:get it to )?stop"
-                    r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*|through (?:a|the|two|three|four|several|my|his|her)"
-                    r" (?:\w+ )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|gush\w*|spurt\w*|pour\w*|a lot of|lots of"
+                    r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*|through (?:a|the|two|three|four|several|my|his|her|all)"
+                    r" (?:\w+ )?(?:(?:whole |entire )?(?:pack|box|roll|stack) of )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|fill\w* (?:up )?with blood|gush\w*|spurt\w*|pour\w*|a lot of|lots of"
                     r"|so much|tons of|heavy|heavily|(?:passing|big|large|huge|golf ball|lots of) clots?|clots (?:the size|as big)|puddle|swallow\w* blood|mouthful|full of|cupful|no (?:se )?(?:para|detiene|quita)"
                     r"|mucha sangre|much\w* sangr\w*|empap\w*|chorro|coagulos"),
-    "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?:[\s,]+[\w']+){0,10}[\s,]+(?:blood|coffee grounds?|red|pink)"
+    "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?:[\s,]+[\w']+){0,10}[\s,]+(?:blood|coffee grounds?|red|pink)(?! pee| urine)"
                  r"|(?:del bano|popo|heces|caca)(?: \w+){0,3} negr\w*|chapopote|como (?:brea|alquitran)|rectal bleeding"
                  r"|(?:stool|poop|bowel movements?|bms?)(?:'s)?(?: \w+){0,4} (?:black|tarry|maroon)"
                  r"|coffee grounds?|(?:black|tarry|tar|maroon)(?:[\s,-]+\w+){0,3}[\s,-]+(?:stool|poop|bowel|diarrhea|bm)s?"
@@ -157,7 +157,7 @@ C: dict[str, str] = {
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
-                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b)|no (?:me |le )?contesta|next thing (?:i|he|she) knew|out for (?:a|about|like)"
+                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b)|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|out for (?:a|about|like)"
                      r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
@@ -189,9 +189,10 @@ C: dict[str, str] = {
                    r"|combative|foggy|swimmy|not thinking (?:too |very )?straight|trouble (?:reading|thinking|talking)|moan\w*"
                    r"|acting (?:so |really )?(?:weird|strange|mean|funny)|pale|tingl\w*|confus\w*|drunk|out of it|won'?t wake|hard to wake|not making sense"
                    r"|sleepy|drowsy|pass\w* out|temblor\w*|sudor\w*|confundid\w*|no despierta"),
-    "sugar_high_sign": (r"thirst\w*|drinking (?:a lot|water|so much)|pee\w* (?:every|a lot|all)|ketone\w*|panting|deep (?:sighs|breaths)"
-                        r"|lethargic|sed\b|orin\w*|sick|pale|vomit\w*|throw\w* up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|very thirsty|drowsy"
-                        r"|sleepy|confus\w*|vomit\w*|aliento|respira (?:rapido|profundo)"),
+    # signs of ketoacidosis; thirst and peeing a lot are high sugar itself, a same-hour call
+    "sugar_high_sign": (r"ketone\w*(?: \w+){0,3} (?:large|high|big|dark)|panting|deep (?:sighs|breaths)|lethargic|sick|vomit\w*|throw\w* up"
+                        r"|threw up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|drowsy|sleepy|confus\w*|aliento|respira (?:rapido|profundo)"
+                        r"|(?:belly|stomach|tummy) (?:pain|hurts|ache)|stomach ?ache|dolor de (?:estomago|panza|barriga)"),
     "ingest_strong": (r"swallow\w*|got into|se (?:tomo|trago|comio)(?! (?:la|su|sus|las) ultim)|trag\w*|ingiri\w*|bit into|suck\w* on|chew(?!able)\w*|licked"
                       r"|took (?:one|two|some|a few|a couple|a bunch|a handful)(?! (?:of )?(?:bites?|sips?|steps?|puffs?|breaths?|hours?|days?|weeks?))|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
     "ingest": (r"swallow\w*|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
@@ -324,6 +325,9 @@ C: dict[str, str] = {
                r"|(?:baby|bebe),?(?: (?:is|of|de))? (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                r" (?:days?|weeks?|dias|semanas)\b(?! ago)|(?:bebe|nina|nino|hija|hijo) de (?:un|dos|1|2) mes(?:es)?"),
     # a temperature word said with a normal reading is no fever ("temperature is ninety-nine point eight")
+    # the caller's own fever (a nursing mother beside her baby's age)
+    "own_fever": (r"(?:i'?ve got|i have|i had|i'?ve had|i'?m running|i got|i'?m having)(?: a| some| \w+){0,3} (?:fever|temp\w*)"
+                  r"|tengo(?: \w+){0,2} (?:fiebre|calentura|temperatura)"),
     "fever": (r"fever\w*|(?:temps?|temperature\w*)(?!(?:'s| is| was| of| at| reads?| has been)?(?: (?:only|just|about|around|like|still))?"
               r" (?:ninety|9[5-9]\b|normal|thirty[- ]?(?:six|seven)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
               r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
@@ -363,7 +367,7 @@ C: dict[str, str] = {
     "seizure": (r"seiz(?:ure|ing|ed)|convuls\w*|twitch\w*(?: \w+){0,6} (?:face|arm|hand|leg)|se le (?:voltearon|fueron) los (?:ojos|ojitos)"
                 r"|empez\w* a temblar|stares? off|staring spells?|(?:mouth|face|arm|hand)(?: \w+){0,2} twitch\w*|(?:having|had) (?:a|another) fit|shak\w* all over|whole body (?:was )?shak\w*"
                 r"|jerk\w*|eyes (?:rolled|rolling) back|stiff(?:ened)? and (?:shak\w*|jerk\w*)|foam\w* at the mouth|convulsion\w*"
-                r"|ataque epileptico|tembl\w* tod[oa]|le dio un ataque|espuma (?:de|por) la boca|se puso (?:tieso|tiesa|rigid[oa])"
+                r"|ataque epileptico|tembl\w* tod[oa]|le dio un ataque(?! de (?:asma|panico|ansiedad|tos|nervios|risa|alergia))|espuma (?:de|por) la boca|se puso (?:tieso|tiesa|rigid[oa])"
                 r"|(?:ojos|ojitos) (?:para|hacia) arriba|convulsion\w*|shak\w* (?:all )?(?:the|his|her) (?:whole )?body"
                 r"|b(?:i|ite|it|itten) (?:the|his|her|my) tongue|(?:two|three|four|several|multiple) seizures (?:in a row|within|back to back)"),
     "sepsis_sign": (r"confus\w*|mottled|blotchy|breath\w* (?:fast|hard|quick)|heart (?:is )?(?:racing|pounding)|very weak|so weak"
@@ -388,13 +392,16 @@ C: dict[str, str] = {
                       r"|(?:haven'?t|hasn'?t|not|didn'?t) felt (?:the |her |him )?(?:baby )?(?:move|kick)\w*|gush\w*|leaking|rock hard|sparkl\w*|flashing|(?:face|hands?|eyes|fingers)(?: \w+){0,3} (?:puffy|swollen)|(?:puffy|swollen) (?:face|hands|eyes|fingers)|rings? (?:won'?t|don'?t)"
                       r"|water (?:broke|broken|is leaking)|(?:severe|bad|terrible|sharp|stabbing) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
                       r"|seeing spots|vision (?:is )?(?:blurry|spots)|fuente|no se mueve|no (?:lo|la) siento mover|dolor fuerte"),
-    "spotting": r"(?<!more than )(?<!not just )(?<!heavier than )(?<!worse than )(?:spotting|spot\w*)|a (?:little|tiny) bit of blood|light bleeding|manchado|manchit\w*|manchar|manchando|poquit\w* de sangre|sangre (?:cafe|cafecita|oscura)",
+    "spotting": (r"(?<!more than )(?<!not just )(?<!heavier than )(?<!worse than )(?:spotting|spot\w*)|(?:a little|a tiny|a little bit of|a tiny bit of|some light|light|slight)(?: \w+)? (?:blood|bleeding)|pink\w*|brown\w*"
+                 r"|manch\w*|rosad\w*|(?:poquit\w*|un poco) de (?:sangre|sangrado)|(?:sangre|sangrado)(?: \w+){0,2} poquit\w*|sangre (?:cafe|cafecita|oscura)|como cafe\w*"),
     "procedure": (r"tonsils? out|taken out|had (?:my|his|her|the) \w+ (?:out|removed)|removed|colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
                   r"|tooth (?:pulled|out)|circumcision|c-?section|cirugia|operacion|operaron|procedimiento"),
+    # signs of a surgical belly; no stool for days is constipation, and colic that will not let one sit still
+    # is a stone's (peritonitis makes one lie still)
     "severe": (r"(?:belly|stomach|panza|abdomen|tummy)(?:'s| is)?(?: \w+){0,4} (?:hard|rigid|dura|swollen|distended|like a drum)"
-               r"|tight like a drum|distended|hasn'?t (?:had a bowel movement|pooped|passed gas)|(?:vomit\w*|threw up|last one was) green"
+               r"|tight like a drum|distended|hasn'?t passed gas|(?:vomit\w*|threw up|last one was) green"
                r"|green (?:vomit|bile)|pulls? (?:his|her) knees up|eyes look yellow|yellow (?:eyes|skin)|no se puede enderezar|doblad[oa]|worst|unbearable|excruciating|doubled over|hunched over|curled up|like a knife|rigid|hard as a (?:rock|board)"
-               r"|(?:can'?t|couldn'?t|cannot) (?:stand up|straighten|move|walk|sit still)|screaming|writhing|severe|insoportable|fuertisim\w*"
+               r"|(?:can'?t|couldn'?t|cannot) (?:stand up|straighten|move|walk)|screaming|writhing|severe|insoportable|fuertisim\w*"
                r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
     "heart_rate": (r"(?:heart|pulse|ticker|chest)(?:[\s,]+[\w']+){0,4}[\s,]+(?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
                    r"|going crazy|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
@@ -413,8 +420,13 @@ C: dict[str, str] = {
     "bp_crisis": (r"(?:1\d\d|one \w+(?:[- ]\w+)?) over (?:1[1-9]\d|one (?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
                   r"|eighteen|nineteen|twenty|thirty|forty))|sobre ciento|"
                     r"(?:1[89]\d|2\d\d)\s*(?:over|/|sobre)\s*\d{2,3}|(?:one )?(?:hundred (?:and )?)?(?:eighty|ninety)[- ]?\w* over"
-                  r"|two (?:hundred )?(?:and )?(?:\w+[- ])?\w+ over|doscientos"),
-    "crisis_sign": r"cabeza|borros\w*|lucecitas|sparkl\w*|spots|headache|chest|confus\w*|vision|blurr\w*|short of breath|numb\w*|nose ?bleed|dolor de cabeza|pecho",
+                  r"|two (?:hundred )?(?:and )?(?:\w+[- ])?\w+ over|doscientos(?: \w+){0,2} sobre"),
+    # signs of organ damage (a hypertensive emergency); a high reading with a plain headache is a same-hour call
+    "crisis_sign": (r"borros\w*|lucecitas|sparkl\w*|spots|puntitos|brillant\w*|chest|confus\w*|confund\w*|no sabe (?:donde|quien)|vision"
+                    r"|blurr\w*|smear\w*|(?:can'?t|cannot) see|no (?:ve|veo) bien|short of breath|numb\w*|tingl\w*|hormigue\w*|adormec\w*"
+                    r"|nose ?bleed|pecho|vomit\w*|throw\w* up|threw up|weak\w*|slurr\w*"
+                    r"|(?:worst|severe|excruciating|horrible|terrible|awful)(?: \w+)? headache|(?:el )?peor dolor de cabeza"
+                    r"|dolor de cabeza (?:muy fuerte|que no se (?:me |le )?quita)"),
     "dry_child": (r"(?<!casi )(?<!almost )(?:no wet diapers?|hasn'?t (?:peed|wet|had a wet)|no (?:pee|urine)|no tears|sunken"
                   r"|soft spot|hasn'?t urinated|no ha (?:orinado|hecho pipi|mojado)|panal seco|sin lagrimas|mollera hundida)"),
     "burn": r"burn\w*|scald\w*|grease|boiling|kettle|quemad\w*|quem\w*",
@@ -466,10 +478,10 @@ _NEW_CLAUSE = re.compile(
     r"|(?<=\w) (?=(?:i'?ve|i'?ll|they'?ve|we'?ve) )")  # "if this doesn't work I've figured ...": a new subject
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
-    r"\b(?:what (?:should|do|would) (?:i|we) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
+    r"\b(?:read (?:online|on the internet|somewhere|that)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
-    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them) if|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
+    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|if (?:i|he|she|we|they|you) (?:do )?ever|si (?:algun dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
 _PAST_TIME = (  # a time long enough ago that an event placed there is history
     r"last (?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|time)|"
@@ -482,7 +494,7 @@ _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |ve
                    r"had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose))\b")
 _WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
-    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|"
+    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
     r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
     r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding) (?:has |had )?stopped(?! \w+ing))\b")
 _BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back|worse|but now"
@@ -506,22 +518,22 @@ _IDIOMS = re.compile(
     r"(?:swollen|swelled|enlarged|hinchad\w*|inflamad\w*) (?:lymph )?(?:glands|nodes|ganglios|bolitas)|"
     r"(?:glands|lymph nodes|ganglios|bolitas)(?: \w+){0,3} (?:are |is |estan )?(?:all |bien |muy |really )?(?:swollen|swelled|up|enlarged|hinchad\w*|inflamad\w*)|"
     # a pill for the blood is a blood thinner, not bleeding; itching scratched raw is not self-harm; a locked jaw is dystonia
-    r"(?:para|pa) (?:la )?sangre|(?:adelgazar|aguadar|diluir) la sangre|"
+    r"(?:para|pa) (?:la )?sangre|(?:prueba|pruebas|examen|examenes|analisis|estudios?)(?: de \w+)? de (?:la )?sangre|(?:adelgazar|aguadar|diluir) la sangre|"
     r"(?:itch\w*|pica\w*)(?: [\w']+){0,6} scratch\w*(?: \w+)? raw|"
     r"(?:jaw|mandibula)(?: [\w,]+){0,3} (?:locked|lock|stuck|clenched|trabad\w*)|lockjaw|"
     r"(?:side|flank|costado)(?: [\w,']+){0,5} (?:back|espalda)(?=.*\b(?:in waves|kidney stones?|piedras? en el rinon|calculos?)\b)|"
     r"personal injury|(?:dar|doy|dando|darle|le doy) (?:el )?pecho|amamant\w*|pecho (?:izquierdo|derecho)(?: \w+){0,2} (?:roj\w*|hinchad\w*|dur\w*|calient\w*)|"
-    r"(?:dose|doses|pills?|medicine|juice|stuff|pen|bottle|vial) out of it|(?:goes|going|radiat\w*|spread\w*|shoot\w*|mov\w*|travel\w*)(?: \w+){0,3} (?:to|toward|towards|into|down to) (?:my|his|the) groin|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
+    r"(?:dose|doses|pills?|medicine|juice|stuff|pen|bottle|vial) out of it|(?:goes|going|radiat\w*|spread\w*|shoot\w*|mov\w*|travel\w*|wrap\w*)(?: \w+){0,3} (?:to|toward|towards|into|down to) (?:my|his|the) groin|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
     r"heart (?:failure|rate|valve|monitor)|(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
     r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
-    r"seizure (?:disorder|precautions)|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
+    r"seizure (?:disorder|precautions)|seizure[- ]free|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
     r"(?:sugar|glucose|blood pressure|bp) (?:log|logs|readings have been (?:good|fine|normal))|pressure (?:cuff|medicine|pills)|"
     # body weight is not a weight on the chest; a blood-pressure machine is not a sugar meter
     r"(?:lost|lose|loses|losing|gained|gain|gains|gaining|put on|dropped) (?:\w+ ){0,2}weight|weight (?:loss|gain|watchers|check)|"
     r"weigh(?:s|ed)? (?:about |around |maybe |like |only )?\w+ (?:pounds|lbs|kilos)|"
     r"(?:blood )?pressure (?:on|with|from) (?:my|the|his|her) (?:machine|cuff|monitor)|(?:pressure|bp) (?:machine|monitor)|"
     # the medicine a patient takes for seizures names the condition, not a seizure now
-    r"(?:for|para|pa'?) (?:his|her|my|their|the|las|sus|mis|la) (?:seizures|convulsiones)|"
+    r"(?:for|para|pa'?) (?:(?:his|her|my|their|the|las|sus|mis|la) )?(?:seizures|convulsiones)|"
     # "can't see anything on the portal" is about a screen, not eyesight
     r"(?:can'?t|cannot|couldn'?t|unable to|no (?:puedo|puede)) (?:see|view|ver)(?: \w+){0,4} (?:on|in|en) (?:the |my |his |her |el |mi |su )?"
     r"(?:portal|app|website|site|chart|account|screen|statement|bill|mychart|pagina|cuenta|aplicacion))\b")
@@ -572,15 +584,16 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("nose", "bleed", "long_time"), _r("nose", "bleed", ctx=("long_time",)), _r("nose", "bleed", ctx=("heavy_bleed",)), _r("nose", "bleed", ctx=("dizzy",)), _r("nose", "bleed", ctx=("anticoag",)))),
     Protocol("gi_bleeding", "emergency", "vomiting blood or coffee grounds, black tarry stools",
              (Rule(("gi_blood",), unless=("blackening_med",)),)),
-    Protocol("bleeding_with_shock_signs", "emergency", "any bleeding with light-headedness or fainting, or on a blood thinner",
-             (_r("bleed", ctx=("shock_sign",)), _r("bleed", ctx=("anticoag",)), _r("inr_high", ctx=("bleed",)),
+    Protocol("bleeding_with_shock_signs", "emergency", "any bleeding with light-headedness or fainting; on a blood thinner, "
+             "bleeding that goes on or is heavy",
+             (_r("bleed", ctx=("shock_sign",)), _r("bleed", "long_time", ctx=("anticoag",)), _r("bleed", ctx=("anticoag", "heavy_bleed")), _r("inr_high", ctx=("bleed",)),
               _r("inr_high", ctx=("shock_sign",)))),
     Protocol("post_procedure_bleeding", "emergency", "bleeding after a colonoscopy, tonsillectomy, biopsy or surgery",
              (_r("bleed", "heavy_bleed", ctx=("procedure",)), _r("bleed", ctx=("procedure", "dizzy")),
               _r("bleed", ctx=("procedure", "heavy_bleed")), _r("swallow_bad", ctx=("procedure",)))),
     Protocol("pregnancy_emergency", "emergency", "pregnant with bleeding, severe pain, no fetal movement, waters broken, "
              "headache with vision spots; heavy bleeding after delivery",
-             (_r("pregnancy_bad", ctx=("pregnant",)), Rule(("bleed",), ("pregnant",), ("spotting",)), _r("bleed", ctx=("postpartum",)),
+             (_r("pregnancy_bad", ctx=("pregnant",)), Rule(("bleed",), ("pregnant",), ("spotting",)), Rule(("bleed",), ("postpartum",), ("spotting",)),
               _r("worst_headache", ctx=("pregnant",)))),
     Protocol("altered_consciousness", "emergency", "fainted, unresponsive, hard to wake, suddenly confused",
              (_r("unresponsive"), _r("confused", "acute"))),
@@ -606,7 +619,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
     Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"), _r("voices", ctx=("threat",)))),
     Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),
-    Protocol("infant_fever", "emergency", "fever in a baby under three months", (_r("fever", ctx=("infant",)),)),
+    Protocol("infant_fever", "emergency", "fever in a baby under three months", (Rule(("fever",), ("infant",), ("own_fever",)),)),
     Protocol("meningitis_signs", "emergency", "fever with stiff neck, light sensitivity or a rash that does not fade",
              (_r("stiff_neck", ctx=("fever",)), _r("stiff_neck", ctx=("worst_headache",)))),
     Protocol("thunderclap_headache", "emergency", "sudden worst headache of one's life",
@@ -630,7 +643,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("heart_rate", ctx=("dizzy",)), _r("shock"),
               # one shock and feeling fine is a call to the office; more than one, or with symptoms, is not
               _r("device_fired", "repeated", ctx=("defib",)), _r("device_fired", ctx=("defib", "dizzy")))),
-    Protocol("hypertensive_crisis", "emergency", "blood pressure 180/110 or more with headache, chest pain, confusion, vision change",
+    Protocol("hypertensive_crisis", "emergency", "blood pressure 180/110 or more with a severe headache, chest pain, confusion, vision change, "
+             "numbness or vomiting",
              (_r("bp_crisis", ctx=("crisis_sign",)),)),
     Protocol("severe_dehydration_child", "emergency", "a baby or child with no wet diapers, no tears, sunken soft spot",
              (_r("dry_child"),)),

@@ -132,6 +132,12 @@ def current(text: str) -> set[str]:
     ("The baby looks kind of gray around the lips.", "breathing_difficulty"),
     # a past time said of another clause; this one is in the present
     ("My son had his chemo infusion last Friday, and he's got a fever of a hundred and two.", "sepsis_signs"),
+    # a blood thinner makes bleeding an emergency when it goes on; a high reading when organs suffer
+    ("I take Xarelto and my gums have been bleeding for over an hour, it won't quit.", "bleeding_with_shock_signs"),
+    ("Me tomé la presión y tengo doscientos diez sobre ciento veinte, y estoy confundida.", "hypertensive_crisis"),
+    ("His pressure is one ninety-six over one fourteen and his left arm feels tingly.", "hypertensive_crisis"),
+    ("My sugar reads four hundred and thirty and I've been vomiting since lunch.", "hyperglycemia_dka"),
+    ("Gave birth eight days ago and the bleeding is heavy, I'm soaking a pad an hour.", "pregnancy_emergency"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -211,6 +217,22 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Mi hija tiene cuatro años, vomitó tres veces y casi no ha hecho pipí hoy.",  # urgent: barely, not none
     "He has a rash around the lips from the new toothpaste.",
     "He has a sandpaper rash on his chest and he looks pale around the mouth, can we get him seen today?",
+    # a blood thinner and a bleed that stopped; a high reading with a plain headache; high sugar with thirst
+    "I'm on Eliquis and my gums bled a little when I flossed last night.",
+    "My pressure was one eighty-eight over one twelve at the pharmacy and I have a slight headache.",
+    "La glucosa me marca cuatrocientos treinta y tengo mucha sed, pero estoy bien despierta.",
+    # a question put to the patient, a plan for one day, a diagnosis already made
+    "I asked him point blank if he wanted to end his life and he said no way.",
+    "If I ever do get chest pain on this new pill, should I go to the ER or call you?",
+    "We went to urgent care Friday for his chest pain and they said it was a pulled muscle, he's fine.",
+    # the amount said small; the mother's own fever; a blood test; a medicine for seizures
+    "I had the baby three weeks ago and there's still a little pink bleeding, is that normal?",
+    "My son is seven weeks old and I've got a fever of a hundred and one from a clogged duct.",
+    "Me hicieron un examen de sangre el lunes, ¿ya están los resultados?",
+    "He takes levetiracetam for seizures and has one pill left, he needs a refill today.",
+    # constipation and colic, not a surgical belly
+    "He hasn't had a bowel movement in five days and his belly is a little bloated, he's eating fine.",
+    "It's my kidney stone again, the pain comes in waves and I can't sit still, no fever.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
