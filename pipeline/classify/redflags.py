@@ -157,7 +157,7 @@ C: dict[str, str] = {
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
-                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b)|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|out for (?:a|about|like)"
+                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|out for (?:a|about|like)"
                      r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
@@ -437,7 +437,7 @@ C: dict[str, str] = {
     "fracture_bad": (r"shaped like an? \w|bent in the middle|(?:rolled|turned|turning|rolling|pointing) out(?:ward|wards)?|shorten\w*|shorter than the other|no (?:se )?puede (?:parar|levantar)"
                      r"|(?:dog|perro)(?: \w+){0,4} (?:bit|bite|mordi\w*)(?: \w+){0,6} (?:face|cara)|mordi\w*(?: \w+){0,6} cara|"
                     r"bone (?:is )?(?:sticking|poking|pushing)|(?:bent|pointing|facing|turned)(?:[\s,]+\w+){0,3} (?:the )?wrong way"
-                     r"|wrong way|deform\w*|at a weird angle|(?:can'?t|couldn'?t|cannot) (?:get up|stand up)|hip(?: \w+){0,5} (?:(?:can'?t|couldn'?t|cannot)|won'?t)|hueso (?:salido|de fuera)|no se puede levantar"),
+                     r"|wrong way|deform\w*|at a weird angle|(?:can'?t|couldn'?t|cannot) (?:get up|stand up(?! straight))|hip(?: \w+){0,5} (?:(?:can'?t|couldn'?t|cannot)|won'?t)|hueso (?:salido|de fuera)|no se puede levantar"),
     "no_weight": r"(?:can'?t|couldn'?t|cannot|won'?t|unable to) (?:bear|put|take) (?:any )?weight|no (?:se )?puede apoyar",
     "hip": r"hips?|cadera",
     # a cast or splint too tight: the circulation below it
@@ -494,10 +494,10 @@ _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |ve
                    r"had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose))\b")
 _WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
-    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
+    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
     r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
     r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding) (?:has |had )?stopped(?! \w+ing))\b")
-_BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back|worse|but now"
+_BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back(?! up| fine| to normal)|worse|but now"
                    r"|now (?:he|she|i|it|they)(?!(?:'?s|'?m| is| am) " + _WELL + r")|otra vez|de nuevo|regreso|volvio)\b")
 _CURRENT = re.compile(
     r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"

@@ -233,6 +233,10 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     # constipation and colic, not a surgical belly
     "He hasn't had a bowel movement in five days and his belly is a little bloated, he's eating fine.",
     "It's my kidney stone again, the pain comes in waves and I can't sit still, no fever.",
+    # a low that was treated and came back up; a fall onto the knees; a back too stiff to stand up straight
+    "My sugar dropped to fifty-four before lunch, I got sweaty, had a juice box and it came back up to one ten.",
+    "I tripped on the curb and went down on my knees, they're scraped, I'm fine otherwise.",
+    "I tweaked my back moving a couch and can't stand up straight, no numbness, peeing fine.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
