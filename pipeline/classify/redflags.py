@@ -162,7 +162,7 @@ C: dict[str, str] = {
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
                      r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
-    "confused": (r"confus\w*|disorient\w*|(?:doesn'?t|does not|didn'?t|did not) recogni[sz]e"
+    "confused": (r"confus\w*(?! about (?:my|the|this|your|our|a|an|how|why|which|whether|if)\b)|disorient\w*|(?:doesn'?t|does not|didn'?t|did not) recogni[sz]e"
                  r"|(?:doesn'?t|does not|didn'?t|did not) know (?:where|who|what (?:day|year|month|time)|me|us|(?:his|her) (?:own )?(?:name|wife|husband|kids|family|daughter|son))"
                  r"|(?<!ing )out of it"
                  r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
@@ -681,13 +681,13 @@ URGENT_SIGNS: dict[str, str] = {
     "pregnancy": r"pregnan\w*|embaraz\w*",
     "critical_med_out": (r"(?:out of|ran out|run out|running out|no more|last (?:dose|pen|vial)|se (?:me|le) acab\w*|sin)"
                          r"(?: \w+){0,5} (?:" + _CRITICAL_MEDS + r")"),
-    "abnormal_result": (r"(?:told|asked) (?:me|us|him|her) to call|call (?:you |us )?back (?:today|about (?:my|the|his|her) (?:results?|labs?))"
+    "abnormal_result": (r"(?:told|asked) (?:me|us|him|her) to call(?! (?:your |the )?(?:billing|insurance|front desk|records))|call (?:you |us )?back (?:today|about (?:my|the|his|her) (?:results?|labs?))"
                         r"|abnormal|(?:inr|potassium|sodium|hemoglobin|levels?) (?:was |is |were )?(?:too |very |really )?(?:high|low)"),
     "infection": r"red streak|spreading|pus|abscess|infect\w*|cellulitis|infeccion",
     "urinary": r"burn\w* (?:when|while) (?:i |he |she )?pee|(?:pee|urine)(?: \w+){0,4} blood|flank|kidney (?:pain|infection|stone)",
     "pain_new": r"(?:really |very |so )?(?:bad|sharp|severe|intense|awful) (?:pain|ache|headache|earache|cramp\w*)|can'?t (?:walk|sleep) (?:from|because)|mucho dolor|dolor fuerte",
     "injury": r"sprain\w*|twist\w*|broke|broken|fractur\w*|can'?t put (?:any )?weight|cut (?:that )?(?:might|may) need|stitches",
-    "mental": r"panic|anxiety attack|can'?t (?:stop crying|cope|sleep)|hopeless|depress\w*|ansiedad|panico|deprimid\w*",
+    "mental": r"panic|anxiety attack|can'?t (?:stop crying|cope|sleep)|hopeless(?! (?:with|at)\b)|depress\w*(?! screen)|ansiedad|panico|deprimid\w*",
     "bp_high": r"\b1[6-9]\d\s*(?:over|/)\s*\d{2,3}|blood pressure (?:is |was )?(?:really |very |so )?high|presion (?:muy )?alta",
     "sugar_high": (r"(?:sugar|glucose|reading|meter|numbers?|cgm|azucar)\w*(?: \w+){0,5} (?:2[5-9]\d|3\d\d|three hundred)"
                    r"|sugar\w* (?:is |are |has been |have been )?(?:really |very |so )?high"),
@@ -695,17 +695,22 @@ URGENT_SIGNS: dict[str, str] = {
     "breathing_mild": r"wheez\w*|short of breath|tight chest|chest (?:is )?tight|cough\w* (?:up|blood)|silbido",
     "calf": r"(?:calf|leg)(?: \w+){0,4} (?:swollen|swelling|red|hot|hurts)",
     "eye": r"eye(?: \w+){0,4} (?:pain|hurts|red|swollen|vision)|vision (?:is )?(?:blurry|changed)|floaters|flash\w* of light",
-    "confused": r"confus\w*|forgetful (?:all of a sudden|suddenly)|confundid\w*",
+    "confused": r"confus\w*(?! about (?:my|the|this|your|our|a|an|how|why|which|whether|if)\b)|forgetful (?:all of a sudden|suddenly)|confundid\w*",
 }
 # Any current health complaint: never informational (LABELS.md: informational has no clinical content).
 SYMPTOM = re.compile(
-    r"\b(?:pain\w*|hurt\w*|ach(?:e|es|ing|y)|sick|fever\w*|cough\w*|cold|flu|rash\w*|dizz\w*|nause\w*|vomit\w*|"
+    r"\b(?:pain\w*|hurt\w*|ach(?:e|es|ing|y)|sick(?! (?:visit|note|leave|day|days|pay))|fever\w*|cough\w*|cold"
+    r"|flu(?! (?:shot|shots|vaccine|clinic))|rash\w*|dizz\w*|nause\w*|vomit\w*|"
     r"throw\w* up|swell\w*|swollen|bleed\w*|sore|itch\w*|infect\w*|tired|exhausted|headache\w*|migraine\w*|breath\w*|"
-    r"wheez\w*|anxi\w*|depress\w*|insomnia|can'?t sleep|stomach|diarrhea|constipat\w*|bump|lump|bruis\w*|burn\w*|"
-    r"injur\w*|fell|fall|sprain\w*|cramp\w*|numb|numbness|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
-    r"symptom\w*|not feeling (?:well|good|right)|feel\w* (?:awful|terrible|bad|sick|off|funny|worse)|worse|worried about (?:my|his|her)|"
+    r"wheez\w*|anxi\w*|depress\w*(?! screen)|insomnia|can'?t sleep|stomach|diarrhea|constipat\w*|bump|lump|bruis\w*|burn\w*|"
+    r"injur\w*|fell|(?<!the )(?<!this )(?<!next )(?<!last )fall|sprain\w*|cramp\w*|numb|numbness|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
+    r"symptom\w*|ring\w* in (?:my|his|her|the) ears?|tinnitus|not feeling (?:well|good|right)|feel\w* (?:awful|terrible|bad|sick|off|funny|worse)|worse|worried about (?:my|his|her)|"
     r"dolor|dolores (?:de|en)|duele\w*|fiebre|tos|mare\w*|nause\w*|vomit\w*|hinch\w*|sangr\w*|enferm[oa]|enfermedad|cansad\w*|gripe|gripa|resfri\w*|"
-    r"diarrea|picaz\w*|sarpullido|ronchas|ansiedad|deprimid\w*|mal(?:estar)?)\b")
+    r"diarrea|picaz\w*|sarpullido|ronchas|ansiedad|deprimid\w*|malestar"
+    # "mal" of a body ("me siento mal", "anda mal del estomago"), not of a password or a code ("esta mal")
+    r"|(?:siento|siente|sentir|sentimos|sienten|sentia|ando|anda|andaba|amaneci\w*|sigo|sigue|estoy|estaba|estar|estuve)"
+    r"(?: muy| bien| un poco| medio)? mal|peor"
+    r"|mal del? (?:estomago|la panza|la garganta|cabeza)|(?:me|le) (?:cayo|hizo) mal)\b")
 
 
 DISMISSED = "dismissed"  # a red flag said about no one now: negated, hypothetical, past or a mere mention

@@ -256,3 +256,34 @@ def test_evidence_points_at_the_callers_words() -> None:
 def test_the_written_protocol_list_is_broad() -> None:
     assert len([p for p in PROTOCOLS if p.urgency == "emergency"]) >= 25
     assert len({p.name for p in PROTOCOLS}) == len(PROTOCOLS)
+
+
+def complaints(text: str) -> set[str]:
+    """The current symptoms and urgent signs: what keeps a message from being informational."""
+    return {f.protocol for f in find_flags(text) if f.urgency in ("routine", "urgent")}
+
+
+@pytest.mark.parametrize("text", [
+    "Mi contraseña del portal está mal y ya me bloquearon la cuenta.",
+    "My daughter starts college in the fall and needs her records sent.",
+    "You billed my checkup as a sick visit, can someone fix the code?",
+    "Thanks for running the flu shot clinic, it was so quick.",
+    "I'm confused about my statement, it shows the same charge twice.",
+    "My mother is hopeless with computers, can you reset her portal login?",
+    "There's a charge for a depression screening on my bill that should be covered.",
+    "The insurance told me to call your billing office about the claim.",
+])
+def test_other_senses_of_complaint_words_are_no_complaint(text: str) -> None:
+    assert complaints(text) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Desde ayer me siento mal y no tengo ganas de comer.",
+    "Estoy muy mal del estómago desde el sábado.",
+    "Mi papá ahora está peor que la semana pasada.",
+    "I've had a ringing in my ears for two weeks.",
+    "She had a fall in the kitchen yesterday.",
+    "He's confused and keeps asking what day it is.",
+])
+def test_complaints_still_set_a_floor(text: str) -> None:
+    assert complaints(text)
