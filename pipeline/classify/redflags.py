@@ -324,10 +324,10 @@ C: dict[str, str] = {
                r"|(?:he|she|baby|it) (?:has|have|got) (?:only |just )?(?:one|two|a|1|2)(?: and a half)? months?\b"
                r"|(?:baby|bebe),?(?: (?:is|of|de))? (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                r" (?:days?|weeks?|dias|semanas)\b(?! ago)|(?:bebe|nina|nino|hija|hijo) de (?:un|dos|1|2) mes(?:es)?"),
-    # a temperature word said with a normal reading is no fever ("temperature is ninety-nine point eight")
     # the caller's own fever (a nursing mother beside her baby's age)
     "own_fever": (r"(?:i'?ve got|i have|i had|i'?ve had|i'?m running|i got|i'?m having)(?: a| some| \w+){0,3} (?:fever|temp\w*)"
                   r"|tengo(?: \w+){0,2} (?:fiebre|calentura|temperatura)"),
+    # a temperature word said with a normal reading is no fever ("temperature is ninety-nine point eight")
     "fever": (r"fever\w*|(?:temps?|temperature\w*)(?!(?:'s| is| was| of| at| reads?| has been)?(?: (?:only|just|about|around|like|still))?"
               r" (?:ninety|9[5-9]\b|normal|thirty[- ]?(?:six|seven)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
               r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
