@@ -478,7 +478,7 @@ _NEW_CLAUSE = re.compile(
     r"|(?<=\w) (?=(?:i'?ve|i'?ll|they'?ve|we'?ve) )")  # "if this doesn't work I've figured ...": a new subject
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
-    r"\b(?:read (?:online|on the internet|somewhere|that)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
+    r"\b(?:read (?:online|on the internet|somewhere|that)|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|if (?:i|he|she|we|they|you) (?:do )?ever|si (?:algun dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")

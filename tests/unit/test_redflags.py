@@ -229,6 +229,7 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "I had the baby three weeks ago and there's still a little pink bleeding, is that normal?",
     "My son is seven weeks old and I've got a fever of a hundred and one from a clogged duct.",
     "Me hicieron un examen de sangre el lunes, ¿ya están los resultados?",
+    "Leí en internet que el dolor de pecho puede ser del corazón, ¿me pueden explicar?",
     "He takes levetiracetam for seizures and has one pill left, he needs a refill today.",
     # constipation and colic, not a surgical belly
     "He hasn't had a bowel movement in five days and his belly is a little bloated, he's eating fine.",
