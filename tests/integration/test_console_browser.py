@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -25,6 +25,17 @@ from tests.integration.conftest import drop
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(shutil.which("chromedriver") is None or shutil.which("chromium") is None,
                                  reason="apt-get install chromium chromium-driver")]
+
+
+def click_live(driver: WebDriver, selector: str) -> None:
+    """Click a link in the worklist: a live update may re-render the row between the find and the click."""
+    def clicked(d: WebDriver) -> bool:
+        try:
+            d.find_element(By.CSS_SELECTOR, selector).click()
+        except StaleElementReferenceException:
+            return False
+        return True
+    WebDriverWait(driver, 10, 0.1).until(clicked)
 
 
 @pytest.fixture
@@ -78,7 +89,7 @@ def test_an_emergency_is_seen_heard_worked_and_gone_from_a_colleagues_screen(sta
     shots.mkdir(exist_ok=True)
     cleo.save_screenshot(str(shots / "console-worklist.png"))
 
-    cleo.find_element(By.CSS_SELECTOR, f"{row(task_id)} a[href^='/task/']").click()
+    click_live(cleo, f"{row(task_id)} a[href^='/task/']")
     WebDriverWait(cleo, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, f'main[data-task-id="{task_id}"]'))
     assert cleo.find_elements(By.CSS_SELECTOR, "mark.ev-urgency")  # the words behind the emergency
     played = cleo.execute_async_script("""
