@@ -23,6 +23,8 @@ from pipeline.classify.text import fold
 
 # --- concepts: what people say, English and Spanish (accent-folded) --------------------------------
 _LOW_WORDS = r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*"
+# Confused, not puzzled: "confused about my statement" is a question about a bill.
+_CONFUSED = r"confus\w*(?! about (?:my|the|this|your|our|a|an|how|why|which|whether|if)\b)"
 C: dict[str, str] = {
     # sites
     "chest": r"chest|breastbone|sternum|pecho",
@@ -162,7 +164,7 @@ C: dict[str, str] = {
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
                      r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
-    "confused": (r"confus\w*(?! about (?:my|the|this|your|our|a|an|how|why|which|whether|if)\b)|disorient\w*|(?:doesn'?t|does not|didn'?t|did not) recogni[sz]e"
+    "confused": (_CONFUSED + r"|disorient\w*|(?:doesn'?t|does not|didn'?t|did not) recogni[sz]e"
                  r"|(?:doesn'?t|does not|didn'?t|did not) know (?:where|who|what (?:day|year|month|time)|me|us|(?:his|her) (?:own )?(?:name|wife|husband|kids|family|daughter|son))"
                  r"|(?<!ing )out of it"
                  r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
@@ -695,7 +697,7 @@ URGENT_SIGNS: dict[str, str] = {
     "breathing_mild": r"wheez\w*|short of breath|tight chest|chest (?:is )?tight|cough\w* (?:up|blood)|silbido",
     "calf": r"(?:calf|leg)(?: \w+){0,4} (?:swollen|swelling|red|hot|hurts)",
     "eye": r"eye(?: \w+){0,4} (?:pain|hurts|red|swollen|vision)|vision (?:is )?(?:blurry|changed)|floaters|flash\w* of light",
-    "confused": r"confus\w*(?! about (?:my|the|this|your|our|a|an|how|why|which|whether|if)\b)|forgetful (?:all of a sudden|suddenly)|confundid\w*",
+    "confused": _CONFUSED + r"|forgetful (?:all of a sudden|suddenly)|confundid\w*",
 }
 # Any current health complaint: never informational (LABELS.md: informational has no clinical content).
 SYMPTOM = re.compile(
