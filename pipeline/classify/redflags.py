@@ -40,7 +40,8 @@ C: dict[str, str] = {
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
     "heartburn": r"heartburn|indigestion|acid|acidez|agruras",
     "allergy": r"allerg\w*|alergi\w*|sting|stung|peanuts?|sesame|shellfish|bee|wasp|picadura|pico",
-    "allergy_resp": r"wheez\w*|throat|swallow\w*|short of breath|voice|tongue|garganta|silb\w*",
+    "allergy_resp": (r"wheez\w*|(?<!sore )(?<!strep )(?<!for my )(?<!for the )(?<!for his )(?<!for her )throat(?! infection)"
+                     r"|swallow\w*|short of breath|voice|tongue|(?<!para la )(?<!para mi )(?<!dolor de )(?<!infeccion de )garganta|silb\w*"),
     "hernia_stuck": r"hernia(?: \w+){0,10} (?:won'?t go back|stuck|purple|hard)",
     "inr_high": r"inr(?: \w+){0,4} (?:[5-9]|1\d|five|six|seven|eight|nine|ten|over|greater|really high|very high)",
     "limb": r"arms?|hands?|legs?|foot|feet|grip|fingers|brazo|mano|pierna|pie|lado",
@@ -166,7 +167,7 @@ C: dict[str, str] = {
                      r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
     "confused": (_CONFUSED + r"|disorient\w*|(?:doesn'?t|does not|didn'?t|did not) recogni[sz]e"
                  r"|(?:doesn'?t|does not|didn'?t|did not) know (?:where|who|what (?:day|year|month|time)|me|us|(?:his|her) (?:own )?(?:name|wife|husband|kids|family|daughter|son))"
-                 r"|(?<!ing )out of it"
+                 r"|(?<!ing )(?<!hear )(?<!see )out of it"
                  r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
                  r"|talking nonsense|seeing things|seeing (?:people|bugs|kids|animals|men)|talking to (?:stuff|people|things) that|hallucinat\w*|delirious|loopy|agitated|confundid\w*|desorientad\w*"
                  r"|acting like (?:he|she)(?:'s| has| is)? (?:had too much|drunk)|sin sentido|repeating (?:him|her|my)self"
@@ -214,7 +215,7 @@ C: dict[str, str] = {
                  r"|a bunch|all of|all (?:his|her|my|the)|extra|double|two doses|twice|more than)|too many (?:pills|tablets|of (?:his|her|my))"
                  r"|gave (?:himself|herself|myself) another|(?:a second|another|an extra) (?:dose|shot|injection) (?:by mistake|by accident)"
                  r"|(?:took|swallowed|taken)(?: like| about| maybe| around| almost)? (?:\d\d|ten|eleven|twelve|fifteen|twenty|thirty|forty"
-                 r"|fifty|sixty|a dozen|dozens)\b|tom[eo] (?:\w+ ){0,3}dos veces|whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
+                 r"|fifty|sixty|a dozen|dozens)\b|tom[eo] (?:\w+ ){0,3}dos veces|(?:the |a )?whole bottle(?: \w+){0,3} (?:is |was )?(?:gone|empty|missing)|(?:got into|drank|ate|downed|emptied|finished)(?: \w+){0,3} (?:the |a )?whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
                  r"|mixed(?: \w+){0,3} with (?:alcohol|vodka|wine|beer|whiskey|liquor|drinks?)|with (?:a lot of|lots of) (?:alcohol|wine|beer|vodka)"
                  r"|way too many|(?:tomando|tomado|tomo|toma)(?: \w+){0,4} muchisim\w*|(?:\d+|diez|quince|veinte|treinta) pastillas al dia"
                  r"|sobredosis|demasiad\w* pastillas|todas? (?:las|sus|mis) pastillas|doble dosis|se tomo (?:todo|toda|todas)"
@@ -329,11 +330,13 @@ C: dict[str, str] = {
     # the caller's own fever (a nursing mother beside her baby's age)
     "own_fever": (r"(?:i'?ve got|i have|i had|i'?ve had|i'?m running|i got|i'?m having)(?: a| some| \w+){0,3} (?:fever|temp\w*)"
                   r"|tengo(?: \w+){0,2} (?:fiebre|calentura|temperatura)"),
-    # a temperature word said with a normal reading is no fever ("temperature is ninety-nine point eight")
-    "fever": (r"fever\w*|(?:temps?|temperature\w*)(?!(?:'s| is| was| of| at| reads?| has been)?(?: (?:only|just|about|around|like|still))?"
-              r" (?:ninety|9[5-9]\b|normal|thirty[- ]?(?:six|seven)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
+    # a temperature word said with a normal reading is no fever ("temperature is ninety-nine point eight", "his
+    # temperature rectally, ninety-nine point one", "la temperatura y tiene treinta y siete punto dos"); a low one
+    # (a newborn's ninety-six) still counts, since in a baby it is a sign of infection as a fever is
+    "fever": (r"fever\w*|(?:temps?|temperature\w*|temperatura)(?!(?:'s)?(?:[\s,]+(?!high|hot|up|went|rose|alta|subio|fiebre|hundred)[\w']+){0,5}?[\s,]+(?:ninety[- ]?(?:seven|eight|nine)|9[7-9]\b|normal"
+              r"|thirty[- ]?(?:six|seven)|treinta y (?:seis|siete)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
               r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
-              r"|temperatura|3[89][.,]\d"),
+              r"|3[89][.,]\d"),
     "skin_dying": (r"(?:skin|leg|arm|foot|hand|wound|cut|incision|area|toes?|fingers?|it)(?:'s)?(?: \w+){0,4} (?:going|turning|turned|gone|getting|looks?|is) "
                    r"(?:\w+ ){0,2}(?:dusky|purple|purplish|black|blackish|grey|gray)\b|(?:dusky|purplish|blackened) (?:skin|patch\w*|area)"
                    r"|(?:piel|herida|pierna|pie) (?:\w+ ){0,3}(?:morada|negra|negruzca)|se (?:esta )?poniendo (?:morad\w*|negr\w*)"),
@@ -431,7 +434,7 @@ C: dict[str, str] = {
                     r"|dolor de cabeza (?:muy fuerte|que no se (?:me |le )?quita)"),
     "dry_child": (r"(?<!casi )(?<!almost )(?:no wet diapers?|hasn'?t (?:peed|wet|had a wet)|no (?:pee|urine)|no tears|sunken"
                   r"|soft spot|hasn'?t urinated|no ha (?:orinado|hecho pipi|mojado)|panal seco|sin lagrimas|mollera hundida)"),
-    "burn": r"burn\w*|scald\w*|grease|boiling|kettle|quemad\w*|quem\w*",
+    "burn": r"burn\w*|scald\w*|grease|boiling|(?:from|off|with|of) (?:the |a )?kettle|kettle (?:spilled|tipped|fell|water)|quemad\w*|quem\w*",
     "burn_bad": (r"face|hands?|blister\w* (?:all over|everywhere|up)|big blisters|whole (?:arm|leg|back|chest)|chemical|charred|white|leathery"
                  r"|skin (?:is )?(?:peeling|coming off)|chest and (?:both )?arms|cara|manos|ampollas"),
     "eye_chem": (r"(?:bleach|cleaner|chemical\w*|drain|oven|lye|acid|ammonia|cloro|quimico\w*|destapa\w*|limpiador\w*|acido|lejia|amoniaco)(?: \w+){0,8} (?:eyes?|ojos?)"
@@ -462,7 +465,7 @@ DIAGNOSES = {
     "stroke_signs": r"stroke|mini[- ]stroke|(?<!mi )(?<!su )(?<!tu )(?<!la )tia|derrame|embolia",
     "anaphylaxis": r"anaphyla\w*|anafila\w*",
     "adult_overdose": r"overdos\w*|sobredosis",
-    "seizure": r"seizures|epilep\w*",
+    "seizure": r"seizures|epileptic (?:fit|attack|seizure|episode)s?|(?:ataque|crisis|convulsion\w*) epilep\w*",
 }
 _NOW = re.compile(r"\b(?:having|is having|think (?:i'?m|he'?s|she'?s|it'?s|this is|i am|he is|she is)|might be|could be|"
                   r"(?:is|was) (?:this|it) a|right now|now|today|tonight|this (?:morning|afternoon|evening)|"
@@ -521,6 +524,13 @@ _IDIOMS = re.compile(
     r"(?:glands|lymph nodes|ganglios|bolitas)(?: \w+){0,3} (?:are |is |estan )?(?:all |bien |muy |really )?(?:swollen|swelled|up|enlarged|hinchad\w*|inflamad\w*)|"
     # a pill for the blood is a blood thinner, not bleeding; itching scratched raw is not self-harm; a locked jaw is dystonia
     r"(?:para|pa) (?:la )?sangre|(?:prueba|pruebas|examen|examenes|analisis|estudios?)(?: de \w+)? de (?:la )?sangre|(?:adelgazar|aguadar|diluir) la sangre|"
+    r"(?:sacaron|sacar|sacan|sacaran|tomaron|tomar) (?:(?:la|una|unas) )?(?:muestras? de )?sangre|(?:la|el) de sangre|"
+    # a watch, ring or shoe gone tight is swelling, not a tight chest; drowned tomatoes are no breathing trouble;
+    # the buzz of a dialysis fistula is not a feeling in the arm
+    r"(?:watch|watchband|ring|rings|shoes?|boots?|cast|bandage|brace|splint|pants|jeans|waistband|socks?|sleeves?|bracelet|stockings?)"
+    r"(?:'s| is| are| feels?| got| getting| gotten| has gotten| have gotten)?(?: \w+){0,2} tight\w*|"
+    r"(?:plants?|garden|tomato\w*|flowers?|lawn|yard|basement|crops?|seedlings?|roses?)(?: \w+){0,2} drown\w*|"
+    r"(?:can'?t|cannot|couldn'?t|don'?t|do not) feel (?:the |a |any |my |its )?(?:buzz\w*|thrill|vibration|purr\w*)|"
     r"(?:itch\w*|pica\w*)(?: [\w']+){0,6} scratch\w*(?: \w+)? raw|"
     r"(?:jaw|mandibula)(?: [\w,]+){0,3} (?:locked|lock|stuck|clenched|trabad\w*)|lockjaw|"
     r"(?:side|flank|costado)(?: [\w,']+){0,5} (?:back|espalda)(?=.*\b(?:in waves|kidney stones?|piedras? en el rinon|calculos?)\b)|"
@@ -703,10 +713,11 @@ URGENT_SIGNS: dict[str, str] = {
 SYMPTOM = re.compile(
     r"\b(?:pain\w*|hurt\w*|ach(?:e|es|ing|y)|sick(?! (?:visit|note|leave|day|days|pay))|fever\w*|cough\w*|cold"
     r"|flu(?! (?:shot|shots|vaccine|clinic))|rash\w*|dizz\w*|nause\w*|vomit\w*|"
-    r"throw\w* up|swell\w*|swollen|bleed\w*|sore|itch\w*|infect\w*|tired|exhausted|headache\w*|migraine\w*|breath\w*|"
+    r"throw\w* up|swell\w*|swollen|puff\w*|bleed\w*|sore|itch\w*|infect\w*|tired|exhausted|headache\w*|migraine\w*|breath\w*|"
     r"wheez\w*|anxi\w*|depress\w*(?! screen)|insomnia|can'?t sleep|stomach|diarrhea|constipat\w*|bump|lump|bruis\w*|burn\w*|"
     r"injur\w*|fell|(?<!the )(?<!this )(?<!next )(?<!last )fall|sprain\w*|cramp\w*|numb|numbness|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
-    r"symptom\w*|ring\w* in (?:my|his|her|the) ears?|tinnitus|not feeling (?:well|good|right)|feel\w* (?:awful|terrible|bad|sick|off|funny|worse)|worse|worried about (?:my|his|her)|"
+    r"symptom\w*|ring\w* in (?:my|his|her|the) ears?|tinnitus|(?:can'?t|cannot|couldn'?t|can barely|could barely) hear(?! (?:you|me|the|what|anything on))|"
+    r"hearing loss|inconsolabl\w*|crying (?:nonstop|non-stop|for hours|all night)|won'?t stop crying|no para de llorar|not feeling (?:well|good|right)|feel\w* (?:awful|terrible|bad|sick|off|funny|worse)|worse|worried about (?:my|his|her)|"
     r"dolor|dolores (?:de|en)|duele\w*|fiebre|tos|mare\w*|nause\w*|vomit\w*|hinch\w*|sangr\w*|enferm[oa]|enfermedad|cansad\w*|gripe|gripa|resfri\w*|"
     r"diarrea|picaz\w*|sarpullido|ronchas|ansiedad|deprimid\w*|malestar"
     # "mal" of a body ("me siento mal", "anda mal del estomago"), not of a password or a code ("esta mal")
@@ -736,7 +747,8 @@ def _compile(pattern: str) -> re.Pattern[str]:
 # morning", "he has one dose left, tonight's"), with a critical medicine named anywhere in the message.
 _LAST_DOSE = _compile(r"(?:took|take|taking) (?:my|his|her|the) last(?: one| dose| pill)?|last (?:one|dose|pill|tablet|shot) (?:is|was) "
                       r"(?:today|tonight|this morning)|one (?:dose|pill|tablet|shot) left|(?:is|are|am|i'?m|he'?s|she'?s) out as of"
-                      r"|se (?:me|le) (?:acab\w*|termin\w*) (?:hoy|manana|esta noche)")
+                      r"|se (?:me|le) (?:acab\w*|termin\w*) (?:hoy|manana|esta noche)|gave (?:him|her|them) (?:his|her|their|the) last(?: one| dose| pill)?"
+                      r"|(?:le di|me tome|se tomo|tome|tomo) (?:la|su|mi) ultima (?:pastilla|dosis|pildora|tableta|inyeccion)")
 _CRITICAL_MED = _compile(_CRITICAL_MEDS)
 _CONCEPT = {name: _compile(p) for name, p in C.items()}
 _DIAGNOSIS = {name: _compile(p) for name, p in DIAGNOSES.items()}

@@ -138,6 +138,11 @@ def current(text: str) -> set[str]:
     ("His pressure is one ninety-six over one fourteen and his left arm feels tingly.", "hypertensive_crisis"),
     ("My sugar reads four hundred and thirty and I've been vomiting since lunch.", "hyperglycemia_dka"),
     ("Gave birth eight days ago and the bleeding is heavy, I'm soaking a pad an hour.", "pregnancy_emergency"),
+    # a newborn's low temperature counts as a fever does; a fever reading in Celsius
+    ("She's twelve days old, feels cool, her temperature under the arm was ninety-five point eight.", "infant_fever"),
+    ("Mi niña de un mes tiene la temperatura en treinta y ocho punto cuatro.", "infant_fever"),
+    ("Swallowed the whole bottle of her sleeping pills an hour ago, the bottle is empty.", "adult_overdose"),
+    ("Mi hijo está teniendo un ataque epiléptico ahorita y no para.", "seizure"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -238,6 +243,18 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "My sugar dropped to fifty-four before lunch, I got sweaty, had a juice box and it came back up to one ten.",
     "I tripped on the curb and went down on my knees, they're scraped, I'm fine otherwise.",
     "I tweaked my back moving a couch and can't stand up straight, no numbness, peeing fine.",
+    # a normal reading, in either scale; a blood draw in Spanish; epilepsy as the condition, not a seizure now
+    "My five-week-old is stuffy, I took his temperature in the bottom, ninety-nine point two.",
+    "Mi bebé tiene tres semanas, le tomé la temperatura esta mañana y salió en treinta y seis punto nueve.",
+    "Hoy me sacaron sangre para el embarazo y quería saber cuándo están los resultados.",
+    "Mi esposo tiene epilepsia y hoy necesita que le manden la receta de su medicina.",
+    # worn things gone tight, a ring of swelling; an ear one cannot hear out of; a bowel prep; drowned seedlings
+    "Since the new pacemaker my left hand is puffy and my ring is tight, I have a question.",
+    "My left ear has been blocked since the flight and I can hardly hear out of it today.",
+    "For the prep, do I drink the whole bottle of the solution at once or split it?",
+    "The seedlings are drowning in this rain, anyway I need my cholesterol pill refilled.",
+    # hives after an antibiotic that was for a sore throat, breathing and face fine
+    "They gave me penicillin for strep throat and now I have hives on my back, my breathing and lips are fine.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
@@ -285,6 +302,9 @@ def test_other_senses_of_complaint_words_are_no_complaint(text: str) -> None:
     "I've had a ringing in my ears for two weeks.",
     "She had a fall in the kitchen yesterday.",
     "He's confused and keeps asking what day it is.",
+    "My wrist is all puffed up and purple since I slipped on the ice.",
+    "Since this morning I can barely hear from my right ear.",
+    "Our seven-week-old has been crying nonstop since dinner.",
 ])
 def test_complaints_still_set_a_floor(text: str) -> None:
     assert complaints(text)
