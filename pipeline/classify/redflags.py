@@ -451,11 +451,22 @@ C: dict[str, str] = {
                         r"|(?:can'?t|couldn'?t|cannot|barely) (?:move|wiggle|feel) (?:his|her|my|the) (?:fingers|toes)|no (?:puede|siente) (?:mover )?los dedos"
                         r"|(?:hurts?|pain)(?: \w+){0,3} (?:way |much |a lot )?worse than when"),
     # cauda equina: numbness where one sits, bladder or bowel control lost, with a back problem
-    "saddle_numb": (r"saddle|(?:numb\w*|tingl\w*|no feeling|can'?t feel)(?: \w+){0,4} (?:groin|butt\w*|bottom|private\w*|between (?:my|his|her) legs|entrepierna|nalgas)"
+    "saddle_numb": (r"saddle|(?:numb\w*|tingl\w*|no feeling|can'?t feel)(?:[\s,]+\w+){0,5}[\s,]+(?:groin|butt\w*|bottom|private\w*|inner thighs?|between (?:my|his|her) legs|entrepierna|nalgas)"
                     r"|(?:groin|buttocks?|bottom|private parts)(?: \w+){0,4} (?:numb\w*|tingl\w*|dormid\w*)"),
     "sphincter": (r"(?:lost|losing|no) control (?:of|over) (?:my |his |her |the )?(?:bowels?|bladder|pee)|(?:can'?t|couldn'?t|cannot|unable to|(?:haven'?t|hasn'?t|have not|has not) been able to) (?:pee|urinate)"
                   r"|wet (?:my|him|her)self|no (?:puede|puedo) orinar"),
     "spine": r"back|spine|spinal|disc|disk|sciatica|fusion|espalda|columna",
+    # a face half paralysed, told by what it cannot do (Bell's palsy or a stroke: no one tells them apart by phone)
+    "facial_palsy": (r"(?:can'?t|cannot|couldn'?t|won'?t) (?:fully )?(?:close|shut) (?:my|his|her|the) (?:left |right )?eye(?:lid)?"
+                     r"|(?:forehead|eyebrow)(?:'s)? (?:won'?t|doesn'?t|can'?t|will not|does not) (?:wrinkle|move|lift|raise|go up)"
+                     r"|(?:water|drinks?|liquid|coffee|food|drool|saliva) (?:\w+ ){0,2}(?:dribbl|leak|spill)\w* out(?: of)? "
+                     r"(?:(?:the|one|my|his|her)(?: \w+)? (?:side|corner)|when (?:i|he|she) (?:drinks?|eats?))"
+                     r"|(?:one|left|right|that) side of (?:my|his|her|the) face(?: \w+){0,2} (?:is |feels |felt |went |has gone |gone )?"
+                     r"(?:heavy|weak|dead|frozen|paralyz\w*|limp|not moving)|no (?:puede|puedo) cerrar (?:el|mi|su) ojo"),
+    # vomiting with no gas passed: a blocked bowel
+    "no_gas": (r"(?:no|zero|not (?:passing|passed|even)|can'?t pass|(?:haven'?t|hasn'?t|have not|has not) (?:passed|had)) (?:any )?"
+               r"(?:gas|farts?|wind)\b(?! (?:bill|station|stove|leak|tank|prices?|company))|sin (?:echar )?gases|no (?:he|ha) (?:echado|sacado) (?:gases|aire)"),
+    "emesis": r"vomit\w*|throw\w* up|throwing up|threw up|puk\w*|devolv\w*",
     "blackening_med": r"iron|ferrous|pepto\w*|bismuth|hierro",
     "fell": r"fell|fall|fallen|tripped|slipped|tumble|se cayo|caida|resbalo",
 }
@@ -579,7 +590,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
               _r("jaw_arm", "chest_feel", ctx=("acute",)), _r("nitro", ctx=("chest_feel",)),
               _r("heartburn", ctx=("jaw_arm", "acs_assoc")), _r("sat_on"))),
     Protocol("stroke_signs", "emergency", "face droop, slurred or jumbled speech, one-sided weakness, sudden vision loss",
-             (_r("face", "droop"), _r("speech_bad"), _r("limb", "limb_weak"), _r("limb", "weak", "one_side"), _r("limb", "numb", "one_side"), _r("face", "numb"),
+             (_r("face", "droop"), _r("facial_palsy"), _r("speech_bad"), _r("limb", "limb_weak"), _r("limb", "weak", "one_side"), _r("limb", "numb", "one_side"), _r("face", "numb"),
               _r("vision_loss"))),
     Protocol("breathing_difficulty", "emergency", "cannot catch breath, gasping, blue lips, cannot finish a sentence",
              (_r("breath_bad"), _r("blue"), _r("cant_talk"), _r("spit"))),
@@ -650,7 +661,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand; "
              "cannot pass urine with a full, hard bladder or a prostate problem",
              (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"), _r("hernia_stuck"),
-              _r("retention", ctx=("bladder_full",)))),
+              _r("retention", ctx=("bladder_full",)), _r("no_gas", ctx=("emesis",)))),
     Protocol("arrhythmia_syncope", "emergency", "racing, irregular or very slow heartbeat with fainting, dizziness or chest pain; a device shock",
              (_r("heart_rate", ctx=("dizzy",)), _r("shock"),
               # one shock and feeling fine is a call to the office; more than one, or with symptoms, is not
@@ -667,7 +678,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("aortic_dissection", "emergency", "a sudden tearing or ripping pain in the chest or back", (_r("tearing"),)),
     Protocol("critical_lab_value", "emergency", "a laboratory calling a critical value about a patient", (_r("critical_lab"),)),
     Protocol("cauda_equina", "emergency", "numbness where one sits, or lost bladder or bowel control, with a back problem",
-             (_r("saddle_numb", ctx=("spine",)), _r("sphincter", ctx=("spine",)))),
+             (_r("saddle_numb", ctx=("spine",)), _r("sphincter", ctx=("spine",)), _r("saddle_numb", ctx=("sphincter",)))),
 )
 PROTOCOL_NAMES = tuple(p.name for p in PROTOCOLS)
 

@@ -143,6 +143,12 @@ def current(text: str) -> set[str]:
     ("Mi niña de un mes tiene la temperatura en treinta y ocho punto cuatro.", "infant_fever"),
     ("Swallowed the whole bottle of her sleeping pills an hour ago, the bottle is empty.", "adult_overdose"),
     ("Mi hijo está teniendo un ataque epiléptico ahorita y no para.", "seizure"),
+    # half a face told by what it cannot do; vomiting with no gas passed; numb where one sits and cannot pee
+    ("Since breakfast my husband can't shut his right eye and coffee leaks out the corner of his mouth.",
+     "stroke_signs"),
+    ("Been throwing up since last night and I haven't passed any gas since Sunday, my stomach's huge.",
+     "severe_abdominal_pain"),
+    ("It's numb between my legs today and I can't pee at all.", "cauda_equina"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
