@@ -642,7 +642,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
     Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"), _r("voices", ctx=("threat",)))),
     Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),
-    Protocol("infant_fever", "emergency", "fever in a baby under three months", (Rule(("fever",), ("infant",), ("own_fever",)),)),
+    Protocol("infant_fever", "emergency", "fever, or a low temperature, in a baby under three months", (Rule(("fever",), ("infant",), ("own_fever",)),)),
     Protocol("meningitis_signs", "emergency", "fever with stiff neck, light sensitivity or a rash that does not fade",
              (_r("stiff_neck", ctx=("fever",)), _r("stiff_neck", ctx=("worst_headache",)))),
     Protocol("thunderclap_headache", "emergency", "sudden worst headache of one's life",
@@ -659,7 +659,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling; an erection that will not go down",
              (_r("testicle", "chest_feel"), _r("testicle", "swell_close"), _r("priapism"))),
     Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand; "
-             "cannot pass urine with a full, hard bladder or a prostate problem",
+             "cannot pass urine with a full, hard bladder or a prostate problem; vomiting with no gas passed",
              (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"), _r("hernia_stuck"),
               _r("retention", ctx=("bladder_full",)), _r("no_gas", ctx=("emesis",)))),
     Protocol("arrhythmia_syncope", "emergency", "racing, irregular or very slow heartbeat with fainting, dizziness or chest pain; a device shock",
@@ -677,7 +677,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("fracture_bad"), _r("eye_chem"), _r("no_weight", ctx=("hip",)), _r("circulation_bad", ctx=("cast",)))),
     Protocol("aortic_dissection", "emergency", "a sudden tearing or ripping pain in the chest or back", (_r("tearing"),)),
     Protocol("critical_lab_value", "emergency", "a laboratory calling a critical value about a patient", (_r("critical_lab"),)),
-    Protocol("cauda_equina", "emergency", "numbness where one sits, or lost bladder or bowel control, with a back problem",
+    Protocol("cauda_equina", "emergency", "numbness where one sits, or lost bladder or bowel control, with a back problem or "
+             "with each other",
              (_r("saddle_numb", ctx=("spine",)), _r("sphincter", ctx=("spine",)), _r("saddle_numb", ctx=("sphincter",)))),
 )
 PROTOCOL_NAMES = tuple(p.name for p in PROTOCOLS)
