@@ -466,7 +466,7 @@ C: dict[str, str] = {
     # vomiting with no gas passed: a blocked bowel
     "no_gas": (r"(?:no|zero|not (?:passing|passed|even)|can'?t pass|(?:haven'?t|hasn'?t|have not|has not) (?:passed|had)) (?:any )?"
                r"(?:gas|farts?|wind)\b(?! (?:bill|station|stove|leak|tank|prices?|company))|sin (?:echar )?gases|no (?:he|ha) (?:echado|sacado) (?:gases|aire)"),
-    "emesis": r"vomit\w*|throw\w* up|throwing up|threw up|puk\w*|devolv\w*",
+    "emesis": r"vomit\w*|throw\w* up|threw up|puk\w*|devolv\w*",
     "blackening_med": r"iron|ferrous|pepto\w*|bismuth|hierro",
     "fell": r"fell|fall|fallen|tripped|slipped|tumble|se cayo|caida|resbalo",
 }
