@@ -498,6 +498,12 @@ _HYPOTHETICAL = re.compile(
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|if (?:i|he|she|we|they|you) (?:do )?ever|si (?:algun dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
+# A later clause that says what is happening now ends the hypothetical: "he said to call if anything changed,
+# and since last night my legs are numb"; "me dijo que llamara si empeoraba, y ahora no puede hablar".
+_NOW_AFTER = re.compile(
+    r"(?:[,;]|\b(?:and|but|pero|y)\b)\s+(?:(?:and|but|pero|y|well|um|uh)\s+)?(?:(?:so|then|entonces)\s+)?"
+    r"(?:now|right now|today|tonight|this (?:morning|afternoon|evening)|last night|since (?:last|this|yesterday|about|around)"
+    r"|it (?:has|did)\b(?! not)|(?:he|she|it|i) (?:just )?(?:has|did)(?=[ ,.])|ahora|ahorita|hoy|anoche|desde (?:ayer|anoche|esta|hoy))\b")
 _PAST_TIME = (  # a time long enough ago that an event placed there is history
     r"last (?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|time)|"
@@ -834,7 +840,10 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     # "no" before it: a double negative is not how callers talk.
     if not _NEGATION.search(low, start, end) and _NEGATION.search(" ".join(_NOT_DENIAL.sub(" ", clause).split()[-8:])):
         return True
-    if _HYPOTHETICAL.search(before):
+    hypothetical = None
+    for hypothetical in _HYPOTHETICAL.finditer(before):
+        pass
+    if hypothetical and not _NOW_AFTER.search(before, hypothetical.end()):
         return True
     if not history:
         return False

@@ -149,6 +149,12 @@ def current(text: str) -> set[str]:
     ("Been throwing up since last night and I haven't passed any gas since Sunday, my stomach's huge.",
      "severe_abdominal_pain"),
     ("It's numb between my legs today and I can't pee at all.", "cauda_equina"),
+    # a conditional instruction, then what is happening now
+    ("They said to call if things changed, and now she can't move her left arm and her face is drooping.",
+     "stroke_signs"),
+    ("Me dijeron que llamara en caso de que empeorara, y ahora no puede respirar bien.", "breathing_difficulty"),
+    ("In case the swelling spread we were to ring you, and this morning his lips and tongue are puffing up.",
+     "anaphylaxis"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -187,6 +193,7 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "They put me on forty milligrams of prednisone and my sugars are up, I'm a bit shaky.",
     "I'm on chemo and my temperature is ninety-nine point six, the cutoff is a hundred point four.",
     "The nurse told me to call if I got short of breath, and so far I'm breathing fine.",
+    "What do I do if his lips turn blue, and should I still give the inhaler?",
     "Estoy embarazada de veinte semanas, me arde al orinar, nada de sangrado.",
     "I asked her whether she'd ever hurt herself and she said absolutely not.",
     "The cast feels a little snug and his fingers are pink and warm, he can wiggle them.",
