@@ -25,6 +25,9 @@ from pipeline.classify.text import fold
 _LOW_WORDS = r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*"
 # Confused, not puzzled: "confused about my statement" is a question about a bill.
 _CONFUSED = r"confus\w*(?! about (?:my|the|this|your|our|a|an|how|why|which|whether|if)\b)"
+# No gas passed, a blocked bowel's sign: said of a belly (`severe`) or beside vomiting (`no_gas`).
+_NO_GAS = (r"(?:no|zero|not (?:passing|passed|even)|can'?t pass|(?:haven'?t|hasn'?t|have not|has not) (?:passed|had)) (?:any )?"
+           r"(?:gas|farts?|wind)\b(?! (?:bill|station|stove|leak|tank|prices?|company))|sin (?:echar )?gases|no (?:he|ha) (?:echado|sacado) (?:gases|aire)")
 C: dict[str, str] = {
     # sites
     "chest": r"chest|breastbone|sternum|pecho",
@@ -404,7 +407,7 @@ C: dict[str, str] = {
     # signs of a surgical belly; no stool for days is constipation, and colic that will not let one sit still
     # is a stone's (peritonitis makes one lie still)
     "severe": (r"(?:belly|stomach|panza|abdomen|tummy)(?:'s| is)?(?: \w+){0,4} (?:hard|rigid|dura|swollen|distended|like a drum)"
-               r"|tight like a drum|distended|hasn'?t passed gas|(?:vomit\w*|threw up|last one was) green"
+               r"|tight like a drum|distended|" + _NO_GAS + r"|(?:vomit\w*|threw up|last one was) green"
                r"|green (?:vomit|bile)|pulls? (?:his|her) knees up|eyes look yellow|yellow (?:eyes|skin)|no se puede enderezar|doblad[oa]|worst|unbearable|excruciating|doubled over|hunched over|curled up|like a knife|rigid|hard as a (?:rock|board)"
                r"|(?:can'?t|couldn'?t|cannot) (?:stand up|straighten|move|walk)|screaming|writhing|severe|insoportable|fuertisim\w*"
                r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
@@ -463,9 +466,7 @@ C: dict[str, str] = {
                      r"(?:(?:the|one|my|his|her)(?: \w+)? (?:side|corner)|when (?:i|he|she) (?:drinks?|eats?))"
                      r"|(?:one|left|right|that) side of (?:my|his|her|the) face(?: \w+){0,2} (?:is |feels |felt |went |has gone |gone )?"
                      r"(?:heavy|weak|dead|frozen|paralyz\w*|limp|not moving)|no (?:puede|puedo) cerrar (?:el|mi|su) ojo"),
-    # vomiting with no gas passed: a blocked bowel
-    "no_gas": (r"(?:no|zero|not (?:passing|passed|even)|can'?t pass|(?:haven'?t|hasn'?t|have not|has not) (?:passed|had)) (?:any )?"
-               r"(?:gas|farts?|wind)\b(?! (?:bill|station|stove|leak|tank|prices?|company))|sin (?:echar )?gases|no (?:he|ha) (?:echado|sacado) (?:gases|aire)"),
+    "no_gas": _NO_GAS,
     "emesis": r"vomit\w*|throw\w* up|threw up|puk\w*|devolv\w*",
     "blackening_med": r"iron|ferrous|pepto\w*|bismuth|hierro",
     "fell": r"fell|fall|fallen|tripped|slipped|tumble|se cayo|caida|resbalo",
