@@ -74,6 +74,9 @@ C: dict[str, str] = {
                    r"|talk\w* (?:kind of |kinda |sort of |a (?:little|bit) )?(?:funny|weird|strange|off)|se le (?:enreda|traba|trab\w*) (?:la lengua|las palabras)"
                    r"|no (?:me |le )?habla bien"),
     "numb": r"numb|numbness|numbed|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
+    # tingling all round the mouth is the whole face's (low calcium, breathing fast), not one side's
+    "perioral": (r"(?:tingl\w*|pins and needles|hormigue\w*)(?: [\w,']+){0,3}? (?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)"
+                 r"|(?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)(?: [\w,']+){0,3}? (?:tingl\w*|pins and needles|hormigue\w*)"),
     "limb_weak": (r"limp|dead weight|dragg\w*|drift\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
                   r"|grip|feel|squeeze)|(?:keeps )?dropp\w*|slid\w* (?:right )?out|fell out of (?:his|her|my) hand"
                   r"|no (?:puede|podia) (?:mover|levantar|agarrar|sostener|sentir)|no le responde"
@@ -564,6 +567,10 @@ _IDIOMS = re.compile(
     r"(?:blood )?pressure (?:on|with|from) (?:my|the|his|her) (?:machine|cuff|monitor)|(?:pressure|bp) (?:machine|monitor)|"
     # the medicine a patient takes for seizures names the condition, not a seizure now
     r"(?:for|para|pa'?) (?:(?:his|her|my|their|the|las|sus|mis|la) )?(?:seizures|convulsiones)|"
+    # a pill doubled after a missed one is the contraceptive's usual advice; a medicine that "can hurt the
+    # baby" is no threat to anyone
+    r"(?:birth control|contracepti\w*|anticonceptiv\w*)(?: [\w,']+){0,12}? (?:doubled up|double(?:d)? (?:up|the dose|dose)|took two|tome dos)|"
+    r"(?<!\bi )(?<!\bhe )(?<!\bshe )(?<!\bthey )(?<!\bwe )(?<!\byou )(?:can|could|might|may|will) (?:hurt|harm|damage)(?= (?:the|a|my|her) (?:baby|fetus|pregnancy))|"
     # "can't see anything on the portal" is about a screen, not eyesight
     r"(?:can'?t|cannot|couldn'?t|unable to|no (?:puedo|puede)) (?:see|view|ver)(?: \w+){0,4} (?:on|in|en) (?:the |my |his |her |el |mi |su )?"
     r"(?:portal|app|website|site|chart|account|screen|statement|bill|mychart|pagina|cuenta|aplicacion))\b")
@@ -597,7 +604,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
               _r("jaw_arm", "chest_feel", ctx=("acute",)), _r("nitro", ctx=("chest_feel",)),
               _r("heartburn", ctx=("jaw_arm", "acs_assoc")), _r("sat_on"))),
     Protocol("stroke_signs", "emergency", "face droop, slurred or jumbled speech, one-sided weakness, sudden vision loss",
-             (_r("face", "droop"), _r("facial_palsy"), _r("speech_bad"), _r("limb", "limb_weak"), _r("limb", "weak", "one_side"), _r("limb", "numb", "one_side"), _r("face", "numb"),
+             (_r("face", "droop"), _r("facial_palsy"), _r("speech_bad"), _r("limb", "limb_weak"), _r("limb", "weak", "one_side"), _r("limb", "numb", "one_side"), Rule(("face", "numb"), unless=("perioral",)),
               _r("vision_loss"))),
     Protocol("breathing_difficulty", "emergency", "cannot catch breath, gasping, blue lips, cannot finish a sentence",
              (_r("breath_bad"), _r("blue"), _r("cant_talk"), _r("spit"))),

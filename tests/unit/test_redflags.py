@@ -155,6 +155,9 @@ def current(text: str) -> set[str]:
     ("Me dijeron que llamara en caso de que empeorara, y ahora no puede respirar bien.", "breathing_difficulty"),
     ("In case the swelling spread we were to ring you, and this morning his lips and tongue are puffing up.",
      "anaphylaxis"),
+    # the senses narrowed below still hold where they are meant
+    ("Since lunch his mouth is numb on the left side and he's drooling.", "stroke_signs"),
+    ("He told me he might hurt the baby if she doesn't stop crying.", "danger_to_others"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -194,6 +197,9 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "I'm on chemo and my temperature is ninety-nine point six, the cutoff is a hundred point four.",
     "The nurse told me to call if I got short of breath, and so far I'm breathing fine.",
     "What do I do if his lips turn blue, and should I still give the inhaler?",
+    "After my parathyroid surgery I've got tingling around my mouth and in both hands.",
+    "I forgot my birth control pill yesterday so this morning I doubled up, is that okay?",
+    "My dermatologist says that acne pill could harm a pregnancy, so should I stop it?",
     "Estoy embarazada de veinte semanas, me arde al orinar, nada de sangrado.",
     "I asked her whether she'd ever hurt herself and she said absolutely not.",
     "The cast feels a little snug and his fingers are pink and warm, he can wiggle them.",
