@@ -114,6 +114,7 @@ C: dict[str, str] = {
              r"|labios (?:morados|azules)"),
     "cant_talk": (r"(?:can'?t|couldn'?t)\W+talk|(?:can'?t|couldn'?t|cannot) (?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?"
                   r"(?:a |full )?(?:sentence|words?)?|(?:can'?t|couldn'?t|cannot) (?:hardly |barely )?get through a sentence"
+                  r"|(?:can|could) only (?:say|get out|speak) (?:a (?:few|couple)|one|two|three|one or two|two or three)(?: \w+)? words"
                   r"|no (?:puede|podia) (?:ni )?(?:hablar|terminar)"),
     "rescue_fail": (r"(?:inhaler|albuterol|nebuli[sz]er|neb|puffer|rescue|pump|breathing treatment|inhalador|bomba)\w*"
                     r"(?: \w+){0,6} (?:isn'?t|is not|not|doesn'?t|didn'?t|did not|does not|hasn'?t|no|nothing|barely)"
@@ -227,13 +228,16 @@ C: dict[str, str] = {
                  r"|sobredosis|demasiad\w* pastillas|todas? (?:las|sus|mis) pastillas|doble dosis|se tomo (?:todo|toda|todas)"
                  r"|(?:took|taken|swallowed)(?: \w+){0,4} (?:all of (?:them|it)|them all|the whole (?:week|month|bottle|pack\w*|box))"
                  r"|(?:found|find|encontr\w*) (?:\w+ ){0,5}(?:bottles?|frascos?)(?: \w+){0,6} (?:empty|vacios?)|(?:found|find) an? empty (?:\w+ ){0,2}bottle"
-                 r"|se (?:las|los) tom\w* tod[oa]s|un monton de pastillas"),
+                 r"|se (?:las|los) tom\w* tod[oa]s|un monton de pastillas"
+                 # a once-a-week medicine (methotrexate) taken daily or on days running
+                 r"|(?:daily|every day|each day|todos los dias|diario) instead of (?:weekly|once a week|each week)"
+                 r"|(?:weekly|once a week)(?: [\w',]+){0,8}? (?:and )?(?:then )?again (?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the next day|the day after)"),
     "danger_med": (r"warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|plavix|clopidogrel"
                    r"|blood thinner\w*|insulin|lantus|humalog|novolog|levemir|tresiba|basaglar|toujeo|oxy\w*|hydrocodone|percocet|vicodin|morphine|fentanyl|methadone|opioid\w*"
                    r"|tramadol|xanax|ativan|klonopin|valium|sleeping pills?|ambien|digoxin|lithium|tylenol|acetaminophen"
-                   r"|metoprolol|propranolol|diltiazem|seizure med\w*|heart med\w*|anticoagulante|insulina"),
+                   r"|metoprolol|propranolol|diltiazem|methotrexate|seizure med\w*|heart med\w*|anticoagulante|insulina"),
     "exposure": (r"antifreeze|furnace|space heater|generator|boiler|calentador|scorpion|oleander|foxglove|poisonous|alacran|venenos\w*|carbon monoxide|co detector|monoxide|fumes|gas leak|smell\w* (?:of )?gas|mixed (?:bleach|cleaners|chemicals)"
-                 r"|bleach and ammonia|pesticide|insecticide|weed killer|mushroom|forag\w*|wild (?:berries|plants?|greens)|snake ?bit\w*|bitten by a snake"
+                 r"|bleach and ammonia|pesticide|insecticide|weed killer|mushrooms?|forag\w*|wild (?:berries|plants?|greens)|snake ?bit\w*|bitten by a snake"
                  r"|spider bit\w*|black widow|brown recluse|rattlesnake\w*|rattlers?|copperhead|cottonmouth|viper|snake|monoxido|vapores|hongos|mordi\w* (?:por )?(?:una )?(?:serpiente|vibora|arana)"),
     "exposure_sign": r"headache|dizz\w*|nause\w*|vomit\w*|throw\w* up|threw up|diarrh\w*|diarrea|confus\w*|sleepy|drows\w*|pass\w* out|sick|short of breath|cough\w*|burn\w*|swell\w*|cramp\w*|dolor|mare\w*",
     "suicidal": (r"(?:put|putting|got|getting|have put|'ve put) (?:my|his|her) affairs in order"
@@ -412,7 +416,7 @@ C: dict[str, str] = {
     "severe": (r"(?:belly|stomach|panza|abdomen|tummy)(?:'s| is)?(?: \w+){0,4} (?:hard|rigid|dura|swollen|distended|like a drum)"
                r"|tight like a drum|distended|" + _NO_GAS + r"|(?:vomit\w*|threw up|last one was) green"
                r"|green (?:vomit|bile)|pulls? (?:his|her) knees up|eyes look yellow|yellow (?:eyes|skin)|no se puede enderezar|doblad[oa]|worst|unbearable|excruciating|doubled over|hunched over|curled up|like a knife|rigid|hard as a (?:rock|board)"
-               r"|(?:can'?t|couldn'?t|cannot) (?:stand up|straighten|move|walk)|screaming|writhing|severe|insoportable|fuertisim\w*"
+               r"|(?:can'?t|couldn'?t|cannot) (?:even )?(?:stand up|straighten|move|walk)|screaming|writhing|severe|insoportable|fuertisim\w*"
                r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
     "heart_rate": (r"(?:heart|pulse|ticker|chest)(?:[\s,]+[\w']+){0,4}[\s,]+(?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
                    r"|going crazy|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
@@ -642,7 +646,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("ingest", "toxic", "child"), _r("ingest", "toxic", ctx=("infant",)), _r("ingest", "danger_med", ctx=("child",)),
               _r("ingest_strong", "toxic", ctx=("child",)),
               _r("ingest_strong", ctx=("toxic", "child")))),
-    Protocol("adult_overdose", "emergency", "too many pills, a double dose of a dangerous drug, pills with alcohol; "
+    Protocol("adult_overdose", "emergency", "too many pills, a double dose of a dangerous drug, a weekly drug taken daily, pills with alcohol; "
              "a caustic or fuel swallowed",
              (_r("too_many", "toxic"), _r("too_many", "danger_med"), _r("too_many", ctx=("dizzy",)), _r("ingest_strong", "caustic"))),
     Protocol("poisoning_exposure", "emergency", "carbon monoxide, chemical fumes, poisonous mushroom, snake or spider bite",
