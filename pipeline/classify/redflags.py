@@ -33,7 +33,7 @@ C: dict[str, str] = {
     "chest": r"chest|breastbone|sternum|pecho",
     "sat_on": (r"like (?:someone|somebody|something|an? elephant|a truck|an? (?:ton|load) of bricks)(?:'s| is| was)?"
                r" (?:sitting|standing|pressing|parked|stepping|kneeling) on (?:me|him|her)\b"),
-    "heart": r"heart|corazon",
+    "heart": r"heart(?! ?burn)|corazon",
     "radiating": (r"(?:left |right )?(?:arm|jaw|shoulder|shoulder blade|neck)s?|brazo|mandibula|hombro|espalda"
                   r"|(?:my|his|her|the|your)(?: (?:low|lower|upper|mid|middle|left|right))? back"
                   r"|(?:into|to|in|through) (?:my|his|her|the) (?:\w+ )?back|(?:lower|upper|mid) back"),
@@ -41,7 +41,7 @@ C: dict[str, str] = {
     "jaw_arm": r"jaw|(?:left|right) arm|both arms|arms|mandibula|brazo izquierdo|brazos",
     "wound": r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab\w*|cortad\w*|corte|herida",
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
-    "heartburn": r"heartburn|indigestion|acid|acidez|agruras",
+    "heartburn": r"heart ?burn|indigestion|acid|acidez|agruras",
     "allergy": r"allerg\w*|alergi\w*|sting|stung|peanuts?|sesame|shellfish|bee|wasp|picadura|pico",
     "allergy_resp": (r"wheez\w*|(?<!sore )(?<!strep )(?<!for my )(?<!for the )(?<!for his )(?<!for her )throat(?! infection)"
                      r"|swallow\w*|short of breath|voice|tongue|(?<!para la )(?<!para mi )(?<!dolor de )(?<!infeccion de )garganta|silb\w*"),
@@ -58,8 +58,9 @@ C: dict[str, str] = {
     "calf": r"calf|calves|leg|pantorrilla|pierna",
     # sensations and signs
     "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
-                   r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
-                   r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*|ardor|arde"),
+                   r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*(?!(?: (?:a bit|a little|really bad|so bad|bad))? (?:when|while|as|after) (?:i|he|she|you|they) (?:pee|urinat))|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
+                   # burning on passing urine is a bladder's, not a chest's or a testicle's
+                   r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*|(?:ardor|arde)(?! al orinar)"),
     "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb\w*"
               r"|dribbl\w*(?: \w+){0,4} (?:one|the one) side|(?:going|gone|went|goes) (?:\w+ ){0,2}(?:to |on )?one side"
               r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)|only half|half (?:his|her|my) (?:face|smile|mouth)"
@@ -167,7 +168,7 @@ C: dict[str, str] = {
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
-                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|out for (?:a|about|like)"
+                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|(?:was|were|been|is|he'?s|she'?s|i'?m|knocked) out for (?:a|about|like)"
                      r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
@@ -189,7 +190,7 @@ C: dict[str, str] = {
             r"|five|six|seven|eight|nine))?|(?:veinte|treinta|cuarenta|cincuenta)(?: y \w+)?)"
             r"(?! ?(?:milligrams?|mg|mcg|units?|unidades|pounds?|years?|anos|minutes?|hours?|days?|weeks?|months?|percent|dollars?))"),
     "low_word": _LOW_WORDS,
-    "sugar_very_high": (r"h ?i|(?:really |very |super )?high|over (?:4|5|6)00|[4-6]\d\d|(?:four|five|six) hundred|alt[oa]|quinientos"
+    "sugar_very_high": (r"(?<!^)(?<![.!?] )h ?i(?! (?:it'?s|this|there|um|uh|yes|yeah|good|my|i'?m|doctor|dr|nurse|again|everyone|so|hello|hola)\b)|(?:really |very |super )?high|over (?:4|5|6)00|[4-6]\d\d|(?:four|five|six) hundred|alt[oa]|quinientos"
                         r"|cuatrocientos|seiscientos|(?:four|five|six)(?: hundred)?(?: and)? (?:ten|twenty|thirty|forty|fifty|sixty|seventy"
                         r"|eighty|ninety)[- ]?\w*|over (?:four|five|six) hundred"),
     "diabetes": (r"diabet\w*|type (?:one|1|two|2)|insulin\w*|humalog|novolog|lantus|levemir|tresiba|ozempic|glipizide|glyburide"
@@ -308,7 +309,7 @@ C: dict[str, str] = {
                 r"|(?:don'?t|do not) (?:really )?see the point (?:of|in) (?:any of it|anything|living|going on|life|it all)"),
     "self_harm": (r"(?:hurt|harm|cut|cutting|burn|burning|burned)\w* (?:my|him|her|them)sel(?:f|ves)|self[- ]harm\w*"
                   r"|carv\w* (?:into|on) (?:my|his|her)|scratch\w* (?:\w+ )?raw|cigarette burns|(?:burn|cut)\w* (?:my|his|her)(?: \w+){0,5} on purpose"
-                  r"|on purpose(?: \w+){0,3} (?:burn|cut)\w*|se (?:estaba |esta )?cort\w*|cortandose|deserves? to (?:hurt|suffer)"
+                  r"|on purpose(?: \w+){0,3} (?:burn|cut)\w*|se (?:estaba |esta )?cort\w*(?! (?:el|la|un|una) (?:mano|dedo|pie|pierna|brazo|cabeza|frente|labio)(?: \w+){0,3} (?:con|en|trabajando|cocinando|pelando))|cortandose|deserves? to (?:hurt|suffer)"
                   r"|(?:cuts|cutting|scratches|burns|lines)(?: \w+){0,5} (?:thighs?|arms?|wrists?|legs?|skin|stomach)"
                   r"|press\w* it (?:on|into) (?:her|his|my) (?:wrist|arm|skin|leg)"
                   r"|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
@@ -474,6 +475,8 @@ C: dict[str, str] = {
                      r"|(?:one|left|right|that) side of (?:my|his|her|the) face(?: \w+){0,2} (?:is |feels |felt |went |has gone |gone )?"
                      r"(?:heavy|weak|dead|frozen|paralyz\w*|limp|not moving)|no (?:puede|puedo) cerrar (?:el|mi|su) ojo"),
     "no_gas": _NO_GAS,
+    # a pregnant belly going hard is a contraction (the pregnancy rules judge it), not a surgical belly
+    "contraction": r"contraction\w*|tighten\w*|braxton|contraccion\w*|se me pone dur[ao]",
     "emesis": r"vomit\w*|throw\w* up|threw up|puk\w*|devolv\w*",
     "blackening_med": r"iron|ferrous|pepto\w*|bismuth|hierro",
     "fell": r"fell|fall|fallen|tripped|slipped|tumble|se cayo|caida|resbalo",
@@ -502,7 +505,7 @@ _NEW_CLAUSE = re.compile(
     r"|(?<=\w) (?=(?:i'?ve|i'?ll|they'?ve|we'?ve) )")  # "if this doesn't work I've figured ...": a new subject
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
-    r"\b(?:read (?:online|on the internet|somewhere|that)|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|can (?:i|he|she) (?:take|drink|have|use)|"
+    r"\b(?:read (?:online|on the internet|somewhere|that)|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|if (?:i|he|she|we|they|you) (?:do )?ever|si (?:algun dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
@@ -525,7 +528,7 @@ _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |ve
 _WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
     r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
-    r"cleared (?:him|her|me)|ya (?:esta|estoy) bien|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
+    r"cleared (?:him|her|me)|ya (?:esta|estoy) bien(?! (?!y\b|gracias\b|ya\b|pero\b|ahora\b|de\b|del\b|con\b)\w)|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
     r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding) (?:has |had )?stopped(?! \w+ing))\b")
 _BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back(?! up| fine| to normal)|worse|but now"
                    r"|now (?:he|she|i|it|they)(?!(?:'?s|'?m| is| am) " + _WELL + r")|otra vez|de nuevo|regreso|volvio)\b")
@@ -557,10 +560,13 @@ _IDIOMS = re.compile(
     r"(?:plants?|garden|tomato\w*|flowers?|lawn|yard|basement|crops?|seedlings?|roses?)(?: \w+){0,2} drown\w*|"
     r"(?:can'?t|cannot|couldn'?t|don'?t|do not) feel (?:the |a |any |my |its )?(?:buzz\w*|thrill|vibration|purr\w*)|"
     r"(?:itch\w*|pica\w*)(?: [\w']+){0,6} scratch\w*(?: \w+)? raw|"
-    r"(?:jaw|mandibula)(?: [\w,]+){0,3} (?:locked|lock|stuck|clenched|trabad\w*)|lockjaw|"
-    r"(?:side|flank|costado)(?: [\w,']+){0,5} (?:back|espalda)(?=.*\b(?:in waves|kidney stones?|piedras? en el rinon|calculos?)\b)|"
-    r"personal injury|(?:dar|doy|dando|darle|le doy) (?:el )?pecho|amamant\w*|pecho (?:izquierdo|derecho)(?: \w+){0,2} (?:roj\w*|hinchad\w*|dur\w*|calient\w*)|"
-    r"(?:dose|doses|pills?|medicine|juice|stuff|pen|bottle|vial) out of it|(?:goes|going|radiat\w*|spread\w*|shoot\w*|mov\w*|travel\w*|wrap\w*)(?: \w+){0,3} (?:to|toward|towards|into|down to) (?:my|his|the) groin|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
+    r"(?:jaw|mandibula)(?:'s)?(?: [\w,]+){0,3} (?:locked|lock|stuck|clenched|trabad\w*)|lockjaw|"
+    # a burn "the size of my hand" is its size, not its site; breathless only on the stairs is not breathless now
+    r"(?:the )?size of (?:a |my |his |her |your )?(?:hand|palm)|"
+    r"(?:short of breath|winded|out of breath)(?: \w+){0,2} (?:going up|climbing|walking up|on|with|after) (?:the |a |two |some )?(?:flights? of )?(?:stairs|steps|hills?|exercise|exercising|running|jogging)(?=.{0,40}\b(?:but|fine|okay|ok) (?:at rest|sitting|resting|when (?:i|he|she) (?:sit|rest))\b)|"
+    r"(?:side|flank|costado)(?:[ ,]+[\w']+){0,5}[ ,]+(?:back|espalda)(?=.*\b(?:in waves|kidney stones?|piedras? en el rinon|calculos?)\b)|"
+    r"personal injury|(?:dar|doy|dando|darle|dandole|le doy|le estoy dando) (?:el )?pecho|amamant\w*|pecho (?:izquierdo|derecho)(?: \w+){0,2} (?:roj\w*|hinchad\w*|dur\w*|calient\w*)|"
+    r"(?:dose|doses|pills?|medicine|juice|stuff|pen|bottle|vial) out of it|(?:goes|going|comes|coming|radiat\w*|spread\w*|shoot\w*|mov\w*|travel\w*|wrap\w*)(?: \w+){0,3} (?:to|toward|towards|into|down to) (?:my |his |the |la |el )?(?:groin|ingle)(?:,? (?:the|my|his) groin)?|(?:chest|breathing|lung|heart|sleep|stress) (?:x-?rays?|tests?|study|studies|scans?|monitor)|me (?:va|iba) a dar (?:un|algo)|me muero por|over my dead body|"
     r"heart (?:failure|rate|valve|monitor)|(?:heart|stroke|cardiology|cardiologist|seizure|epilepsy|asthma|bleeding|suicide|overdose) (?:doctor|clinic|"
     r"specialist|medication|medicine|meds|pills|prevention|hotline|follow[- ]?up|appointment|referral|action plan|center)|"
     r"seizure (?:disorder|precautions)|seizure[- ]free|blood (?:work|test|tests|draw|pressure|count|results?|panel|type)|"
@@ -678,7 +684,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("testicle", "chest_feel"), _r("testicle", "swell_close"), _r("priapism"))),
     Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand; "
              "cannot pass urine with a full, hard bladder or a prostate problem; vomiting with no gas passed",
-             (_r("belly", "severe"), _r("severe", ctx=("belly",)), _r("worst_pain"), _r("hernia_stuck"),
+             (Rule(("belly", "severe"), unless=("contraction",)), Rule(("severe",), ("belly",), ("contraction",)), _r("worst_pain"), _r("hernia_stuck"),
               _r("retention", ctx=("bladder_full",)), _r("no_gas", ctx=("emesis",)))),
     Protocol("arrhythmia_syncope", "emergency", "racing, irregular or very slow heartbeat with fainting, dizziness or chest pain; a device shock",
              (_r("heart_rate", ctx=("dizzy",)), _r("shock"),
@@ -749,6 +755,7 @@ SYMPTOM = re.compile(
     r"symptom\w*|ring\w* in (?:my|his|her|the) ears?|tinnitus|(?:can'?t|cannot|couldn'?t|can barely|could barely) hear(?! (?:you|me|the|what|anything on))|"
     r"hearing loss|inconsolabl\w*|crying (?:nonstop|non-stop|for hours|all night)|won'?t stop crying|no para de llorar|not feeling (?:well|good|right)|feel\w* (?:awful|terrible|bad|sick|off|funny|worse)|worse|worried about (?:my|his|her)|"
     r"dolor|dolores (?:de|en)|duele\w*|fiebre|tos|mare\w*|nause\w*|vomit\w*|hinch\w*|sangr\w*|enferm[oa]|enfermedad|cansad\w*|gripe|gripa|resfri\w*|"
+    r"contraction\w*|tightenings?|contraccion\w*|"
     r"diarrea|picaz\w*|sarpullido|ronchas|ansiedad|deprimid\w*|malestar"
     # "mal" of a body ("me siento mal", "anda mal del estomago"), not of a password or a code ("esta mal")
     r"|(?:siento|siente|sentir|sentimos|sienten|sentia|ando|anda|andaba|amaneci\w*|sigo|sigue|estoy|estaba|estar|estuve)"

@@ -165,6 +165,11 @@ def current(text: str) -> set[str]:
     # the senses narrowed below still hold where they are meant
     ("Since lunch his mouth is numb on the left side and he's drooling.", "stroke_signs"),
     ("He told me he might hurt the baby if she doesn't stop crying.", "danger_to_others"),
+    ("The meter just says HI and she's vomiting and breathing fast.", "hyperglycemia_dka"),
+    ("He was out for about a minute after he hit his head.", "altered_consciousness"),
+    ("Se está cortando los brazos otra vez.", "self_harm"),
+    ("She's short of breath just sitting on the couch.", "breathing_difficulty"),
+    ("Her belly is hard as a rock and she can't stand up straight.", "severe_abdominal_pain"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -208,6 +213,17 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "I forgot my birth control pill yesterday so this morning I doubled up, is that okay?",
     "My dermatologist says that acne pill could harm a pregnancy, so should I stop it?",
     "I take a weekly vitamin D and again on Monday I forgot it, is that a problem?",
+    "hi this is for the nurse my number is eight one six and my daughter has been throwing up since lunch",
+    "The heart burn is back even with the antacid, can I get a referral to GI?",
+    "Se cortó el dedo con un cuchillo cocinando y ahora está hinchado.",
+    "They told us to worry if his toes went blue, and his toes are pink and warm.",
+    "The pain starts on my left side, in the back, and comes in waves down to the groin, like my last kidney stone.",
+    "I'm short of breath going up the stairs lately but fine at rest.",
+    "Since starting the new pill my heart's racing a bit and my jaw's clenched all day.",
+    "I need a disability form filled out for a parking permit.",
+    "Estoy dándole pecho a mi bebé y tengo un dolor de muela, ¿puedo tomar algo?",
+    "I'm thirty weeks and having tightenings where my belly goes hard, but they're irregular.",
+    "Since my heart surgery it burns when I pee.",
     "Estoy embarazada de veinte semanas, me arde al orinar, nada de sangrado.",
     "I asked her whether she'd ever hurt herself and she said absolutely not.",
     "The cast feels a little snug and his fingers are pink and warm, he can wiggle them.",
@@ -332,6 +348,8 @@ def test_other_senses_of_complaint_words_are_no_complaint(text: str) -> None:
     "My wrist is all puffed up and purple since I slipped on the ice.",
     "Since this morning I can barely hear from my right ear.",
     "Our seven-week-old has been crying nonstop since dinner.",
+    "Me dijeron que si se ponía rojo volviera, y ya está bien rojo y le sale pus.",
+    "I'm thirty-five weeks and the contractions are coming every ten minutes.",
 ])
 def test_complaints_still_set_a_floor(text: str) -> None:
     assert complaints(text)
