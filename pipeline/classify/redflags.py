@@ -398,7 +398,9 @@ C: dict[str, str] = {
     # a tearing or ripping pain in the chest or back (an aortic dissection)
     "tearing": (r"(?:tearing|ripping)(?! up)(?: \w+){0,6} (?:chest|back|shoulder blades)|(?:chest|back)(?: \w+){0,6} (?:tearing|ripping)(?! up)"
                 r"|como si me (?:estuvieran )?(?:desgarr|rasg|romp)\w*|desgarr\w*(?: \w+){0,3} (?:por dentro|el pecho|la espalda)"),
+    # a fever here may be an overwhelming infection: chemotherapy, a transplant, sickle cell (no working spleen)
     "chemo": (r"chemo\w*|quimio\w*|radiation|cancer treatment|transplant|neutropeni\w*|immunocompromis\w*|leuk\w*mia|leucemia"
+              r"|sickle\w*|drepanocit\w*|falciform\w*|asplen\w*|(?:no|without a|removed (?:his|her|my)) spleen"
               r"|lymphoma|linfoma|(?:blood )?counts? (?:were |are |was |is |have been )?(?:\w+ )?(?:low|down)|low (?:blood )?counts?"),
     "pregnant": (r"pregnan\w*|weeks along|expecting|due date|trimester|embaraz\w*|semanas de embarazo|esperando (?:un|una) beb"
                  r"|(?:i'?m|she'?s|she is|i am|at) (?:\w+[- ])?\w+ weeks\b(?! old| ago| out| post| after| since| from)"
@@ -673,7 +675,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("worst_headache"), _r("headache", "sudden_onset"))),
     Protocol("head_injury_anticoagulant", "emergency", "a head injury on a blood thinner, or with vomiting, fainting or confusion",
              (_r("head_injury", ctx=("anticoag",)), _r("head_injury", ctx=("head_injury_sign",)))),
-    Protocol("sepsis_signs", "emergency", "fever or chills with confusion, mottled skin, fast breathing; any fever on chemotherapy; "
+    Protocol("sepsis_signs", "emergency", "fever or chills with confusion, mottled skin, fast breathing; any fever on chemotherapy or with sickle cell; "
              "a wound or limb whose skin turns dusky, purple or black, or hurts far worse than it looks, with spreading "
              "redness or fever (a flesh-eating infection)",
              (_r("fever", ctx=("sepsis_sign",)), _r("fever", ctx=("chemo",)), _r("fever", "confused"),

@@ -170,6 +170,7 @@ def current(text: str) -> set[str]:
     ("Se está cortando los brazos otra vez.", "self_harm"),
     ("She's short of breath just sitting on the couch.", "breathing_difficulty"),
     ("Her belly is hard as a rock and she can't stand up straight.", "severe_abdominal_pain"),
+    ("My daughter has sickle cell and tonight she's burning up, a hundred and two.", "sepsis_signs"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
