@@ -90,7 +90,9 @@ C: dict[str, str] = {
                     r"|going dark|dim and washed out|viendo doble|ve dos de todo|"
                     r"(?:can'?t|couldn'?t|cannot) see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) (?:can'?t|couldn'?t|cannot) see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
                     r"|seeing double|(?:two|dos) of everything|blind(?!s\b)\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista|dej[eo] de ver|cortina|no (?:veo|ve) (?:casi )?nada"
-                    r"|vista (?:doble|negra)|ciego"),
+                    r"|vista (?:doble|negra)|ciego"
+                    r"|(?:vision|sight)(?: in (?:that|my|his|her|the|one) eye)? (?:has |had )?(?:gone|went|dropped) (?:way |really |all the way )?down"
+                    r"|(?:can|could) only (?:make out|see) (?:hand|hands|shapes|shadows|light|fingers|movement)"),
     "breath_bad": (r"(?:can'?t|couldn'?t|cannot) (?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|(?:can'?t|couldn'?t|cannot) breathe?"
                    r"|(?:struggl\w*|fight\w*|hard|trouble|work\w*|stop\w*|gasp\w*) (?:\w+ )?(?:to get|for|getting|to catch) (?:enough )?(?:air|breath)"
                    r"|grunt\w*|belly (?:is )?(?:pumping|going in and out)|respira con la (?:panza|barriga)|nostrils? flar\w*"
@@ -190,6 +192,7 @@ C: dict[str, str] = {
             r"|five|six|seven|eight|nine))?|(?:veinte|treinta|cuarenta|cincuenta)(?: y \w+)?)"
             r"(?! ?(?:milligrams?|mg|mcg|units?|unidades|pounds?|years?|anos|minutes?|hours?|days?|weeks?|months?|percent|dollars?))"),
     "low_word": _LOW_WORDS,
+    # a meter's "HI", not a transcript's greeting ("hi its for doctor nguyen")
     "sugar_very_high": (r"(?<!^)(?<![.!?] )h ?i(?! (?:it'?s|this|there|um|uh|yes|yeah|good|my|i'?m|doctor|dr|nurse|again|everyone|so|hello|hola)\b)|(?:really |very |super )?high|over (?:4|5|6)00|[4-6]\d\d|(?:four|five|six) hundred|alt[oa]|quinientos"
                         r"|cuatrocientos|seiscientos|(?:four|five|six)(?: hundred)?(?: and)? (?:ten|twenty|thirty|forty|fifty|sixty|seventy"
                         r"|eighty|ninety)[- ]?\w*|over (?:four|five|six) hundred"),
@@ -477,6 +480,13 @@ C: dict[str, str] = {
                      r"|(?:one|left|right|that) side of (?:my|his|her|the) face(?: \w+){0,2} (?:is |feels |felt |went |has gone |gone )?"
                      r"(?:heavy|weak|dead|frozen|paralyz\w*|limp|not moving)|no (?:puede|puedo) cerrar (?:el|mi|su) ojo"),
     "no_gas": _NO_GAS,
+    # neither food nor drink for days: a withdrawn, catatonic or failing adult drying out
+    "no_intake": (r"(?:hasn'?t|has not|haven'?t|have not|won'?t|will not|not|no|stopped|barely|hardly|no (?:ha|he|han|quiere)|ni)(?: [\w']+){0,3}? (?:eat\w*|ate|food|comido|comer|comida)"
+                  r"(?:[ ,.]+[\w']+){0,12}?[ ,.]+(?:(?:or|nor|ni)(?: [\w']+){0,4}? (?:drink\w*|drank|drunk|fluids|water|agua|bebido|tomado nada)"
+                  r"|(?:hardly|barely|not|no|nothing to|won'?t|hasn'?t|haven'?t|isn'?t)(?: [\w']+){0,3}? (?:drink\w*|drank|drunk|fluids|water|agua|bebido|liquidos))"),
+    "days_none": (r"(?:two|three|four|five|six|several|a few|a couple of|\d+|dos|tres|cuatro|cinco|varios) (?:whole )?(?:days|dias)"
+                  r"|since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|last week)"
+                  r"|desde el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)"),
     # a pregnant belly going hard is a contraction (the pregnancy rules judge it), not a surgical belly
     "contraction": r"contraction\w*|tighten\w*|braxton|contraccion\w*|se me pone dur[ao]",
     "emesis": r"vomit\w*|throw\w* up|threw up|puk\w*|devolv\w*",
@@ -646,6 +656,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
               _r("worst_headache", ctx=("pregnant",)))),
     Protocol("altered_consciousness", "emergency", "fainted, unresponsive, hard to wake, suddenly confused",
              (_r("unresponsive"), _r("confused", "acute"))),
+    Protocol("not_eating_drinking", "emergency", "an adult who has neither eaten nor drunk for days",
+             (Rule(("no_intake", "days_none"), unless=("child",)),)),
     Protocol("hypoglycemia", "emergency", "low blood sugar with shaking, sweating, confusion or drowsiness",
              (_r("sugar", "low", ctx=("hypo_signs",)), _r("low_word", ctx=("diabetes", "hypo_signs")), _r("hypo_treatment"))),
     Protocol("hyperglycemia_dka", "emergency", "very high blood sugar with vomiting, fast breathing, fruity breath",

@@ -171,6 +171,9 @@ def current(text: str) -> set[str]:
     ("She's short of breath just sitting on the couch.", "breathing_difficulty"),
     ("Her belly is hard as a rock and she can't stand up straight.", "severe_abdominal_pain"),
     ("My daughter has sickle cell and tonight she's burning up, a hundred and two.", "sepsis_signs"),
+    ("My brother hasn't eaten or had a sip of water in three days and just lies in bed staring.", "not_eating_drinking"),
+    ("Mi papá no ha comido ni ha bebido nada desde el viernes.", "not_eating_drinking"),
+    ("Two days after my eye injection the sight in that eye has gone way down and it's red and sore.", "stroke_signs"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -225,6 +228,9 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Estoy dándole pecho a mi bebé y tengo un dolor de muela, ¿puedo tomar algo?",
     "I'm thirty weeks and having tightenings where my belly goes hard, but they're irregular.",
     "Since my heart surgery it burns when I pee.",
+    "She's barely eating for two days but she's drinking plenty of water.",
+    "The price of my eye drops went way down, thank you for the coupon.",
+    "My son hasn't eaten or drunk much for two days with this stomach bug.",
     "Estoy embarazada de veinte semanas, me arde al orinar, nada de sangrado.",
     "I asked her whether she'd ever hurt herself and she said absolutely not.",
     "The cast feels a little snug and his fingers are pink and warm, he can wiggle them.",

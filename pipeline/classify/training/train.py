@@ -39,8 +39,11 @@ MIN_DF = 2
 MAX_VOCAB = 20000
 # Cross-validated emergency recall (rules or model) the threshold must reach. 99 % until triage-6: with a
 # linear urgency head 99.5 % raised 30 % of non-emergencies; with the networks it raised 12 %. 99.8 % since
-# triage-9: with input dropout the networks reach it at about the false alarms 99.5 % cost before.
-TARGET_RECALL = 0.998
+# triage-9: with input dropout the networks reach it at about the false alarms 99.5 % cost before. 99.95 %
+# since triage-13: at 99.8 % its threshold sat just under a dense band of emergencies (0.21, with 8 of them
+# between 0.21 and 0.30), and the frozen test split misses about five times the cross-validated share,
+# because the rules are fixed from the train and dev voicemails they are then scored on.
+TARGET_RECALL = 0.9995
 # Share of input features hidden from each urgency network at each training step (inverted dropout): a
 # network that cannot lean on any one word or piece learns the others that say the same, which is what
 # a wording it never saw needs. 0.3 cut the cross-validated misses at equal false alarms by two thirds.
@@ -290,6 +293,6 @@ def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
     encoder.save_sif(model_dir)
     (model_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     heads.save(model_dir / "heads.npz")
-    meta = {"version": "triage-12", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
+    meta = {"version": "triage-13", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
     (model_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return meta
