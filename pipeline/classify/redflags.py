@@ -170,7 +170,7 @@ C: dict[str, str] = {
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
-                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|(?:was|were|been|is|he'?s|she'?s|i'?m|knocked) out for (?:a|about|like)"
+                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|(?:was|were|been|is|he'?s|she'?s|i'?m|knocked) out for (?:a|about|like)(?! (?:walk|run|jog|ride|drive|swim|smoke|dinner|lunch|breakfast|coffee|drink|errands?)\b)"
                      r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"

@@ -225,6 +225,7 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "I'm short of breath going up the stairs lately but fine at rest.",
     "Since starting the new pill my heart's racing a bit and my jaw's clenched all day.",
     "I need a disability form filled out for a parking permit.",
+    "My husband is out for a walk, so please call me back on my cell.",
     "Estoy dándole pecho a mi bebé y tengo un dolor de muela, ¿puedo tomar algo?",
     "I'm thirty weeks and having tightenings where my belly goes hard, but they're irregular.",
     "Since my heart surgery it burns when I pee.",
