@@ -873,10 +873,8 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     # "no" before it: a double negative is not how callers talk.
     if not _NEGATION.search(low, start, end) and _NEGATION.search(" ".join(_NOT_DENIAL.sub(" ", clause).split()[-8:])):
         return True
-    hypothetical = None
-    for hypothetical in _HYPOTHETICAL.finditer(before):
-        pass
-    if hypothetical and not _NOW_AFTER.search(before, hypothetical.end()):
+    hypotheticals = list(_HYPOTHETICAL.finditer(before))
+    if hypotheticals and not _NOW_AFTER.search(before, hypotheticals[-1].end()):
         return True
     if not history:
         return False

@@ -171,7 +171,8 @@ def current(text: str) -> set[str]:
     ("She's short of breath just sitting on the couch.", "breathing_difficulty"),
     ("Her belly is hard as a rock and she can't stand up straight.", "severe_abdominal_pain"),
     ("My daughter has sickle cell and tonight she's burning up, a hundred and two.", "sepsis_signs"),
-    ("My brother hasn't eaten or had a sip of water in three days and just lies in bed staring.", "not_eating_drinking"),
+    ("My brother hasn't eaten or had a sip of water in three days and just lies in bed staring.",
+     "not_eating_drinking"),
     ("Mi papá no ha comido ni ha bebido nada desde el viernes.", "not_eating_drinking"),
     ("Two days after my eye injection the sight in that eye has gone way down and it's red and sore.", "stroke_signs"),
 ])
