@@ -484,7 +484,8 @@ C: dict[str, str] = {
     "no_intake": (r"(?:hasn'?t|has not|haven'?t|have not|won'?t|will not|not|no|stopped|barely|hardly|no (?:ha|he|han|quiere)|ni)(?: [\w']+){0,3}? (?:eat\w*|ate|food|comido|comer|comida)"
                   r"(?:[ ,.]+[\w']+){0,12}?[ ,.]+(?:(?:or|nor|ni)(?: [\w']+){0,4}? (?:drink\w*|drank|drunk|fluids|water|agua|bebido|tomado nada)"
                   r"|(?:hardly|barely|not|no|nothing to|won'?t|hasn'?t|haven'?t|isn'?t)(?: [\w']+){0,3}? (?:drink\w*|drank|drunk|fluids|water|agua|bebido|liquidos))"),
-    "days_none": (r"(?:two|three|four|five|six|several|a few|a couple of|\d+|dos|tres|cuatro|cinco|varios) (?:whole )?(?:days|dias)"
+    # a span of days, the duration `no_intake` needs
+    "for_days": (r"(?:two|three|four|five|six|several|a few|a couple of|\d+|dos|tres|cuatro|cinco|varios) (?:whole )?(?:days|dias)"
                   r"|since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|last week)"
                   r"|desde el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)"),
     # a pregnant belly going hard is a contraction (the pregnancy rules judge it), not a surgical belly
@@ -657,7 +658,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("altered_consciousness", "emergency", "fainted, unresponsive, hard to wake, suddenly confused",
              (_r("unresponsive"), _r("confused", "acute"))),
     Protocol("not_eating_drinking", "emergency", "an adult who has neither eaten nor drunk for days",
-             (Rule(("no_intake", "days_none"), unless=("child",)),)),
+             (Rule(("no_intake", "for_days"), unless=("child",)),)),
     Protocol("hypoglycemia", "emergency", "low blood sugar with shaking, sweating, confusion or drowsiness",
              (_r("sugar", "low", ctx=("hypo_signs",)), _r("low_word", ctx=("diabetes", "hypo_signs")), _r("hypo_treatment"))),
     Protocol("hyperglycemia_dka", "emergency", "very high blood sugar with vomiting, fast breathing, fruity breath",
