@@ -44,7 +44,7 @@ C: dict[str, str] = {
     "heartburn": r"heart ?burn|indigestion|acid|acidez|agruras",
     "allergy": r"allerg\w*|alergi\w*|sting|stung|peanuts?|sesame|shellfish|bee|wasp|picadura|pico",
     "allergy_resp": (r"wheez\w*|(?<!sore )(?<!strep )(?<!for my )(?<!for the )(?<!for his )(?<!for her )throat(?! infection)"
-                     r"|swallow\w*|short of breath|voice|tongue|(?<!para la )(?<!para mi )(?<!dolor de )(?<!infeccion de )garganta|silb\w*"),
+                     r"|swallow\w*|short of breath|voice|tongue|(?<!para la )(?<!para mi )(?<!por la )(?<!dolor de )(?<!infeccion de )garganta|silb\w*"),
     "hernia_stuck": r"hernia(?: \w+){0,10} (?:won'?t go back|stuck|purple|hard)",
     "inr_high": r"inr(?: \w+){0,4} (?:[5-9]|1\d|five|six|seven|eight|nine|ten|over|greater|really high|very high)",
     "limb": r"arms?|hands?|legs?|foot|feet|grip|fingers|brazo|mano|pierna|pie|lado",
@@ -61,7 +61,7 @@ C: dict[str, str] = {
                    r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*(?!(?: (?:a bit|a little|really bad|so bad|bad))? (?:when|while|as|after) (?:i|he|she|you|they) (?:pee|urinat))|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
                    # burning on passing urine is a bladder's, not a chest's or a testicle's
                    r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*|(?:ardor|arde)(?! al orinar)"),
-    "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb\w*"
+    "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb(?!er)\w*"
               r"|dribbl\w*(?: \w+){0,4} (?:one|the one) side|(?:going|gone|went|goes) (?:\w+ ){0,2}(?:to |on )?one side"
               r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)|only half|half (?:his|her|my) (?:face|smile|mouth)"
               r"|torcid\w*|caid\w*|chuec\w*|colgad\w*"),
@@ -130,7 +130,7 @@ C: dict[str, str] = {
                     r"|(?:skin|piel)(?: \w+){0,3} (?:between|under|entre|debajo de) (?:the |his |her |my |las |sus )?(?:ribs|costillas)"
                     r"|(?:hunde|hunden|jala|jalan|chupa|pulls?|sinks?)(?: \w+){0,4} (?:ribs|costillas)"),
     "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|bigger|huge"),
-    "spit": r"(?:swallow\w*|tragar)(?: \w+){0,3} (?:own )?(?:spit|saliva)|(?:spit|saliva)(?: \w+){0,3} (?:won'?t go down|can'?t swallow)|drool\w* (?:into|all over|everywhere)|babe(?:a|ando)",
+    "spit": r"(?:(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )swallow\w*|tragar)(?: \w+){0,3} (?:own )?(?:spit|saliva)|(?:spit|saliva)(?: \w+){0,3} (?:won'?t go down|can'?t swallow)|drool\w* (?:into|all over|everywhere)|babe(?:a|ando)",
     "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|bigger|fat|hinch\w*)"
                    r"|(?:swell\w*|swollen|puff\w*|hinch\w*)(?: up)?(?: \w+){0,2} (?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos)"),
     "swallow_bad": r"hard(?:er)? to swallow|(?:can'?t|couldn'?t|cannot) swallow|trouble swallowing|(?:me|le) cuesta tragar|no (?:puedo|puede) tragar|dificultad para tragar",
@@ -207,9 +207,9 @@ C: dict[str, str] = {
     "sugar_high_sign": (r"ketone\w*(?: \w+){0,3} (?:large|high|big|dark)|panting|deep (?:sighs|breaths)|lethargic|sick|vomit\w*|throw\w* up"
                         r"|threw up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|drowsy|sleepy|confus\w*|aliento|respira (?:rapido|profundo)"
                         r"|(?:belly|stomach|tummy) (?:pain|hurts|ache)|stomach ?ache|dolor de (?:estomago|panza|barriga)"),
-    "ingest_strong": (r"swallow\w*|got into|se (?:tomo|trago|comio)(?! (?:la|su|sus|las) ultim)|trag\w*|ingiri\w*|bit into|suck\w* on|chew(?!able)\w*|licked"
+    "ingest_strong": (r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )swallow\w*|got into|se (?:tomo|trago|comio)(?! (?:la|su|sus|las) ultim)|trag\w*|ingiri\w*|bit into|suck\w* on|chew(?!able)\w*|licked"
                       r"|took (?:one|two|some|a few|a couple|a bunch|a handful)(?! (?:of )?(?:bites?|sips?|steps?|puffs?|breaths?|hours?|days?|weeks?))|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
-    "ingest": (r"swallow\w*|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
+    "ingest": (r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )swallow\w*|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
                r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio"
                r"|mordi\w* (?:una?|el|la|los|las|unas?|unos) (?:pila\w*|iman\w*|pastilla\w*|capsula\w*|bateria\w*)"),
     "toxic": (r"pills?|tablets?|capsules?|medicine|medication|meds|bottle|button batter\w*|batter\w*|magnets?"
@@ -218,10 +218,11 @@ C: dict[str, str] = {
               r"|nortriptyline|diphenhydramine|methadone|suboxone|buprenorphine|e-?cig\w*|pastillas?|medicina\w*|pila\w*|cloro|veneno|quimico\w*|jabon"),
     "caustic": (r"bleach|clorox|drain cleaner|drano|lye|antifreeze|kerosene|gasoline|lamp oil|lighter fluid|torch fuel|paint thinner"
                 r"|cloro|lejia|gasolina|queroseno|anticongelante"),
-    "child": (r"little (?:sister|brother|one|guy|girl|boy)|\d+ months|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-              r"|thirteen|fourteen|fifteen|sixteen|eighteen|twenty) months|grandbaby|(?:he'?s|she'?s) (?:only )?(?:one|two|three|four|five)\b"
+    "child": (r"little (?:sister|brother|one|guy|girl|boy)|(?:(?:he'?s|she'?s|is|my|our|only|just|an?) )(?:\d+|one|two|three|four|five"
+              r"|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty"
+              r"|twenty[- ](?:one|two|three|four)) months|grandbaby|(?:he'?s|she'?s) (?:only )?(?:one|two|three|four|five)\b"
               r"|(?:tiene|de) (?:uno|dos|tres|cuatro|cinco) anos|toddler|baby|babies|infant|son|daughter|kid|kids|child|grandson|granddaughter|boy|girl|year[- ]old"
-              r"|month[- ]old|two-year|nino|nina|bebe|hij[oa]|niet[oa]|chiquit\w*|anos"),
+              r"|months?[- ]old|two-year|nino|nina|bebe|hij[oa]|niet[oa]|chiquit\w*|anos"),
     "too_many": (r"(?:took|taken|taking|swallowed|had|gave (?:him|her|me))(?: \w+){0,3} (?:too many|too much|the whole|a whole|a handful"
                  r"|a bunch|all of|all (?:his|her|my|the)|extra|double|two doses|twice|more than)|too many (?:pills|tablets|of (?:his|her|my))"
                  r"|gave (?:himself|herself|myself) another|(?:a second|another|an extra) (?:dose|shot|injection) (?:by mistake|by accident)"
@@ -316,6 +317,9 @@ C: dict[str, str] = {
                   r"|(?:cuts|cutting|scratches|burns|lines)(?: \w+){0,5} (?:thighs?|arms?|wrists?|legs?|skin|stomach)"
                   r"|press\w* it (?:on|into) (?:her|his|my) (?:wrist|arm|skin|leg)"
                   r"|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
+    # A finger or hand cut on a knife in the kitchen or on a tool: an injury, no threat to anyone
+    "cut_on": (r"(?:cut|slic\w*|nick\w*|gash\w*) (?:my|his|her|their)(?: \w+)? (?:finger|thumb|hand|palm|foot|toe|shin|knee)s?\b"
+               r"|(?:me|se|le) (?:corte|corto)(?: \w+){0,2} (?:el|la|un|una) (?:dedo|mano|pie|rodilla)"),
     "harm_others": (r"(?:holding|grabbed|waving) (?:the |his |her )(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)|(?:with|holding|grabbed|has|had|took|taking|carrying) (?:a |the )?(?:big |sharp )?(?:kitchen |big |steak |hunting |butcher )(?:knife|knives)|(?:with|holding|grabbed|has|had) (?:a )?(?:knife|gun|shotgun|rifle|weapon|machete|hatchet|axe|cuchillo|pistola|hacha)"
                     r"|(?:got|took|brought|pulled|grabbed) (?:out )?(?:the|a|his|her|my) (?:\w+ )?(?:knife|gun|hatchet|axe|machete|pistol|rifle|shotgun)(?: \w+)? out"
                     r"|bought a (?:gun|shotgun|rifle)|(?:iba|va) a matar|matarl[oa]s?|once and for all|don'?t trust (?:my|him|her)self"
@@ -336,7 +340,7 @@ C: dict[str, str] = {
                r"|\b(?:one|two|three|four|five|six|seven|eight|[1-8])[ -]weeks?(?:[ -]old)? (?:shots?|vaccines?|vaccinations?|check\w*|visit)"
                r"|\b(?:one|two|1|2)[ -]months? (?:shots?|vaccines?|vaccinations?|check\w*|visit)"
                r"|(?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas) de (?:nacid\w*|edad)"
-               r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas|diitas|semanitas)|(?:un|dos) mesecitos?"
+               r"|tiene (?:\d{1,2}|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|doce) (?:dias|semanas|diitas|semanitas)(?! (?:con|que|sin|asi)\b)|(?:un|dos) mesecitos?"
                r"|(?:un|dos) mes(?:es)?(?: de (?:nacid\w*|edad))|recien nacid\w*"
                r"|(?:he|she|baby|it) (?:has|have|got) (?:only |just )?(?:one|two|a|1|2)(?: and a half)? months?\b"
                r"|(?:baby|bebe),?(?: (?:is|of|de))? (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -383,7 +387,7 @@ C: dict[str, str] = {
     "anticoag": (r"warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|dabigatran|savaysa|plavix"
                  r"|clopidogrel|brilinta|lovenox|heparin|blood thinner\w*|anticoagula\w*|para adelgazar la sangre|inr"),
     "head_injury_sign": r"vomit\w*|throw\w* up|threw up|pass\w* out|confus\w*|drows\w*|sleepy|headache|seiz\w*|pupil\w*|blood|vomit\w*|dolor de cabeza",
-    "seizure": (r"seiz(?:ure|ing|ed)|convuls\w*|twitch\w*(?: \w+){0,6} (?:face|arm|hand|leg)|se le (?:voltearon|fueron) los (?:ojos|ojitos)"
+    "seizure": (r"(?<!for )(?<!for my )(?<!for his )(?<!for her )seiz(?:ure|ing|ed)(?!s? (?:med\w*|pills?|drugs?|prescriptions?|precautions|(?:action )?plan|doctor|neurologist|clinic|specialist|disorder))|convuls\w*|twitch\w*(?: \w+){0,6} (?:face|arm|hand|leg)|se le (?:voltearon|fueron) los (?:ojos|ojitos)"
                 r"|empez\w* a temblar|stares? off|staring spells?|(?:mouth|face|arm|hand)(?: \w+){0,2} twitch\w*|(?:having|had) (?:a|another) fit|shak\w* all over|whole body (?:was )?shak\w*"
                 r"|jerk\w*|eyes (?:rolled|rolling) back|stiff(?:ened)? and (?:shak\w*|jerk\w*)|foam\w* at the mouth|convulsion\w*"
                 r"|ataque epileptico|tembl\w* tod[oa]|le dio un ataque(?! de (?:asma|panico|ansiedad|tos|nervios|risa|alergia))|espuma (?:de|por) la boca|se puso (?:tieso|tiesa|rigid[oa])"
@@ -444,7 +448,7 @@ C: dict[str, str] = {
                   r"|two (?:hundred )?(?:and )?(?:\w+[- ])?\w+ over|doscientos(?: \w+){0,2} sobre"),
     # signs of organ damage (a hypertensive emergency); a high reading with a plain headache is a same-hour call
     "crisis_sign": (r"borros\w*|lucecitas|sparkl\w*|spots|puntitos|brillant\w*|chest|confus\w*|confund\w*|no sabe (?:donde|quien)|vision"
-                    r"|blurr\w*|smear\w*|(?:can'?t|cannot) see|no (?:ve|veo) bien|short of breath|numb\w*|tingl\w*|hormigue\w*|adormec\w*"
+                    r"|blurr\w*|smear\w*|(?:can'?t|cannot) see|no (?:ve|veo) bien|short of breath|numb(?!er)\w*|tingl\w*|hormigue\w*|adormec\w*"
                     r"|nose ?bleed|pecho|vomit\w*|throw\w* up|threw up|weak\w*|slurr\w*"
                     r"|(?:worst|severe|excruciating|horrible|terrible|awful)(?: \w+)? headache|(?:el )?peor dolor de cabeza"
                     r"|dolor de cabeza (?:muy fuerte|que no se (?:me |le )?quita)"),
@@ -463,12 +467,12 @@ C: dict[str, str] = {
     "hip": r"hips?|cadera",
     # a cast or splint too tight: the circulation below it
     "cast": r"cast|splint|yeso|ferula",
-    "circulation_bad": (r"(?:fingers?|toes?|dedos?)(?: \w+){0,4} (?:blue\w*|purple|white|pale|cold|numb\w*|morad\w*|fri[oa]s?)"
+    "circulation_bad": (r"(?:fingers?|toes?|dedos?)(?: \w+){0,4} (?:blue\w*|purple|white|pale|cold|numb(?!er)\w*|morad\w*|fri[oa]s?)"
                         r"|(?:can'?t|couldn'?t|cannot|barely) (?:move|wiggle|feel) (?:his|her|my|the) (?:fingers|toes)|no (?:puede|siente) (?:mover )?los dedos"
                         r"|(?:hurts?|pain)(?: \w+){0,3} (?:way |much |a lot )?worse than when"),
     # cauda equina: numbness where one sits, bladder or bowel control lost, with a back problem
-    "saddle_numb": (r"saddle|(?:numb\w*|tingl\w*|no feeling|can'?t feel)(?:[\s,]+\w+){0,5}[\s,]+(?:groin|butt\w*|bottom|private\w*|inner thighs?|between (?:my|his|her) legs|entrepierna|nalgas)"
-                    r"|(?:groin|buttocks?|bottom|private parts)(?: \w+){0,4} (?:numb\w*|tingl\w*|dormid\w*)"),
+    "saddle_numb": (r"saddle|(?:numb(?!er)\w*|tingl\w*|no feeling|can'?t feel)(?:[\s,]+\w+){0,5}[\s,]+(?:groin|butt\w*|bottom|private\w*|inner thighs?|between (?:my|his|her) legs|entrepierna|nalgas)"
+                    r"|(?:groin|buttocks?|bottom|private parts)(?: \w+){0,4} (?:numb(?!er)\w*|tingl\w*|dormid\w*)"),
     "sphincter": (r"(?:lost|losing|no) control (?:of|over) (?:my |his |her |the )?(?:bowels?|bladder|pee)|(?:can'?t|couldn'?t|cannot|unable to|(?:haven'?t|hasn'?t|have not|has not) been able to) (?:pee|urinate)"
                   r"|wet (?:my|him|her)self|no (?:puede|puedo) orinar"),
     "spine": r"back|spine|spinal|disc|disk|sciatica|fusion|espalda|columna",
@@ -514,14 +518,14 @@ _NEW_CLAUSE = re.compile(
     r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy|yo|soy|siento|creo|pienso|hay"
     # a new time frame opens a new statement: "casi no orina, y hoy no me reconoce"
     r"|today|tonight|yesterday|last night|this (?:morning|afternoon|evening)|hoy|anoche|ayer|ahorita)\b)"
-    r"|\b(?:so|then|entonces|because|porque)\b"
+    r"|(?<!not )(?<!n't )\b(?:so|then|entonces|because|porque)\b"
     r"|(?<=\w) (?=(?:i'?ve|i'?ll|they'?ve|we'?ve) )")  # "if this doesn't work I've figured ...": a new subject
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
     r"\b(?:read (?:online|on the internet|somewhere|that)|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
-    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|if (?:i|he|she|we|they|you) (?:do )?ever|si (?:algun dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si)\b")
+    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
 # A later clause that says what is happening now ends the hypothetical: "he said to call if anything changed,
 # and since last night my legs are numb"; "me dijo que llamara si empeoraba, y ahora no puede hablar".
 _NOW_AFTER = re.compile(
@@ -537,7 +541,12 @@ _PAST_TIME = (  # a time long enough ago that an event placed there is history
     r"(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|bypass|stent|seizure|overdose)")
 _PAST_AT = re.compile(rf"\b(?:{_PAST_TIME})\b")
 _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |very |so )?(?:great|fine|well|good)|"
-                   r"had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose))\b")
+                   r"had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose)|"
+                   # a visit to the ER already made for it: the event was seen to, unless the sentence says now
+                   r"(?:went|been|was|were) (?:seen )?(?:in|to|at) the (?:er|emergency room|emergency department|hospital|urgent care)|"
+                   r"took (?:him|her|me|them) to the (?:er|emergency room|hospital|urgent care)|"
+                   r"(?:fui|fue|fuimos|estuvo|estuve|lo llevamos|la llevamos|lo lleve|la lleve) (?:a|en) (?:la )?(?:sala de )?"
+                   r"(?:emergencias?|urgencias|hospital))\b")
 _WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
     r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
@@ -545,6 +554,8 @@ _RESOLVED = re.compile(
     r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding) (?:has |had )?stopped(?! \w+ing))\b")
 _BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back(?! up| fine| to normal)|worse|but now"
                    r"|now (?:he|she|i|it|they)(?!(?:'?s|'?m| is| am) " + _WELL + r")|otra vez|de nuevo|regreso|volvio)\b")
+_RECURRED = re.compile(r"\b(?:(?:it'?s|it is|it has|they'?re|they are) (?:come )?back|(?:it|they|the pain) came back|coming back"
+                       r"|happened again|(?:started|starting) again|otra vez|de nuevo|volvio|regreso)\b")
 _CURRENT = re.compile(
     r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"
     r"again|still|currently|just now|just had|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
@@ -679,7 +690,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
               # not being around for what is planned, beside a plan, despair or a farewell (not beside a trip)
               *(Rule(("not_around",), (c,), unless=("away_reason",)) for c in ("plan", "despair", "farewell")))),
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
-    Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (_r("harm_others"), _r("voices", ctx=("threat",)))),
+    Protocol("danger_to_others", "emergency", "threats to harm others, commanding voices", (Rule(("harm_others",), unless=("cut_on",)), _r("voices", ctx=("threat",)))),
     Protocol("seizure", "emergency", "a seizure, convulsion or fit, first or prolonged", (_r("seizure"),)),
     Protocol("infant_fever", "emergency", "fever, or a low temperature, in a baby under three months", (Rule(("fever",), ("infant",), ("own_fever",)),)),
     Protocol("meningitis_signs", "emergency", "fever with stiff neck, light sensitivity or a rash that does not fade",
@@ -888,7 +899,8 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     # stroke last week and she is home now" is history; "has had chest pain since last week" is not.
     clause = _clause_at(sentence, start - s)
     if _PAST_AT.search(clause):
-        return not _CURRENT.search(clause)
+        # ... or the sentence says it has come back ("chest pain last week, and now it's back")
+        return not (_CURRENT.search(clause) or _RECURRED.search(sentence))
     # The past time belongs to another clause: this one holds if the sentence says now, or it is in the
     # present itself ("had my infusion last Thursday, and I've got a fever").
     return not (_CURRENT.search(sentence) or _PRESENT.search(clause))

@@ -175,6 +175,14 @@ def current(text: str) -> set[str]:
      "not_eating_drinking"),
     ("Mi papá no ha comido ni ha bebido nada desde el viernes.", "not_eating_drinking"),
     ("Two days after my eye injection the sight in that eye has gone way down and it's red and sore.", "stroke_signs"),
+    # the senses narrowed below still hold where they are meant
+    ("Her left arm has gone numb and she's slurring, please call my number right away.", "stroke_signs"),
+    ("My grandson is nineteen months and he got into my purse and chewed a couple of my pills.", "child_ingestion"),
+    ("He's in the garage holding a knife and says he'll cut his brother.", "danger_to_others"),
+    ("My son just had a seizure in the bathtub and he's still not answering me.", "seizure"),
+    ("Her pressure is two ten over one twenty and her left side is numb.", "hypertensive_crisis"),
+    ("I went to the ER last week for chest pain and now it's back, worse, going into my arm.", "acute_coronary"),
+    ("Mi bebé tiene dos semanas de nacido y tiene calentura desde anoche.", "infant_fever"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -307,6 +315,22 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "The seedlings are drowning in this rain, anyway I need my cholesterol pill refilled.",
     # hives after an antibiotic that was for a sore throat, breathing and face fine
     "They gave me penicillin for strep throat and now I have hives on my back, my breathing and lips are fine.",
+    # the word "number" is no numbness; a pressure reading with no sign of harm is a same-hour call
+    "My pressure was one ninety-eight over one fifteen twice, no headache, no chest pain, my number is below.",
+    # "not so heavy" is denied; a duration in months or days is no age
+    "I'm eight weeks along with a little spotting and some cramps, not so heavy, can someone call me.",
+    "Been taking the losartan about four months and I swallowed today's dose, just a question about timing.",
+    "Mi tía tiene cuatro días con fiebre y tos, ya está tomando su medicina.",
+    # a kitchen cut; a medicine's purpose; being able to swallow; a "what if" about chest pain
+    "I sliced my thumb with a bread knife, it's closed up but probably needs a stitch.",
+    "She takes lamotrigine for seizures and I need the refill sent to the new pharmacy.",
+    "It hurts on the left side of my throat but I can still swallow my spit, and I'm breathing fine.",
+    "If he ever gets chest pain again, how many of the nitro tablets can he take?",
+    # an event already seen to at the ER, with nothing said about now
+    "I was seen in the emergency room Saturday for chest pain, they ran everything and it was my stomach.",
+    "La llevamos a urgencias el domingo porque se desmayó, le hicieron estudios y la mandaron a casa.",
+    # a throat infection being treated, then hives with breathing fine
+    "Le dieron antibiótico por la garganta y ahora tiene ronchas en la espalda, respira bien.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
