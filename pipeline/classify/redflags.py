@@ -64,13 +64,13 @@ C: dict[str, str] = {
     "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb(?!er)\w*"
               r"|dribbl\w*(?: \w+){0,4} (?:one|the one) side|(?:going|gone|went|goes) (?:\w+ ){0,2}(?:to |on )?one side"
               r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)|only half|half (?:his|her|my) (?:face|smile|mouth)"
-              r"|torcid\w*|caid\w*|chuec\w*|colgad\w*"),
+              r"|torci\w*|caid\w*|chuec\w*|colgad\w*"),
     "speech_bad": (r"slur\w*|jumbl\w*|garbl\w*|gibberish|nonsense|not making (?:any )?sense|wrong words?"
                    r"|words? (?:are |were |come |came |coming )?(?:out )?(?:all )?(?:wrong|mixed|funny|weird|jumbled)"
                    r"|full of marbles|marbles|(?:stopped|not) understanding|(?:answers|words)(?: \w+){0,3} (?:don'?t|didn'?t) (?:match|make (?:any )?sense)"
                    r"|(?:find|finding) (?:her|his|my|the) words|get (?:the )?words out|wrong names?|(?:can'?t|couldn'?t|cannot) (?:get|find) (?:the|his|her|my) words|(?:can'?t|couldn'?t|cannot) talk right|talking funny|talks funny"
                    r"|speech is (?:off|weird|funny|thick|strange)|arrastra\w* (?:las )?palabras|no se le entiende"
-                   r"|no tiene sentido|habla (?:raro|chistoso|enredado)|palabras (?:raras|enredadas|revueltas)"
+                   r"|no tiene sentido|habla (?:raro|chistoso|enredado)|palabras (?:raras|enredadas|revueltas)|palabras(?: \w+){1,3} (?:enredad\w*|revuelt\w*|trabad\w*)"
                    r"|lengua trabada|trab\w* (?:al hablar|la lengua)|(?:not (?:being )?able to|unable to|struggling to) (?:find|get out|say) (?:her|his|my|the) words"
                    r"|talk\w* (?:kind of |kinda |sort of |a (?:little|bit) )?(?:funny|weird|strange|off)|se le (?:enreda|traba|trab\w*) (?:la lengua|las palabras)"
                    r"|no (?:me |le )?habla bien"),
@@ -93,7 +93,7 @@ C: dict[str, str] = {
                     r"|vista (?:doble|negra)|ciego"
                     r"|(?:vision|sight)(?: in (?:that|my|his|her|the|one) eye)? (?:has |had )?(?:gone|went|dropped) (?:way |really |all the way )?down"
                     r"|(?:can|could) only (?:make out|see) (?:hand|hands|shapes|shadows|light|fingers|movement)"),
-    "breath_bad": (r"(?:can'?t|couldn'?t|cannot) (?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|(?:can'?t|couldn'?t|cannot) breathe?"
+    "breath_bad": (r"(?:can'?t|couldn'?t|cannot) (?:really |even |quite )?(?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|(?:can'?t|couldn'?t|cannot) breathe?"
                    r"|(?:struggl\w*|fight\w*|hard|trouble|work\w*|stop\w*|gasp\w*) (?:\w+ )?(?:to get|for|getting|to catch) (?:enough )?(?:air|breath)"
                    r"|grunt\w*|belly (?:is )?(?:pumping|going in and out)|respira con la (?:panza|barriga)|nostrils? flar\w*"
                    r"|breath\w* (?:super |really |very |so )?(?:fast|shallow|quick|noisy)|squeak\w*|stridor|barely moving (?:any )?air"
@@ -110,7 +110,7 @@ C: dict[str, str] = {
                    r"|respira (?:muy )?(?:rapido|fuerte|raro)|sin aire|no (?:le|me) entra (?:el )?aire"),
     "winded": r"winded|out of breath|short(?:ness)? of breath|breathless\w*|sin aliento|(?:me|le) falta (?:el )?aire",
     "blue": (r"(?:blue|bluish|grey|gray|purple|dusky|pale blue)(?:ish)? (?:lips|fingers|fingernails|nails|face|skin)"
-             r"|(?:lips|fingers|fingernails|nails|face|mouth)\w*(?: \w+){0,4} (?:bluish|blue|grey|gray|purple|dusky)"
+             r"|(?:lips|fingers|fingernails|nails|face|mouth)\w*(?:[\s,]+\w+){0,5} (?:bluish|blue|grey|gray|purple|dusky)"
              r"|gr[ae]yish(?: colou?r)?|gone (?:a )?gr[ae]y|(?:turned|turning|went) (?:blue|gr[ae]y|purple)"
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w* (?:are |is |look\w* |turn\w* |went |gone |got )+(?:a (?:little|bit) )?"
              r"(?:blue|bluish|grey|gray|purple|dusky)|(?:blue|bluish|gr[ae]y\w*|purple\w*|dusky)(?: \w+){0,3} around (?:his|her|the|my) (?:mouth|lips)"
@@ -122,13 +122,13 @@ C: dict[str, str] = {
     "rescue_fail": (r"(?:inhaler|albuterol|nebuli[sz]er|neb|puffer|rescue|pump|breathing treatment|inhalador|bomba)\w*"
                     r"(?: \w+){0,6} (?:isn'?t|is not|not|doesn'?t|didn'?t|did not|does not|hasn'?t|no|nothing|barely)"
                     r" (?:help\w*|work\w*|touch\w*|doing|making|opening|open\w* up|le ayuda|ayuda|sirve|hace nada)"
-                    r"|(?:inhaler|albuterol|nebuli[sz]er|puffs?|inhalador|bomba)(?:[\s,]+[\w']+){0,12} (?:not|isn'?t) (?:opening|helping|working)"
+                    r"|(?:inhaler|albuterol|nebuli[sz]er|puffs?|inhalador|bomba)(?:[\s,]+[\w']+){0,12}[\s,]+(?:not|isn'?t) (?:opening|helping|working)"
                     r"|(?:bomba|inhalador|albuterol)(?:[\s,]+\w+){0,10}[\s,]+no (?:le |me |te |nos )?(?:esta )?(?:haciendo|hace) nada"
                     r"|(?:nebulizador|albuterol|bomba|inhalador|tratamientos?)(?:[\s,]+[\w']+){0,12} no (?:mejora|sirve|ayuda|funciona)"
                     r"|(?:inhaler|albuterol|puffs?)(?:[\s,]+[\w']+){0,10} (?:it'?s )?not working"),
     "retractions": (r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|(?:se le (?:ven|marcan|hunden)|hundiendo) (?:las )?costillas"
                     r"|(?:skin|piel)(?: \w+){0,3} (?:between|under|entre|debajo de) (?:the |his |her |my |las |sus )?(?:ribs|costillas)"
-                    r"|(?:hunde|hunden|jala|jalan|chupa|pulls?|sinks?)(?: \w+){0,4} (?:ribs|costillas)"),
+                    r"|(?:hunde|hunden|jala|jalan|chupa|pulls?|sinks?)(?: \w+){0,4} (?:ribs|costillas|pecho)"),
     "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|bigger|huge"),
     "spit": r"(?:(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )swallow\w*|tragar)(?: \w+){0,3} (?:own )?(?:spit|saliva)|(?:spit|saliva)(?: \w+){0,3} (?:won'?t go down|can'?t swallow)|drool\w* (?:into|all over|everywhere)|babe(?:a|ando)",
     "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|bigger|fat|hinch\w*)"
@@ -167,7 +167,7 @@ C: dict[str, str] = {
               r"|palid\w*"),
     "unresponsive": (r"unresponsive|(?:difficult|hard) to (?:rouse|arouse|wake)|barely opens|(?:couldn'?t|can'?t) get (?:him|her) up|(?:can|could) (?:barely|hardly|not) get (?:him|her) to (?:open|wake|respond|answer)"
                      r"|lost (?:a chunk of )?time|don'?t remember (?:driving|how|what happened)|won'?t (?:wake|respond|answer me)|(?:can'?t|couldn'?t|cannot) (?:wake|rouse|get (?:him|her) (?:up|to wake))"
-                     r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:waking|responding|answering|reacting)"
+                     r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:really |even )?(?:waking|responding|answering|reacting)|(?:hard|impossible) to keep (?:him|her|them) awake|(?:can'?t|couldn'?t|cannot) keep (?:him|her|them) awake|no (?:lo|la) (?:puedo|podemos|pude) despertar"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
                      r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|(?:was|were|been|is|he'?s|she'?s|i'?m|knocked) out for (?:a|about|like)(?! (?:walk|run|jog|ride|drive|swim|smoke|dinner|lunch|breakfast|coffee|drink|errands?)\b)"
@@ -227,7 +227,7 @@ C: dict[str, str] = {
                  r"|a bunch|all of|all (?:his|her|my|the)|extra|double|two doses|twice|more than)|too many (?:pills|tablets|of (?:his|her|my))"
                  r"|gave (?:himself|herself|myself) another|(?:a second|another|an extra) (?:dose|shot|injection) (?:by mistake|by accident)"
                  r"|(?:took|swallowed|taken)(?: like| about| maybe| around| almost)? (?:\d\d|ten|eleven|twelve|fifteen|twenty|thirty|forty"
-                 r"|fifty|sixty|a dozen|dozens)\b|tom[eo] (?:\w+ ){0,3}dos veces|(?:the |a )?whole bottle(?: \w+){0,3} (?:is |was )?(?:gone|empty|missing)|(?:got into|drank|ate|downed|emptied|finished)(?: \w+){0,3} (?:the |a )?whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
+                 r"|fifty|sixty|a dozen|dozens)\b|tom[eo] (?:\w+ ){0,3}dos veces|tom[eo] (?:un monton|un punado|todas|muchas) (?:de )?(?:las |sus |mis )?(?:pastillas|pildoras|tabletas)|(?:the |a )?whole bottle(?: \w+){0,3} (?:is |was )?(?:gone|empty|missing)|(?:got into|drank|ate|downed|emptied|finished)(?: \w+){0,3} (?:the |a )?whole bottle|overdos\w*|on purpose|doubled (?:up|his|her|my)|double (?:dose|dosed|up)"
                  r"|mixed(?: \w+){0,3} with (?:alcohol|vodka|wine|beer|whiskey|liquor|drinks?)|with (?:a lot of|lots of) (?:alcohol|wine|beer|vodka)"
                  r"|way too many|(?:tomando|tomado|tomo|toma)(?: \w+){0,4} muchisim\w*|(?:\d+|diez|quince|veinte|treinta) pastillas al dia"
                  r"|sobredosis|demasiad\w* pastillas|todas? (?:las|sus|mis) pastillas|doble dosis|se tomo (?:todo|toda|todas)"
@@ -275,7 +275,7 @@ C: dict[str, str] = {
                  r"|(?:sleep|go to sleep|fall asleep) and (?:just )?(?:not|never) wake(?: back)? up|(?:so|want\w*|wish\w*) (?:it|this|everything) (?:could |would |to )?all (?:to )?(?:be over|stop|end)\b"
                  r"|better off with (?:the|my|his|her) (?:life )?insurance|(?:seria|estaria) mejor no (?:estar|existir|vivir|despertar)|estar\w* mejor sin (?:mi|el|ella)"
                  r"|giv\w* (?:away )?(?:all )?(?:my|his|her) (?:things|stuff|belongings)|say\w* goodbye to everyone"
-                 r"|plan to (?:end|hurt)|quitar(?:me|se) la vida|matar(?:me|se)|no (?:quiero|quiere) (?:vivir|seguir|despertar)"
+                 r"|plan to (?:end|hurt)|quitar(?:me|se) la vida|matar(?:me|se)|(?:me|se) (?:quiere|quiero|queria|va a|voy a|iba a) matar|(?:quiere|quiero|queria) morir(?:me|se)?|(?:don'?t|do not|doesn'?t|does not) (?:really )?(?:wanna|want to) (?:be (?:here|alive|around) (?:anymore|any more)|live (?:anymore|any more))|no (?:quiero|quiere) (?:vivir|seguir|despertar)"
                  r"|mejor sin mi|estarian mejor|acabar con todo|ya no (?:quiero|quiere|aguanto) (?:mas|vivir|seguir)"
                  # perceived burdensomeness, a recognised suicide risk marker
                  r"|(?:a|an|such a|una|un) (?:\w+ )?(?:burden|carga|estorbo) (?:to|on|for|para) (?:\w+ ){0,2}(?:everyone|everybody|them|family|kids|children|todos|mundo|familia|hijos)\b"),
@@ -353,7 +353,7 @@ C: dict[str, str] = {
     # (a newborn's ninety-six) still counts, since in a baby it is a sign of infection as a fever is
     "fever": (r"fever\w*|(?:temps?|temperature\w*|temperatura)(?!(?:'s)?(?:[\s,]+(?!high|hot|up|went|rose|alta|subio|fiebre|hundred)[\w']+){0,5}?[\s,]+(?:ninety[- ]?(?:seven|eight|nine)|9[7-9]\b|normal"
               r"|thirty[- ]?(?:six|seven)|treinta y (?:seis|siete)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
-              r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|fiebre|calentura"
+              r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|treinta y (?:ocho|nueve) (?:grados|punto)|fiebre|calentura"
               r"|3[89][.,]\d"),
     "skin_dying": (r"(?:skin|leg|arm|foot|hand|wound|cut|incision|area|toes?|fingers?|it)(?:'s)?(?: \w+){0,4} (?:going|turning|turned|gone|getting|looks?|is) "
                    r"(?:\w+ ){0,2}(?:dusky|purple|purplish|black|blackish|grey|gray)\b|(?:dusky|purplish|blackened) (?:skin|patch\w*|area)"
@@ -381,6 +381,7 @@ C: dict[str, str] = {
                        r"|(?:all at once|out of nowhere|went off)(?: \w+){0,8} (?:head|skull)"
                        r"|dolor de cabeza (?:horrible|terrible|insoportable|de repente|de golpe)"),
     "head_injury": (r"(?:hit|bumped|banged|struck|smacked|knocked|cracked|whacked|caught) (?:his|her|my|their|the|its)? ?(?:own )?(?:head|forehead|skull)"
+                    r"|(?:hit|bumped|banged|struck|smacked|knocked|cracked|whacked) the (?:back|side|front|top) of (?:his|her|my|their) head"
                     r"|(?:head|forehead)(?: \w+){0,2} (?:hit|struck|bumped|smacked|slammed)|unwitnessed fall"
                     r"|head (?:injury|trauma|wound|bump)|concuss\w*|fell (?:and|down|over|off|out)(?: \w+){0,6} (?:head|forehead)"
                     r"|(?:golpe\w*|peg\w*) (?:en )?la cabeza|se (?:pego|golpeo) (?:en )?la cabeza|(?:cayo|caida)(?: \w+){0,6} cabeza"),

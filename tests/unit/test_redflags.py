@@ -183,6 +183,19 @@ def current(text: str) -> set[str]:
     ("Her pressure is two ten over one twenty and her left side is numb.", "hypertensive_crisis"),
     ("I went to the ER last week for chest pain and now it's back, worse, going into my arm.", "acute_coronary"),
     ("Mi bebé tiene dos semanas de nacido y tiene calentura desde anoche.", "infant_fever"),
+    # ways of saying it the rules used to miss
+    ("My sister says she doesn't want to be alive anymore and she's been giving her things away.", "suicidal_ideation"),
+    ("Mi hermano escribió que se va a matar esta noche.", "suicidal_ideation"),
+    ("Grandpa is in his recliner and he's not really responding to me, just staring.", "altered_consciousness"),
+    ("Since the fall he keeps dozing off, it's hard to keep him awake.", "altered_consciousness"),
+    ("He's on Xarelto and he banged the side of his head on the car door.", "head_injury_anticoagulant"),
+    ("A mi papá se le torció la cara y las palabras le salen trabadas.", "stroke_signs"),
+    ("Mi niña tiene tos de perro y cuando respira se le hunde el pecho.", "asthma_unrelieved"),
+    ("Mi bebé de un mes tiene treinta y ocho grados de temperatura.", "infant_fever"),
+    ("Mi esposo se tomó todas las pastillas para dormir que le quedaban.", "adult_overdose"),
+    ("The nebulizer isn't, it isn't helping at all, and she's wheezing hard.", "asthma_unrelieved"),
+    ("I can't even catch my breath walking to the bathroom.", "breathing_difficulty"),
+    ("Her lips, I think, look blue to me.", "breathing_difficulty"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
