@@ -86,14 +86,14 @@ C: dict[str, str] = {
     "one_side": (r"one side|left side|right side|on the (?:left|right)|half (?:my|his|her|the) (?:face|body)|un lado"
                  r"|lado (?:izquierdo|derecho)|sudden\w*|de repente|de golpe|de un momento a otro"),
     "weak": r"weak\w*|debil\w*",
-    "vision_loss": (r"shadow(?: \w+){0,8} (?:creep\w*|spread\w*|coming)|went (?:all )?(?:dark|black)"
+    "vision_loss": (r"(?:part|half|bottom|top|side|corner) of (?:my|his|her|the) (?:vision|sight)(?: \w+){0,7} (?:gone|missing|black|dark|blank)|shadow(?: \w+){0,8} (?:creep\w*|spread\w*|coming)|went (?:all )?(?:dark|black)"
                     r"|going dark|dim and washed out|viendo doble|ve dos de todo|"
                     r"(?:can'?t|couldn'?t|cannot) see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) (?:can'?t|couldn'?t|cannot) see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
                     r"|seeing double|(?:two|dos) of everything|blind(?!s\b)\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista|dej[eo] de ver|cortina|no (?:veo|ve) (?:casi )?nada"
                     r"|vista (?:doble|negra)|ciego"
                     r"|(?:vision|sight)(?: in (?:that|my|his|her|the|one) eye)? (?:has |had )?(?:gone|went|dropped) (?:way |really |all the way )?down"
                     r"|(?:can|could) only (?:make out|see) (?:hand|hands|shapes|shadows|light|fingers|movement)"),
-    "breath_bad": (r"(?:can'?t|couldn'?t|cannot) (?:really |even |quite )?(?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|(?:can'?t|couldn'?t|cannot) breathe?"
+    "breath_bad": (r"breath\w*(?:[\s,]+[\w']+){0,5}[\s,]+gurgl\w*|(?:can'?t|couldn'?t|cannot) (?:really |even |quite )?(?:catch|get|take) (?:my|his|her|a|their|your)? ?(?:full |deep )?breath|(?:can'?t|couldn'?t|cannot) breathe?"
                    r"|(?:struggl\w*|fight\w*|hard|trouble|work\w*|stop\w*|gasp\w*) (?:\w+ )?(?:to get|for|getting|to catch) (?:enough )?(?:air|breath)"
                    r"|grunt\w*|belly (?:is )?(?:pumping|going in and out)|respira con la (?:panza|barriga)|nostrils? flar\w*"
                    r"|breath\w* (?:super |really |very |so )?(?:fast|shallow|quick|noisy)|squeak\w*|stridor|barely moving (?:any )?air"
@@ -142,7 +142,8 @@ C: dict[str, str] = {
     # a severe drug reaction (Stevens-Johnson): skin blistering or peeling, with sores in the mouth and sore eyes
     "skin_blister": r"blister\w*|peel\w*|(?:skin|piel)(?: \w+){0,3} (?:coming|sloughing|falling) off|ampoll\w*|se (?:me |le )?(?:pela|despelleja)\w*",
     "mouth_sores": (r"(?:sores|blisters|ulcers|llagas|ampollas|aftas)(?: \w+){0,3} (?:in|inside|on|en) (?:my |his |her |the |la |su |los |sus )?(?:mouth|lips|boca|labios)"
-                    r"|(?:mouth|boca)(?: \w+){0,3} (?:full of|covered in|llena de) (?:sores|blisters|ulcers|llagas|ampollas)"),
+                    r"|(?:mouth|boca)(?: \w+){0,3} (?:full of|covered in|llena de) (?:sores|blisters|ulcers|llagas|ampollas)"
+                    r"|(?:lips|labios)(?: \w+){0,2} (?:raw|crusted|crusty|bleeding|peeling)"),
     "eye_burn": r"(?:eyes?|ojos?)(?: \w+){0,3} (?:red|burning|crusty|crusted|sore|rojos?|arden|ardor)",
     "bleed": (r"bleed\w*|bled|blood\w*(?! thinn| pressure| sugar| work| tests?| draw| count| clot| type| panel)|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*"
               r"|(?:pee|urine)(?: \w+){0,3} (?:red|pink|bloody)"),
@@ -178,7 +179,7 @@ C: dict[str, str] = {
     "confused": (_CONFUSED + r"|disorient\w*|(?:doesn'?t|does not|didn'?t|did not) recogni[sz]e"
                  r"|(?:doesn'?t|does not|didn'?t|did not) know (?:where|who|what (?:day|year|month|time)|me|us|(?:his|her) (?:own )?(?:name|wife|husband|kids|family|daughter|son))"
                  r"|(?<!ing )(?<!hear )(?<!see )out of it"
-                 r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any )?sense"
+                 r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any |much )?sense"
                  r"|talking nonsense|seeing things|seeing (?:people|bugs|kids|animals|men)|talking to (?:stuff|people|things) that|hallucinat\w*|delirious|loopy|agitated|confundid\w*|desorientad\w*"
                  r"|acting like (?:he|she)(?:'s| has| is)? (?:had too much|drunk)|sin sentido|repeating (?:him|her|my)self"
                  r"|(?:can'?t|couldn'?t|cannot) (?:tell|say|remember) (?:me )?(?:what|where|who) (?:day|month|year|she|he|i)|wobbly"
@@ -213,7 +214,7 @@ C: dict[str, str] = {
                r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio"
                r"|mordi\w* (?:una?|el|la|los|las|unas?|unos) (?:pila\w*|iman\w*|pastilla\w*|capsula\w*|bateria\w*)"),
     "toxic": (r"pills?|tablets?|capsules?|medicine|medication|meds|bottle|button batter\w*|batter\w*|magnets?"
-              r"|bleach|detergent|pods?|cleaner|chemicals?|poison\w*|antifreeze|lamp oil|lighter fluid|torch fuel|kerosene|gasoline|vitamins"
+              r"|bleach|detergent|pods?|cleaner|chemicals?|poison\w*|antifreeze|lamp oil|lighter fluid|torch (?:fuel|oil)|tiki|kerosene|gasoline|vitamins"
               r"|iron|gumm\w*|edible|vape|nicotine|bait|rat poison|mouse poison|imanes|iman|clonidine|benadryl|amitriptyline"
               r"|nortriptyline|diphenhydramine|methadone|suboxone|buprenorphine|e-?cig\w*|pastillas?|medicina\w*|pila\w*|cloro|veneno|quimico\w*|jabon"),
     "caustic": (r"bleach|clorox|drain cleaner|drano|lye|antifreeze|kerosene|gasoline|lamp oil|lighter fluid|torch fuel|paint thinner"
@@ -275,7 +276,7 @@ C: dict[str, str] = {
                  r"|(?:sleep|go to sleep|fall asleep) and (?:just )?(?:not|never) wake(?: back)? up|(?:so|want\w*|wish\w*) (?:it|this|everything) (?:could |would |to )?all (?:to )?(?:be over|stop|end)\b"
                  r"|better off with (?:the|my|his|her) (?:life )?insurance|(?:seria|estaria) mejor no (?:estar|existir|vivir|despertar)|estar\w* mejor sin (?:mi|el|ella)"
                  r"|giv\w* (?:away )?(?:all )?(?:my|his|her) (?:things|stuff|belongings)|say\w* goodbye to everyone"
-                 r"|plan to (?:end|hurt)|quitar(?:me|se) la vida|matar(?:me|se)|(?:me|se) (?:quiere|quiero|queria|va a|voy a|iba a) matar|(?:quiere|quiero|queria) morir(?:me|se)?|(?:don'?t|do not|doesn'?t|does not) (?:really )?(?:wanna|want to) (?:be (?:here|alive|around) (?:anymore|any more)|live (?:anymore|any more))|no (?:quiero|quiere) (?:vivir|seguir|despertar)"
+                 r"|plan to (?:end|hurt)|quitar(?:me|se) la vida|matar(?:me|se)|(?:me|se) (?:quiere|quiero|queria|va a|voy a|iba a) matar|(?:quiere|quiero|queria) morir(?:me|se)?|lived long enough|(?:i'?d|i would) rather (?:just )?go (?:quietly|peacefully)|(?:don'?t|do not|doesn'?t|does not) (?:really )?(?:wanna|want to) (?:be (?:here|alive|around) (?:anymore|any more)|live (?:anymore|any more))|no (?:quiero|quiere) (?:vivir|seguir|despertar)"
                  r"|mejor sin mi|estarian mejor|acabar con todo|ya no (?:quiero|quiere|aguanto) (?:mas|vivir|seguir)"
                  # perceived burdensomeness, a recognised suicide risk marker
                  r"|(?:a|an|such a|una|un) (?:\w+ )?(?:burden|carga|estorbo) (?:to|on|for|para) (?:\w+ ){0,2}(?:everyone|everybody|them|family|kids|children|todos|mundo|familia|hijos)\b"),
@@ -361,7 +362,7 @@ C: dict[str, str] = {
     "pain_disproportion": (r"(?:pain|hurts?|dolor)(?: \w+){0,4} (?:way |much |so much |a lot )?(?:worse|more) than (?:it |a \w+ |an? \w+ \w+ |what )?"
                            r"(?:should|it should|looks|it looks)|(?:mucho )?peor de lo que (?:deberia|parece)"),
     "spreading": r"(?:red\w*|rash|swelling|streak\w*|it)(?:'s)?(?: \w+){0,3} (?:is |keeps |kept )?spread\w*|spreading|past (?:the|my) (?:line|mark|pen)|se (?:esta )?extendi\w*",
-    "stiff_neck": (r"no puede (?:bajar|doblar|mover) (?:la barbilla|el cuello|la cabeza)|(?:duele|dolor)(?: \w+){0,5} cuello|la luz le molesta"
+    "stiff_neck": (r"(?:manchas|manchitas|puntitos|ronchas)(?: \w+){0,6} no se (?:quitan|borran|desaparecen|van)|no puede (?:bajar|doblar|mover) (?:la barbilla|el cuello|la cabeza)|(?:duele|dolor)(?: \w+){0,5} cuello|la luz le molesta"
                    r"|stiff (?:neck|necked)|neck(?:'s)?(?: \w+){0,3} (?:stiff|rigid)|(?:can'?t|couldn'?t|cannot) (?:bend|touch|put|move|tuck) (?:his|her|my)"
                    r" (?:chin|head|neck)|light (?:hurts|bothers)|hurts? (?:his|her|my) eyes|(?:rash|spots)(?: \w+){0,4} (?:doesn'?t|don'?t|won'?t|didn'?t) fade"
                    r"|purple(?:-red|-ish)? (?:spots|rash|dots|blotches)|(?:spots|dots|rash)(?: \w+){0,6} (?:don'?t|doesn'?t|won'?t|didn'?t) "
@@ -453,7 +454,7 @@ C: dict[str, str] = {
                     r"|nose ?bleed|pecho|vomit\w*|throw\w* up|threw up|weak\w*|slurr\w*"
                     r"|(?:worst|severe|excruciating|horrible|terrible|awful)(?: \w+)? headache|(?:el )?peor dolor de cabeza"
                     r"|dolor de cabeza (?:muy fuerte|que no se (?:me |le )?quita)"),
-    "dry_child": (r"(?<!casi )(?<!almost )(?:no wet diapers?|hasn'?t (?:peed|wet|had a wet)|no (?:pee|urine)|no tears|sunken"
+    "dry_child": (r"(?<!casi )(?<!almost )(?:no wet diapers?|last (?:wet )?diaper(?: was| he had| she had)?(?: about| like| maybe| around| over)? (?:eight|nine|ten|eleven|twelve|fourteen|fifteen|sixteen|eighteen|twenty|\d\d) hours|hasn'?t (?:peed|wet|had a wet)|no (?:pee|urine)|no tears|sunken"
                   r"|soft spot|hasn'?t urinated|no ha (?:orinado|hecho pipi|mojado)|panal seco|sin lagrimas|mollera hundida)"),
     "burn": r"burn\w*|scald\w*|grease|boiling|(?:from|off|with|of) (?:the |a )?kettle|kettle (?:spilled|tipped|fell|water)|quemad\w*|quem\w*",
     "burn_bad": (r"face|hands?|blister\w* (?:all over|everywhere|up)|big blisters|whole (?:arm|leg|back|chest)|chemical|charred|white|leathery"

@@ -196,6 +196,15 @@ def current(text: str) -> set[str]:
     ("The nebulizer isn't, it isn't helping at all, and she's wheezing hard.", "asthma_unrelieved"),
     ("I can't even catch my breath walking to the bathroom.", "breathing_difficulty"),
     ("Her lips, I think, look blue to me.", "breathing_difficulty"),
+    ("Grandma says she has lived long enough and she's thrown out all her pills.", "suicidal_ideation"),
+    ("My baby's last wet diaper was about twelve hours ago and she's so floppy.", "severe_dehydration_child"),
+    ("He's been on the new gout pill, now his lips are raw and bleeding, his eyes are red, and his skin is peeling.",
+     "anaphylaxis"),
+    ("Since this morning the top half of my vision in the right eye is just gone.", "stroke_signs"),
+    ("When he breathes, there's this wet, gurgling sound and he can't swallow his water.", "breathing_difficulty"),
+    ("He's burning up and he's not making much sense tonight.", "sepsis_signs"),
+    ("Mi hijo tiene fiebre y unos puntitos rojos en el pecho que no se quitan cuando los aprieto.", "meningitis_signs"),
+    ("My toddler drank some of the torch oil from the patio and keeps coughing.", "child_ingestion"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
