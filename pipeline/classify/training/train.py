@@ -293,6 +293,6 @@ def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
     encoder.save_sif(model_dir)
     (model_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     heads.save(model_dir / "heads.npz")
-    meta = {"version": "triage-13", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
+    meta = {"version": "triage-14", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
     (model_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return meta
