@@ -28,6 +28,10 @@ _CONFUSED = r"confus\w*(?! about (?:my|the|this|your|our|a|an|how|why|which|whet
 # No gas passed, a blocked bowel's sign: said of a belly (`severe`) or beside vomiting (`no_gas`).
 _NO_GAS = (r"(?:no|zero|not (?:passing|passed|even)|can'?t pass|(?:haven'?t|hasn'?t|have not|has not) (?:passed|had)) (?:any )?"
            r"(?:gas|farts?|wind)\b(?! (?:bill|station|stove|leak|tank|prices?|company))|sin (?:echar )?gases|no (?:he|ha) (?:echado|sacado) (?:gases|aire)")
+# Numbness, not the start of "number" (a callback number is no symptom).
+_NUMB = r"numb(?!er)\w*"
+# Swallowing, not being able to swallow ("I can still swallow my spit"): no ingestion, no airway sign.
+_SWALLOW = r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )swallow\w*"
 C: dict[str, str] = {
     # sites
     "chest": r"chest|breastbone|sternum|pecho",
@@ -61,8 +65,8 @@ C: dict[str, str] = {
                    r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*(?!(?: (?:a bit|a little|really bad|so bad|bad))? (?:when|while|as|after) (?:i|he|she|you|they) (?:pee|urinat))|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
                    # burning on passing urine is a bladder's, not a chest's or a testicle's
                    r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*|(?:ardor|arde)(?! al orinar)"),
-    "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|numb(?!er)\w*"
-              r"|dribbl\w*(?: \w+){0,4} (?:one|the one) side|(?:going|gone|went|goes) (?:\w+ ){0,2}(?:to |on )?one side"
+    "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|" + _NUMB
+              + r"|dribbl\w*(?: \w+){0,4} (?:one|the one) side|(?:going|gone|went|goes) (?:\w+ ){0,2}(?:to |on )?one side"
               r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)|only half|half (?:his|her|my) (?:face|smile|mouth)"
               r"|torci\w*|caid\w*|chuec\w*|colgad\w*"),
     "speech_bad": (r"slur\w*|jumbl\w*|garbl\w*|gibberish|nonsense|not making (?:any )?sense|wrong words?"
@@ -130,7 +134,7 @@ C: dict[str, str] = {
                     r"|(?:skin|piel)(?: \w+){0,3} (?:between|under|entre|debajo de) (?:the |his |her |my |las |sus )?(?:ribs|costillas)"
                     r"|(?:hunde|hunden|jala|jalan|chupa|pulls?|sinks?)(?: \w+){0,4} (?:ribs|costillas|pecho)"),
     "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|bigger|huge"),
-    "spit": r"(?:(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )swallow\w*|tragar)(?: \w+){0,3} (?:own )?(?:spit|saliva)|(?:spit|saliva)(?: \w+){0,3} (?:won'?t go down|can'?t swallow)|drool\w* (?:into|all over|everywhere)|babe(?:a|ando)",
+    "spit": r"(?:" + _SWALLOW + r"|tragar)(?: \w+){0,3} (?:own )?(?:spit|saliva)|(?:spit|saliva)(?: \w+){0,3} (?:won'?t go down|can'?t swallow)|drool\w* (?:into|all over|everywhere)|babe(?:a|ando)",
     "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|bigger|fat|hinch\w*)"
                    r"|(?:swell\w*|swollen|puff\w*|hinch\w*)(?: up)?(?: \w+){0,2} (?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos)"),
     "swallow_bad": r"hard(?:er)? to swallow|(?:can'?t|couldn'?t|cannot) swallow|trouble swallowing|(?:me|le) cuesta tragar|no (?:puedo|puede) tragar|dificultad para tragar",
@@ -208,9 +212,9 @@ C: dict[str, str] = {
     "sugar_high_sign": (r"ketone\w*(?: \w+){0,3} (?:large|high|big|dark)|panting|deep (?:sighs|breaths)|lethargic|sick|vomit\w*|throw\w* up"
                         r"|threw up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|drowsy|sleepy|confus\w*|aliento|respira (?:rapido|profundo)"
                         r"|(?:belly|stomach|tummy) (?:pain|hurts|ache)|stomach ?ache|dolor de (?:estomago|panza|barriga)"),
-    "ingest_strong": (r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )swallow\w*|got into|se (?:tomo|trago|comio)(?! (?:la|su|sus|las) ultim)|trag\w*|ingiri\w*|bit into|suck\w* on|chew(?!able)\w*|licked"
+    "ingest_strong": (_SWALLOW + r"|got into|se (?:tomo|trago|comio)(?! (?:la|su|sus|las) ultim)|trag\w*|ingiri\w*|bit into|suck\w* on|chew(?!able)\w*|licked"
                       r"|took (?:one|two|some|a few|a couple|a bunch|a handful)(?! (?:of )?(?:bites?|sips?|steps?|puffs?|breaths?|hours?|days?|weeks?))|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
-    "ingest": (r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )swallow\w*|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
+    "ingest": (_SWALLOW + r"|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
                r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio"
                r"|mordi\w* (?:una?|el|la|los|las|unas?|unos) (?:pila\w*|iman\w*|pastilla\w*|capsula\w*|bateria\w*)"),
     "toxic": (r"pills?|tablets?|capsules?|medicine|medication|meds|bottle|button batter\w*|batter\w*|magnets?"
@@ -450,7 +454,7 @@ C: dict[str, str] = {
                   r"|two (?:hundred )?(?:and )?(?:\w+[- ])?\w+ over|doscientos(?: \w+){0,2} sobre"),
     # signs of organ damage (a hypertensive emergency); a high reading with a plain headache is a same-hour call
     "crisis_sign": (r"borros\w*|lucecitas|sparkl\w*|spots|puntitos|brillant\w*|chest|confus\w*|confund\w*|no sabe (?:donde|quien)|vision"
-                    r"|blurr\w*|smear\w*|(?:can'?t|cannot) see|no (?:ve|veo) bien|short of breath|numb(?!er)\w*|tingl\w*|hormigue\w*|adormec\w*"
+                    r"|blurr\w*|smear\w*|(?:can'?t|cannot) see|no (?:ve|veo) bien|short of breath|" + _NUMB + r"|tingl\w*|hormigue\w*|adormec\w*"
                     r"|nose ?bleed|pecho|vomit\w*|throw\w* up|threw up|weak\w*|slurr\w*"
                     r"|(?:worst|severe|excruciating|horrible|terrible|awful)(?: \w+)? headache|(?:el )?peor dolor de cabeza"
                     r"|dolor de cabeza (?:muy fuerte|que no se (?:me |le )?quita)"),
@@ -469,12 +473,12 @@ C: dict[str, str] = {
     "hip": r"hips?|cadera",
     # a cast or splint too tight: the circulation below it
     "cast": r"cast|splint|yeso|ferula",
-    "circulation_bad": (r"(?:fingers?|toes?|dedos?)(?: \w+){0,4} (?:blue\w*|purple|white|pale|cold|numb(?!er)\w*|morad\w*|fri[oa]s?)"
+    "circulation_bad": (r"(?:fingers?|toes?|dedos?)(?: \w+){0,4} (?:blue\w*|purple|white|pale|cold|" + _NUMB + r"|morad\w*|fri[oa]s?)"
                         r"|(?:can'?t|couldn'?t|cannot|barely) (?:move|wiggle|feel) (?:his|her|my|the) (?:fingers|toes)|no (?:puede|siente) (?:mover )?los dedos"
                         r"|(?:hurts?|pain)(?: \w+){0,3} (?:way |much |a lot )?worse than when"),
     # cauda equina: numbness where one sits, bladder or bowel control lost, with a back problem
-    "saddle_numb": (r"saddle|(?:numb(?!er)\w*|tingl\w*|no feeling|can'?t feel)(?:[\s,]+\w+){0,5}[\s,]+(?:groin|butt\w*|bottom|private\w*|inner thighs?|between (?:my|his|her) legs|entrepierna|nalgas)"
-                    r"|(?:groin|buttocks?|bottom|private parts)(?: \w+){0,4} (?:numb(?!er)\w*|tingl\w*|dormid\w*)"),
+    "saddle_numb": (r"saddle|(?:" + _NUMB + r"|tingl\w*|no feeling|can'?t feel)(?:[\s,]+\w+){0,5}[\s,]+(?:groin|butt\w*|bottom|private\w*|inner thighs?|between (?:my|his|her) legs|entrepierna|nalgas)"
+                    r"|(?:groin|buttocks?|bottom|private parts)(?: \w+){0,4} (?:" + _NUMB + r"|tingl\w*|dormid\w*)"),
     "sphincter": (r"(?:lost|losing|no) control (?:of|over) (?:my |his |her |the )?(?:bowels?|bladder|pee)|(?:can'?t|couldn'?t|cannot|unable to|(?:haven'?t|hasn'?t|have not|has not) been able to) (?:pee|urinate)"
                   r"|wet (?:my|him|her)self|no (?:puede|puedo) orinar"),
     "spine": r"back|spine|spinal|disc|disk|sciatica|fusion|espalda|columna",
