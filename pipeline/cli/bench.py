@@ -113,9 +113,10 @@ def bench_transcribe(s: Settings, files: list[str], refs_path: str | None, out: 
                 row = json.loads(line)
                 refs[row["id"]] = row["text"]
     arms = {"plain": _in_process(_plain, files, s), "stage": _in_process(_stage, files, s)}
+    beams = "".join(f", {lang} {n}" for lang, n in sorted(s.whisper_language_beam_sizes.items()))
     print(f"{len(files)} files, {audio_s:.1f} s of audio; model {s.whisper_model}; "
-          f"stage: {s.whisper_compute_type}, beam {s.whisper_beam_size}, {s.whisper_cpu_threads} threads, VAD, prompt",
-          file=out)
+          f"stage: {s.whisper_compute_type}, beam {s.whisper_beam_size}{beams}, {s.whisper_cpu_threads} threads, VAD, "
+          "prompt", file=out)
     print(f"{'arm':6} {'seconds':>8} {'RTF':>6} {'vm/min':>7} {'peak RSS MiB':>13} {'WER':>6} {'rejected':>9}",
           file=out)
     for name, arm in arms.items():

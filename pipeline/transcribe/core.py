@@ -178,6 +178,7 @@ class Transcriber:
         path, self.model_id = model_files.resolve(settings.whisper_model, settings.model_cache)
         self.compute_type = settings.whisper_compute_type
         self.beam_size = settings.whisper_beam_size
+        self.language_beam_sizes = settings.whisper_language_beam_sizes
         self.prompts = {lang: p for lang, p in settings.whisper_prompts.items() if p}
         self.hotwords = settings.whisper_hotwords or None
         self.language = settings.whisper_language
@@ -221,7 +222,8 @@ class Transcriber:
             language, language_probability = choose_language(probabilities, self.served_languages)
         tokenizer = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe",
                               language=language)
-        options = decoding_options(tokenizer, beam_size=self.beam_size, condition_on_previous_text=False,
+        beam_size = self.language_beam_sizes.get(language, self.beam_size)
+        options = decoding_options(tokenizer, beam_size=beam_size, condition_on_previous_text=False,
                                    initial_prompt=self.prompts.get(language), hotwords=self.hotwords)
         segments = restore_speech_timestamps(
             self.model.generate_segments(features, tokenizer, options, False, first_window), chunks, SAMPLE_RATE)
@@ -260,7 +262,7 @@ class Transcriber:
             review_reasons=tuple(reasons),
             redecoded=tuple(Span(a, b) for a, b in sorted(redecoded)),
             unheard=tuple(Span(a, b) for a, b in missing),
-            model=self.model_info,
+            model={**self.model_info, "beam_size": beam_size},
         )
 
 

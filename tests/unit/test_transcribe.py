@@ -67,6 +67,13 @@ def test_callers_are_decoded_in_their_own_language(transcriber: Transcriber, cli
     t = transcriber.transcribe((REPO / "tests" / "fixtures" / "audio" / clip).read_bytes())
     assert t.language == language
     assert all(w in t.text.lower() for w in words), t.language
+    assert t.model["beam_size"] == (5 if language == "es" else 1)  # greedy loses too much Spanish
+
+
+def test_a_language_beam_size_can_be_turned_off() -> None:
+    greedy = Transcriber(Settings(whisper_language_beam_sizes={}))
+    t = greedy.transcribe((REPO / "tests" / "fixtures" / "audio" / "caller_spanish.wav").read_bytes())
+    assert (t.language, t.model["beam_size"]) == ("es", 1)
 
 
 @pytest.mark.parametrize("fmt", FORMATS[1:], ids=[f[0] for f in FORMATS[1:]])
