@@ -43,7 +43,7 @@ C: dict[str, str] = {
                   r"|(?:into|to|in|through) (?:my|his|her|the) (?:\w+ )?back|(?:lower|upper|mid) back"),
     "face": r"face|facial|mouth|smile|lip|cheek|cara|boca|sonrisa",
     "jaw_arm": r"jaw|(?:left|right) arm|both arms|arms|mandibula|brazo izquierdo|brazos",
-    "wound": r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab\w*|cortad\w*|corte|herida",
+    "wound": r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab(?!l|ili)\w*|cortad\w*|corte|herida",
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
     "heartburn": r"heart ?burn|indigestion|acid|acidez|agruras",
     "allergy": r"allerg\w*|alergi\w*|sting|stung|peanuts?|sesame|shellfish|bee|wasp|picadura|pico",
@@ -62,7 +62,7 @@ C: dict[str, str] = {
     "calf": r"calf|calves|leg|pantorrilla|pierna",
     # sensations and signs
     "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
-                   r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab\w*|sharp|burn\w*(?!(?: (?:a bit|a little|really bad|so bad|bad))? (?:when|while|as|after) (?:i|he|she|you|they) (?:pee|urinat))|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
+                   r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab(?!l|ili)\w*|sharp|burn\w*(?!(?: (?:a bit|a little|really bad|so bad|bad))? (?:when|while|as|after) (?:i|he|she|you|they) (?:pee|urinat))|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
                    # burning on passing urine is a bladder's, not a chest's or a testicle's
                    r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*|(?:ardor|arde)(?! al orinar)"),
     "droop": (r"droop\w*|crooked|lopsided|sag\w*|uneven|hanging|pulled (?:down|over|to one side)|slack|" + _NUMB
@@ -80,6 +80,12 @@ C: dict[str, str] = {
                    r"|no (?:me |le )?habla bien"),
     "numb": r"numb|numbness|numbed|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
     # tingling all round the mouth is the whole face's (low calcium, breathing fast), not one side's
+    # Numbness or weakness a nerve block or anaesthetic explains is expected after a procedure, not a stroke.
+    "nerve_block": (r"nerve block|(?:the|a) block(?! of)|epidural|spinal (?:block|tap|anesthe\w*)|anesthe\w*|anaesthe\w*|numbing"
+                    r"|bloqueo|anestesia"),
+    # Back or side pain where the kidney is, with urinary symptoms, is a kidney problem, not the heart.
+    "kidney_area": (r"kidney\w*|flank|u ?t ?i|urinary|bladder infection|(?:burn\w*|hurt\w*|sting\w*) when (?:i|he|she|you) (?:pee|urinate)"
+                    r"|ri[nñ]on\w*|infeccion (?:de|en) (?:la )?orina|(?:arde|duele) (?:al|cuando) orin\w*"),
     "perioral": (r"(?:tingl\w*|pins and needles|hormigue\w*)(?: [\w,']+){0,3}? (?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)"
                  r"|(?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)(?: [\w,']+){0,3}? (?:tingl\w*|pins and needles|hormigue\w*)"),
     "limb_weak": (r"limp|dead weight|dragg\w*|drift\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
@@ -109,8 +115,8 @@ C: dict[str, str] = {
                    r"|cannot breathe|hard(?:ly)? (?:to )?breath\w*|trouble breath\w*|difficult\w* breath\w*"
                    r"|struggl\w* (?:to breathe|for (?:air|breath)|breathing)|gasp\w*|short(?:ness)? (?:of )?breath"
                    r"|out of breath|breath\w* (?:really |very |so )?(?:fast|hard|heavy|funny|weird)|fighting for air"
-                   r"|not getting (?:enough )?air|air hungry|(?:can'?t|couldn'?t|cannot) get (?:enough )?air|winded (?:just )?(?:sitting|at rest|talking)"
-                   r"|no (?:puede|podia|puedo) respirar|(?:le|me) falta (?:el )?aire|falta de aire|ahog\w*"
+                   r"|not getting (?:enough )?air|air hungry|(?:can'?t|couldn'?t|cannot) get (?:enough |the )?air|winded (?:just )?(?:sitting|at rest|talking)"
+                   r"|no (?:puede|podia|puedo) respirar|(?:le|me) falta (?:mucho |muchisimo |bastante )?(?:el )?aire|falta de aire|ahog\w*"
                    r"|respira (?:muy )?(?:rapido|fuerte|raro)|sin aire|no (?:le|me) entra (?:el )?aire"),
     "winded": r"winded|out of breath|short(?:ness)? of breath|breathless\w*|sin aliento|(?:me|le) falta (?:el )?aire",
     "blue": (r"(?:blue|bluish|grey|gray|purple|dusky|pale blue)(?:ish)? (?:lips|fingers|fingernails|nails|face|skin)"
@@ -119,7 +125,7 @@ C: dict[str, str] = {
              r"|(?:lips|fingers|fingernails|nails|face|mouth)\w* (?:are |is |look\w* |turn\w* |went |gone |got )+(?:a (?:little|bit) )?"
              r"(?:blue|bluish|grey|gray|purple|dusky)|(?:blue|bluish|gr[ae]y\w*|purple\w*|dusky)(?: \w+){0,3} around (?:his|her|the|my) (?:mouth|lips)"
              r"|labios (?:morados|azules)"),
-    "cant_talk": (r"(?:can'?t|couldn'?t)\W+talk|(?:can'?t|couldn'?t|cannot) (?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?"
+    "cant_talk": (r"(?:can'?t|couldn'?t)\W+talk|(?:can'?t|couldn'?t|cannot) (?:really |even |hardly |barely )?(?:talk|speak|finish|get (?:a|the) (?:word|sentence)) ?(?:in )?"
                   r"(?:a |full )?(?:sentence|words?)?|(?:can'?t|couldn'?t|cannot) (?:hardly |barely )?get through a sentence"
                   r"|(?:can|could) only (?:say|get out|speak) (?:a (?:few|couple)|one|two|three|one or two|two or three)(?: \w+)? words"
                   r"|no (?:puede|podia) (?:ni )?(?:hablar|terminar)"),
@@ -153,7 +159,7 @@ C: dict[str, str] = {
               r"|(?:pee|urine)(?: \w+){0,3} (?:red|pink|bloody)"),
     "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|(?:can'?t|couldn'?t|cannot) (?:get it to )?stop"
                     r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*|through (?:a|the|two|three|four|several|my|his|her|all)"
-                    r" (?:\w+ )?(?:(?:whole |entire )?(?:pack|box|roll|stack) of )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|fill\w* (?:up )?with blood|gush\w*|spurt\w*|pour\w*|a lot of|lots of"
+                    r" (?:\w+ )?(?:(?:whole |entire )?(?:pack|box|roll|stack) of )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|fill\w* (?:up )?with blood|gush\w*|spurt\w*|pour\w*|(?:a lot|lots) of(?! bruis| moretones)"
                     r"|so much|tons of|heavy|heavily|(?:passing|big|large|huge|golf ball|lots of) clots?|clots (?:the size|as big)|puddle|swallow\w* blood|mouthful|full of|cupful|no (?:se )?(?:para|detiene|quita)"
                     r"|mucha sangre|much\w* sangr\w*|empap\w*|chorro|coagulos"),
     "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?:[\s,]+[\w']+){0,10}[\s,]+(?:blood|coffee grounds?|red|pink)(?! pee| urine)"
@@ -167,12 +173,12 @@ C: dict[str, str] = {
     "acs_assoc": r"sweat\w*|clammy|queasy|threw up|throwing up|vomit\w*|nause\w*|to get air|(?:catch|get) (?:my |his |her )?breath|sick to (?:my|his|her) stomach|short of breath|light ?-?headed|sudor\w*|nausea",
     "shock_sign": (r"light ?-?headed\w*|faint\w*|pass\w* out|black\w* out|(?:nearly|almost) (?:went down|fell over|collapsed)"
                    r"|white as a (?:sheet|ghost)|clammy|desmay\w*|mare\w*|dizz\w*|woozy"),
-    "dizzy": (r"light ?-?headed\w*|dizz\w*|faint\w*|woozy|pass\w* out|black\w* out|pale|clammy|weak\w*|mare\w*|desmay\w*"
+    "dizzy": (r"light ?-?headed\w*|dizz\w*|keel\w* over|faint\w*|woozy|pass\w* out|black\w* out|pale|clammy|weak\w*|mare\w*|desmay\w*"
               r"|white as a (?:sheet|ghost)|(?:nearly|almost) (?:went down|fell over|collapsed)|wobbly"
               r"|palid\w*"),
     "unresponsive": (r"unresponsive|(?:difficult|hard) to (?:rouse|arouse|wake)|barely opens|(?:couldn'?t|can'?t) get (?:him|her) up|(?:can|could) (?:barely|hardly|not) get (?:him|her) to (?:open|wake|respond|answer)"
                      r"|lost (?:a chunk of )?time|don'?t remember (?:driving|how|what happened)|won'?t (?:wake|respond|answer me)|(?:can'?t|couldn'?t|cannot) (?:wake|rouse|get (?:him|her) (?:up|to wake))"
-                     r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:really |even )?(?:waking|responding|answering|reacting)|(?:hard|impossible) to keep (?:him|her|them) awake|(?:can'?t|couldn'?t|cannot) keep (?:him|her|them) awake|no (?:lo|la) (?:puedo|podemos|pude) despertar"
+                     r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:really |even )?(?:waking|responding|answering|reacting)|(?:he|she) (?:not|no) wake\w*(?: up)?|(?:hard|impossible) to keep (?:him|her|them) awake|(?:can'?t|couldn'?t|cannot) keep (?:him|her|them) awake|no (?:lo|la) (?:puedo|podemos|pude) despertar"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
                      r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|(?:was|were|been|is|he'?s|she'?s|i'?m|knocked) out for (?:a|about|like)(?! (?:walk|run|jog|ride|drive|swim|smoke|dinner|lunch|breakfast|coffee|drink|errands?)\b)"
@@ -188,7 +194,7 @@ C: dict[str, str] = {
                  r"|acting like (?:he|she)(?:'s| has| is)? (?:had too much|drunk)|sin sentido|repeating (?:him|her|my)self"
                  r"|(?:can'?t|couldn'?t|cannot) (?:tell|say|remember) (?:me )?(?:what|where|who) (?:day|month|year|she|he|i)|wobbly"
                  r"|no (?:me )?reconoce|no sabe donde|incoherent\w*"),
-    "acute": (r"sudden\w*|all of a sudden|out of nowhere|since yesterday|desde ayer|this (?:morning|afternoon|evening)|today|tonight|last night"
+    "acute": (r"(?<!nothing )(?<!not )sudden\w*|all of a sudden|out of nowhere|since yesterday|desde ayer|this (?:morning|afternoon|evening)|today|tonight|last night"
               r"|an hour|minutes|just now|right now|since (?:lunch|breakfast|dinner|this|noon|he woke|she woke)"
               r"|de repente|de golpe|hoy|esta (?:manana|tarde|noche)|hace (?:una hora|rato|unos minutos)|ahorita"),
     "sugar": r"sugar|glucose|glucometer|meter|reading|sugars|numbers?|machine|glucosa|azucar|nivel|aparato",
@@ -212,9 +218,9 @@ C: dict[str, str] = {
     "sugar_high_sign": (r"ketone\w*(?: \w+){0,3} (?:large|high|big|dark)|panting|deep (?:sighs|breaths)|lethargic|sick|vomit\w*|throw\w* up"
                         r"|threw up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|drowsy|sleepy|confus\w*|aliento|respira (?:rapido|profundo)"
                         r"|(?:belly|stomach|tummy) (?:pain|hurts|ache)|stomach ?ache|dolor de (?:estomago|panza|barriga)"),
-    "ingest_strong": (_SWALLOW + r"|got into|se (?:tomo|trago|comio)(?! (?:la|su|sus|las) ultim)|trag\w*|ingiri\w*|bit into|suck\w* on|chew(?!able)\w*|licked"
+    "ingest_strong": (_SWALLOW + r"|got into|gotten into|se (?:tomo|trago|comio)(?! (?:la|su|sus|las) ultim)|trag\w*|ingiri\w*|bit into|suck\w* on|chew(?!able)\w*|licked"
                       r"|took (?:one|two|some|a few|a couple|a bunch|a handful)(?! (?:of )?(?:bites?|sips?|steps?|puffs?|breaths?|hours?|days?|weeks?))|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
-    "ingest": (_SWALLOW + r"|ate|eaten|got into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
+    "ingest": (_SWALLOW + r"|ate|eaten|got into|gotten into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
                r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio"
                r"|mordi\w* (?:una?|el|la|los|las|unas?|unos) (?:pila\w*|iman\w*|pastilla\w*|capsula\w*|bateria\w*)"),
     "toxic": (r"pills?|tablets?|capsules?|medicine|medication|meds|bottle|button batter\w*|batter\w*|magnets?"
@@ -264,7 +270,8 @@ C: dict[str, str] = {
                  r"|tired of (?:being here|living|being alive|it all)|(?:hope|hoping|wish\w*|pray\w*) (?:that )?(?:i|he|she) (?:just )?"
                  r"(?:don'?t|doesn'?t|won'?t|wouldn'?t|never) wake up|(?:only|easy|real) (?:real )?way out"
                  r"|(?:think\w*|thought|figur\w*|found|plann\w*|consider\w*)(?:[\s,]+[\w']+){0,5}?[\s,]+ways? out\b(?! of| to| the| through| here| there)|(?:can'?t|couldn'?t|cannot) do (?:it|this) (?:much |any )?longer"
-                 r"|se quiere morir|quiero morir\w*|ya no aguanta\w*|(?:thinking|thought) (?:about|of) ending it|(?:want|going) to end it"
+                 r"|se quiere morir|quiero morir\w*|ya no aguanta\w*|(?:thinking|thought) (?:about|of) ending it|(?:wants?|wanted|going|gonna|plans?|planning) to end it"
+                 r"|finish (?:my|his|her) (?:own )?life|finish it (?:tonight|today|all|now)|note(?: [\w']+){0,10} (?:goodbye|farewell)|goodbye note|suicide note"
                  r"|saving (?:up )?(?:my|his|her) (?:pills|meds)|stockpil\w*|hoard\w* (?:pills|meds)|easier (?:on|for) (?:everybody|everyone|you all|the family|us) if"
                  r"|if (?:i|he|she) (?:wasn'?t|weren'?t) (?:around|here)|sorry for everything|(?:pills|meds) hidden"
                  r"|kill\w* (?:my|him|her|them)sel(?:f|ves)|end\w* (?:it all|my life|his life|her life|things|everything)|suicid\w*"
@@ -321,7 +328,7 @@ C: dict[str, str] = {
                   r"|on purpose(?: \w+){0,3} (?:burn|cut)\w*|se (?:estaba |esta )?cort\w*(?! (?:el|la|un|una) (?:mano|dedo|pie|pierna|brazo|cabeza|frente|labio)(?: \w+){0,3} (?:con|en|trabajando|cocinando|pelando))|cortandose|deserves? to (?:hurt|suffer)"
                   r"|(?:cuts|cutting|scratches|burns|lines)(?: \w+){0,5} (?:thighs?|arms?|wrists?|legs?|skin|stomach)"
                   r"|press\w* it (?:on|into) (?:her|his|my) (?:wrist|arm|skin|leg)"
-                  r"|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
+                  r"|(?:she|he|i|they)(?:'s| has| have|'ve) been cutting(?=\s*[,.;!?]| again| on)|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
     # A finger or hand cut on a knife in the kitchen or on a tool: an injury, no threat to anyone
     "cut_on": (r"(?:cut|slic\w*|nick\w*|gash\w*) (?:my|his|her|their)(?: \w+)? (?:finger|thumb|hand|palm|foot|toe|shin|knee)s?\b"
                r"|(?:me|se|le) (?:corte|corto)(?: \w+){0,2} (?:el|la|un|una) (?:dedo|mano|pie|rodilla)"),
@@ -339,8 +346,8 @@ C: dict[str, str] = {
                r"|(?:lastimar|matar|hacerle dano) (?:a|al) (?:vecino|alguien|el|ella)"),
     "infant": (r"born (?:\w+ ){0,2}(?:days?|weeks?) ago|born (?:on )?(?:the )?\w+ of (?:last|this) month|(?:he'?s|she'?s|baby is|is)(?:,? (?:uh|um|like|what|only|just|about|maybe))*,? (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven)(?:,| or| to) (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) weeks\b|tiene (?:un|dos) mes(?:es)?|(?:un|dos) mes(?:es)? (?:de nacid\w*|nada mas)"
                r"|(?:he'?s|she'?s|baby is|is)(?:,? (?:uh|um|like|only|just))*,? (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
-               r"|eleven|twelve) (?:days?|weeks?)\b|(?:he'?s|she'?s|is)(?:,? (?:uh|um|like|only|just))*,? (?:one|two|a|1|2)(?: and a half)? months?|"r"(?:he'?s|she'?s|he is|she is|baby is|only|just) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-               r" (?:days?|weeks?)\b|"r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)"
+               r"|eleven|twelve) (?:days?|weeks?)\b(?! (?:out|post|after|since|from|into)\b)|(?:he'?s|she'?s|is)(?:,? (?:uh|um|like|only|just))*,? (?:one|two|a|1|2)(?: and a half)? months?|"r"(?:he'?s|she'?s|he is|she is|baby is|only|just) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+               r" (?:days?|weeks?)\b(?! (?:out|post|after|since|from|into)\b)|"r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)"
                r"[ -](?:day|days|week|weeks)[ -]old|\b(?:one|two|three|1|2|3|a)[ -]months?[ -]old|newborn|new baby|just born"
                r"|\b(?:one|two|three|four|five|six|seven|eight|[1-8])[ -]weeks?(?:[ -]old)? (?:shots?|vaccines?|vaccinations?|check\w*|visit)"
                r"|\b(?:one|two|1|2)[ -]months? (?:shots?|vaccines?|vaccinations?|check\w*|visit)"
@@ -435,7 +442,8 @@ C: dict[str, str] = {
                r"|(?:can'?t|couldn'?t|cannot) (?:even )?(?:stand up|straighten|move|walk)|screaming|writhing|severe|insoportable|fuertisim\w*"
                r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
     "heart_rate": (r"(?:heart|pulse|ticker|chest)(?:[\s,]+[\w']+){0,4}[\s,]+(?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
-                   r"|going crazy|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
+                   r"|going crazy|going like (?:a |the )?(?:freight train|train|drum|hammer|jackhammer|machine gun|race ?horse|crazy|mad)"
+                   r"|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
                    r"|(?:heart ?rate|pulse)(?:[\s,]+[\w']+){0,4}[\s,]+(?:[23]\d|thirty|twenty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?![\w-])"
                    r"|palpitation\w*|corazon(?: \w+){0,2} (?:acelerado|rapido|late fuerte|brinca)|palpitaciones"),
     "shock": (r"zapp\w*|(?:defib\w*|icd)(?:,? \w+){0,4} (?:shock\w*|zap\w*|fired|went off)|defib\w*(?: just)? (?:went off|fired|shocked)|(?:icd|device|pacemaker)(?: just)? (?:went off|fired|shocked)|got shocked"
@@ -528,7 +536,7 @@ _NEW_CLAUSE = re.compile(
     r"|(?<=\w) (?=(?:i'?ve|i'?ll|they'?ve|we'?ve) )")  # "if this doesn't work I've figured ...": a new subject
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
 _HYPOTHETICAL = re.compile(
-    r"\b(?:read (?:online|on the internet|somewhere|that)|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
+    r"\b(?:read (?:online|on the internet|somewhere|that)|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
@@ -542,7 +550,8 @@ _PAST_TIME = (  # a time long enough ago that an event placed there is history
     r"last (?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|time)|"
     r"(?:\w+ )?(?:years?|months?|weeks?) ago|back in (?:the day|high school|college|the (?:spring|summer|fall|winter|\w+ties|\d+s))|in (?:19|20)\d\d|in (?:january|february|march|april|june|july|august|"
-    r"september|october|november|december)|when (?:i|he|she) was (?:young|little|a kid|a child)|years back|a while back|"
+    r"september|october|november|december)|when (?:i|he|she) was (?:young|little|a (?:kid|child|teen\w*|baby)|in (?:high school|college|school)"
+    r"|\w+teen|\d{1,2})|(?:a )?long (?:time )?ago|years back|a while back|"
     r"(?:the|el) (?:ano|mes) pasado|hace (?:un|una|dos|tres|cuatro|cinco|varios|muchos|\d+) (?:anos?|meses|semanas)|"
     r"(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|bypass|stent|seizure|overdose)")
 _PAST_AT = re.compile(rf"\b(?:{_PAST_TIME})\b")
@@ -550,22 +559,24 @@ _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |ve
                    r"had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose)|"
                    # a visit to the ER already made for it: the event was seen to, unless the sentence says now
                    r"(?:went|been|was|were) (?:seen )?(?:in|to|at) the (?:er|emergency room|emergency department|hospital|urgent care)|"
+                   r"(?:was|were|been|got) (?:seen|evaluated|treated|worked up) (?:here|there|in|at|by)|"
                    r"took (?:him|her|me|them) to the (?:er|emergency room|hospital|urgent care)|"
                    r"(?:fui|fue|fuimos|estuvo|estuve|lo llevamos|la llevamos|lo lleve|la lleve) (?:a|en) (?:la )?(?:sala de )?"
                    r"(?:emergencias?|urgencias|hospital))\b")
 _WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
     r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
-    r"cleared (?:him|her|me)|ya (?:esta|estoy) bien(?! (?!y\b|gracias\b|ya\b|pero\b|ahora\b|de\b|del\b|con\b)\w)|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
-    r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding) (?:has |had )?stopped(?! \w+ing))\b")
-_BACK = re.compile(r"\b(?:again|still|(?:it'?s|is|came|coming|they'?re) back(?! up| fine| to normal)|worse|but now"
+    r"cleared (?:him|her|me)|(?:was|got|been|(?:he|she)'?s been) admitted|admitted (?:him|her|me)|(?:he'?s|she'?s|he is|she is|i'?m|i am) (?:now )?stable|ya (?:esta|estoy) bien(?! (?!y\b|gracias\b|ya\b|pero\b|ahora\b|de\b|del\b|con\b)\w)|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
+    r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding)(?:'s| has| had)? stopped(?! \w+ing))\b")
+_BACK = re.compile(r"\b(?:(?<!never )again|still|(?:it'?s|is|came|coming|they'?re) back(?! up| fine| to normal)|worse|but now"
                    r"|now (?:he|she|i|it|they)(?!(?:'?s|'?m| is| am) " + _WELL + r")|otra vez|de nuevo|regreso|volvio)\b")
 _RECURRED = re.compile(r"\b(?:(?:it'?s|it is|it has|they'?re|they are) (?:come )?back|(?:it|they|the pain) came back|coming back"
                        r"|happened again|(?:started|starting) again|otra vez|de nuevo|volvio|regreso)\b")
 _CURRENT = re.compile(
     r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"
-    r"again|still|currently|just now|just had|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
+    r"(?<!never )again|still|currently|just now|just had|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
     r"ahora|hoy|todavia|otra vez|de nuevo|desde (?:ayer|anoche|esta))\b")
+_CURRENT_AT = re.compile(_CURRENT.pattern.replace("|just had|", "|"))  # beside a past time, "just had" is recent history
 _PRESENT = re.compile(r"\b(?:(?:i|we|they|you)'?ve got|(?:he|she|it)'?s got|(?:have|has) got|(?:i'?m|he'?s|she'?s|is|am|are) having"
                       r"|tengo|tiene|tienen|esta teniendo)\b")
 _IDIOMS = re.compile(
@@ -640,11 +651,12 @@ def _r(*here: str, ctx: tuple[str, ...] = ()) -> Rule:
 
 PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("acute_coronary", "emergency", "chest pain, pressure or heaviness; arm, jaw or back pain with sweating",
-             (_r("chest", "chest_feel"), _r("heart", "chest_feel"), _r("radiating", "chest_feel", ctx=("acs_assoc",)),
+             (_r("chest", "chest_feel"), _r("heart", "chest_feel"), Rule(("radiating", "chest_feel"), ("acs_assoc",), ("kidney_area",)),
               _r("jaw_arm", "chest_feel", ctx=("acute",)), _r("nitro", ctx=("chest_feel",)),
               _r("heartburn", ctx=("jaw_arm", "acs_assoc")), _r("sat_on"))),
     Protocol("stroke_signs", "emergency", "face droop, slurred or jumbled speech, one-sided weakness, sudden vision loss",
-             (_r("face", "droop"), _r("facial_palsy"), _r("speech_bad"), _r("limb", "limb_weak"), _r("limb", "weak", "one_side"), _r("limb", "numb", "one_side"), Rule(("face", "numb"), unless=("perioral",)),
+             (_r("face", "droop"), _r("facial_palsy"), _r("speech_bad"), Rule(("limb", "limb_weak"), unless=("nerve_block",)), _r("limb", "weak", "one_side"),
+              Rule(("limb", "numb", "one_side"), unless=("nerve_block",)), Rule(("face", "numb"), unless=("perioral",)),
               _r("vision_loss"))),
     Protocol("breathing_difficulty", "emergency", "cannot catch breath, gasping, blue lips, cannot finish a sentence",
              (_r("breath_bad"), _r("blue"), _r("cant_talk"), _r("spit"))),
@@ -830,6 +842,12 @@ _SENT = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+(?:[.!?;\n]+|$)")  # "100.5" 
 # garganta esta bien" (Spanish needs the verb: "no quiere despertar bien" is a sign).
 _DENIED_IN = re.compile(r"\b(?:is|are|was|were)(?: not|n'?t) (?!\w+ing\b)")
 _IF = re.compile(r"\b(?:if|si)\b")
+# A condition the caller then asks about: "if she fall down and hit her head, what we should do?" (not "I don't
+# know if...", "if this is a stroke...", "if he's having...": those describe now).
+_IF_COND = re.compile(r"\b(?<!know )(?<!sure )(?<!see )(?<!wonder )(?<!wondering )(?<!ask )(?<!asking )(?<!check )(?:if|si)\b"
+                      r"(?! (?:this|it|that)(?:'s| is| was| es)\b)(?! (?:he|she|i)(?:'s| is|'m| am) having)")
+_ASK_AFTER = re.compile(r"\bwhat (?:should |do |can |must |would )?(?:i|we|they|you|he|she|staff|the \w+)"
+                        r"(?: should| can| must| need to| have to| would)? do\b|\bque (?:debo|debemos|hago|hacemos|hacer)\b")
 # Negative words that deny nothing: it goes on ("won't stop", "no me deja de sangrar") or the caller hedges.
 _NOT_DENIAL = re.compile(r"\b(?:(?:won'?t|doesn'?t|does not|can'?t|cannot|hasn'?t|has not|haven'?t|will not|wouldn'?t|isn'?t|not) "
                          r"(?:stop\w*|quit\w*)|no (?:me |le |se |te |les |nos )?(?:deja|dejaba|para|paraba|ha parado|ha dejado|dejan|paran) de"
@@ -837,7 +855,8 @@ _NOT_DENIAL = re.compile(r"\b(?:(?:won'?t|doesn'?t|does not|can'?t|cannot|hasn'?
 _NORMAL_AFTER = re.compile(r"(?:'s|'re| is| are| was| feels?| seems?| looks?| sounds?)?(?: \w+ly)? (?:fine|ok|okay|normal|alright|all right)\b"
                            r"| (?:esta|estan|se ve|se siente|se oye) bien\b"
                            # Spanish denies after the sign too: "dolor de pecho no tengo", "fiebre tampoco"
-                           r"|(?: de| del)?\s+(?:no (?:tengo|tiene|tenemos|siento|siente|hay)|tampoco)(?=\s*(?:[,.;!?]|$))")
+                           r"|(?: de| del)?\s+(?:no (?:tengo|tiene|tenemos|siento|siente|hay)|tampoco)(?=\s*(?:[,.;!?]|$))"
+                           r"| no se (?:me|le|te) (?:cierra|hincha|inflama|tapa)\b")
 
 
 _OPENING_QUOTE = re.compile(r"(?<!\w)'(?=\w)")  # "texted me 'tell the kids...'": a quote, not a contraction
@@ -894,6 +913,9 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     hypotheticals = list(_HYPOTHETICAL.finditer(before))
     if hypotheticals and not _NOW_AFTER.search(before, hypotheticals[-1].end()):
         return True
+    conditions = list(_IF_COND.finditer(before))
+    if conditions and _ASK_AFTER.search(low, end, e) and not _NOW_AFTER.search(before, conditions[-1].end()):
+        return True
     if not history:
         return False
     sentence = low[s:e]
@@ -906,7 +928,7 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     clause = _clause_at(sentence, start - s)
     if _PAST_AT.search(clause):
         # ... or the sentence says it has come back ("chest pain last week, and now it's back")
-        return not (_CURRENT.search(clause) or _RECURRED.search(sentence))
+        return not (_CURRENT_AT.search(clause) or _RECURRED.search(sentence))
     # The past time belongs to another clause: this one holds if the sentence says now, or it is in the
     # present itself ("had my infusion last Thursday, and I've got a fever").
     return not (_CURRENT.search(sentence) or _PRESENT.search(clause))
