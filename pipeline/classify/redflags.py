@@ -328,7 +328,7 @@ C: dict[str, str] = {
                   r"|on purpose(?: \w+){0,3} (?:burn|cut)\w*|se (?:estaba |esta )?cort\w*(?! (?:el|la|un|una) (?:mano|dedo|pie|pierna|brazo|cabeza|frente|labio)(?: \w+){0,3} (?:con|en|trabajando|cocinando|pelando))|cortandose|deserves? to (?:hurt|suffer)"
                   r"|(?:cuts|cutting|scratches|burns|lines)(?: \w+){0,5} (?:thighs?|arms?|wrists?|legs?|skin|stomach)"
                   r"|press\w* it (?:on|into) (?:her|his|my) (?:wrist|arm|skin|leg)"
-                  r"|(?:she|he|i|they)(?:'s| has| have|'ve) been cutting(?=\s*[,.;!?]| again| on)|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
+                  r"|\w+(?:'s|'ve| has| have) been cutting(?=\s*[,.;!?]| again| on)|cuts on (?:his|her|my) (?:arms|wrists|legs)|hacer(?:me|se) dano|cortar(?:me|se)|se corta|se esta cortando"),
     # A finger or hand cut on a knife in the kitchen or on a tool: an injury, no threat to anyone
     "cut_on": (r"(?:cut|slic\w*|nick\w*|gash\w*) (?:my|his|her|their)(?: \w+)? (?:finger|thumb|hand|palm|foot|toe|shin|knee)s?\b"
                r"|(?:me|se|le) (?:corte|corto)(?: \w+){0,2} (?:el|la|un|una) (?:dedo|mano|pie|rodilla)"),

@@ -205,6 +205,17 @@ def current(text: str) -> set[str]:
     ("He's burning up and he's not making much sense tonight.", "sepsis_signs"),
     ("Mi hijo tiene fiebre y unos puntitos rojos en el pecho que no se quitan cuando los aprieto.", "meningitis_signs"),
     ("My toddler drank some of the torch oil from the patio and keeps coughing.", "child_ingestion"),
+    # eleventh round: plain and second-hand wordings
+    ("My roommate wants to end it, he said so an hour ago and he has his pills lined up.", "suicidal_ideation"),
+    ("Ella dice que hoy va a acabar, that she will finish her life tonight.", "suicidal_ideation"),
+    ("We found a letter on his desk that sounded like a goodbye note.", "suicidal_ideation"),
+    ("My daughter has been cutting, I saw fresh marks this morning.", "self_harm"),
+    ("I used the puffer three times and I can't really talk in whole sentences.", "breathing_difficulty"),
+    ("Since lunch I can't get the air in, my chest feels closed.", "breathing_difficulty"),
+    ("A mi papá le falta muchísimo el aire desde anoche.", "breathing_difficulty"),
+    ("I think my two-year-old has gotten into the vitamins with iron, the bottle was open.", "child_ingestion"),
+    ("My wife she fall and she not wake up when I shake her.", "altered_consciousness"),
+    ("His pulse is going like a jackhammer and he says he might keel over.", "arrhythmia_syncope"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -353,6 +364,22 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "La llevamos a urgencias el domingo porque se desmayó, le hicieron estudios y la mandaron a casa.",
     # a throat infection being treated, then hives with breathing fine
     "Le dieron antibiótico por la garganta y ahora tiene ronchas en la espalda, respira bien.",
+    # eleventh round: history, care already given, a condition asked about, and words that only look alarming
+    "She overdosed once when she was a teenager, and she wants to ask about starting sertraline.",
+    "I had a seizure a long time ago in my twenties, never again, and I need the driving form signed.",
+    "My uncle just had a stroke last month, so I want my own cholesterol checked.",
+    "Mom is in the ICU, they admitted her Sunday for the heart attack and she's stable, so cancel her visit.",
+    "Your patient was seen here last night for chest pain and discharged, records to follow.",
+    "If my son falls off his bike and bumps his head on the warfarin, what should we do?",
+    "What should the aides do if he has a seizure at the day program?",
+    "He's five days out from his knee surgery and his temperature is ninety-nine, is that normal?",
+    "The nosebleed lasted twenty minutes but it's stopped now, I'm on Eliquis.",
+    "I have a lot of bruises on my shins since starting the aspirin, no bleeding anywhere.",
+    "My blood pressure has been stable and I need my amlodipine refilled.",
+    "It burns when I pee and my right side hurts near the kidney, I'm a bit queasy.",
+    "After the nerve block for my hand surgery my arm is still numb and I can't move my fingers yet.",
+    "My dad's memory has slipped over the past year, nothing sudden, can he get a memory test?",
+    "Me salieron ronchas con el antibiótico pero la garganta no se me cierra y respiro normal.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
