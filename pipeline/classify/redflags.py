@@ -78,14 +78,17 @@ C: dict[str, str] = {
                    r"|lengua trabada|trab\w* (?:al hablar|la lengua)|(?:not (?:being )?able to|unable to|struggling to) (?:find|get out|say) (?:her|his|my|the) words"
                    r"|talk\w* (?:kind of |kinda |sort of |a (?:little|bit) )?(?:funny|weird|strange|off)|se le (?:enreda|traba|trab\w*) (?:la lengua|las palabras)"
                    r"|no (?:me |le )?habla bien"),
-    "numb": r"numb|numbness|numbed|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
+    "numb": r"numb|numbness|numbed|numbing(?! (?:shot|medicine|injection|cream|spray|gel))|tingl\w*|entumid\w*|dormid\w*|durmi\w*|hormigue\w*",
+    # Numbness or weakness that a nerve block explains is expected after a procedure, not a stroke (only the
+    # block itself: "numbing" is also how a stroke's numbness is told, and a block can be around the corner).
+    "nerve_block": (r"nerve block|regional block|epidural|spinal (?:block|anesthe\w*)|bloqueo(?: nervioso)?"
+                    r"|(?:block|anesthe\w*|anaesthe\w*|anestesia)(?: \w+){0,2} (?:wear\w* off|hasn'?t worn off|still)"
+                    r"|numbing (?:shot|medicine|injection)"),
+    # Back pain said with burning urine is a kidney infection's, not the heart's (the urinary sign, not a
+    # kidney named: a dialysis patient's arm pain with sweating is still the heart).
+    "kidney_area": (r"u ?t ?i|urinary tract|bladder infection|(?:burn\w*|hurt\w*|sting\w*) when (?:i|he|she|you) (?:pee|urinate)"
+                    r"|infeccion (?:de|en) (?:la )?orina|(?:arde|duele) (?:al|cuando) orin\w*"),
     # tingling all round the mouth is the whole face's (low calcium, breathing fast), not one side's
-    # Numbness or weakness a nerve block or anaesthetic explains is expected after a procedure, not a stroke.
-    "nerve_block": (r"nerve block|(?:the|a) block(?! of)|epidural|spinal (?:block|tap|anesthe\w*)|anesthe\w*|anaesthe\w*|numbing"
-                    r"|bloqueo|anestesia"),
-    # Back or side pain where the kidney is, with urinary symptoms, is a kidney problem, not the heart.
-    "kidney_area": (r"kidney\w*|flank|u ?t ?i|urinary|bladder infection|(?:burn\w*|hurt\w*|sting\w*) when (?:i|he|she|you) (?:pee|urinate)"
-                    r"|ri[nñ]on\w*|infeccion (?:de|en) (?:la )?orina|(?:arde|duele) (?:al|cuando) orin\w*"),
     "perioral": (r"(?:tingl\w*|pins and needles|hormigue\w*)(?: [\w,']+){0,3}? (?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)"
                  r"|(?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)(?: [\w,']+){0,3}? (?:tingl\w*|pins and needles|hormigue\w*)"),
     "limb_weak": (r"limp|dead weight|dragg\w*|drift\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"

@@ -216,6 +216,10 @@ def current(text: str) -> set[str]:
     ("I think my two-year-old has gotten into the vitamins with iron, the bottle was open.", "child_ingestion"),
     ("My wife she fall and she not wake up when I shake her.", "altered_consciousness"),
     ("His pulse is going like a jackhammer and he says he might keel over.", "arrhythmia_syncope"),
+    # what excuses a numb arm or a back pain is the block or the urine, not a word near it
+    ("He walked around the block and now his right arm won't lift.", "stroke_signs"),
+    ("Since an hour ago there's a numbing feeling all down her left side, the arm and the leg.", "stroke_signs"),
+    ("I'm on dialysis for my kidneys and my back and left arm ache, and I'm sweating and nauseous.", "acute_coronary"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
