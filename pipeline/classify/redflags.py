@@ -575,11 +575,11 @@ _BACK = re.compile(r"\b(?:(?<!never )again|still|(?:it'?s|is|came|coming|they'?r
                    r"|now (?:he|she|i|it|they)(?!(?:'?s|'?m| is| am) " + _WELL + r")|otra vez|de nuevo|regreso|volvio)\b")
 _RECURRED = re.compile(r"\b(?:(?:it'?s|it is|it has|they'?re|they are) (?:come )?back|(?:it|they|the pain) came back|coming back"
                        r"|happened again|(?:started|starting) again|otra vez|de nuevo|volvio|regreso)\b")
-_CURRENT = re.compile(
-    r"\b(?:now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"
-    r"(?<!never )again|still|currently|just now|just had|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
-    r"ahora|hoy|todavia|otra vez|de nuevo|desde (?:ayer|anoche|esta))\b")
-_CURRENT_AT = re.compile(_CURRENT.pattern.replace("|just had|", "|"))  # beside a past time, "just had" is recent history
+_NOW_WORDS = (r"now|right now|today|tonight|this (?:morning|afternoon|evening|week)|since(?! then)|for the (?:last|past)|"
+              r"(?<!never )again|still|currently|just now|minutes ago|an hour ago|hours ago|keeps|started|getting worse|worse|"
+              r"ahora|hoy|todavia|otra vez|de nuevo|desde (?:ayer|anoche|esta)")
+_CURRENT = re.compile(rf"\b(?:{_NOW_WORDS}|just had)\b")
+_CURRENT_AT = re.compile(rf"\b(?:{_NOW_WORDS})\b")  # beside a past time, "just had" is recent history
 _PRESENT = re.compile(r"\b(?:(?:i|we|they|you)'?ve got|(?:he|she|it)'?s got|(?:have|has) got|(?:i'?m|he'?s|she'?s|is|am|are) having"
                       r"|tengo|tiene|tienen|esta teniendo)\b")
 _IDIOMS = re.compile(
@@ -916,9 +916,10 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     hypotheticals = list(_HYPOTHETICAL.finditer(before))
     if hypotheticals and not _NOW_AFTER.search(before, hypotheticals[-1].end()):
         return True
-    conditions = list(_IF_COND.finditer(before))
-    if conditions and _ASK_AFTER.search(low, end, e) and not _NOW_AFTER.search(before, conditions[-1].end()):
-        return True
+    if _ASK_AFTER.search(low, end, e):  # rare: look for the condition only then (this runs for every hit)
+        conditions = list(_IF_COND.finditer(before))
+        if conditions and not _NOW_AFTER.search(before, conditions[-1].end()):
+            return True
     if not history:
         return False
     sentence = low[s:e]

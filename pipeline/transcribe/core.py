@@ -188,7 +188,8 @@ class Transcriber:
         self.model = WhisperModel(str(path), device="cpu", compute_type=self.compute_type,
                                   cpu_threads=settings.whisper_cpu_threads)
         vocabulary = json.dumps([self.prompts, self.hotwords], sort_keys=True).encode()
-        self.model_info = {"id": self.model_id, "compute_type": self.compute_type, "beam_size": self.beam_size,
+        # beam_size is added per voicemail: it depends on the language decoded
+        self.model_info = {"id": self.model_id, "compute_type": self.compute_type,
                            "vad": True, "language": self.language or "detected",
                            "vocabulary_sha256": hashlib.sha256(vocabulary).hexdigest()[:16]}
         self.load_seconds = round(time.monotonic() - started, 2)
