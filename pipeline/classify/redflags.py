@@ -965,14 +965,20 @@ def _hits(pattern: re.Pattern[str], low: str, sent: tuple[int, int]) -> list[re.
 class _SentenceHits(dict[str, list[re.Match[str]]]):
     """Each concept's matches in one sentence, searched on first use: most rules fail on their first
     concept, so most of the 130-odd concepts are never searched (the bulk of the classifier's time). The
-    rules and the message-wide context check share them, so no concept is searched twice in a sentence."""
+    rules and the message-wide context check share them, so no concept is searched twice in a sentence.
+    `in_message` is shared by a message's sentences: a concept absent from the whole message (most are)
+    is searched once there, not once per sentence."""
 
-    def __init__(self, low: str, sent: tuple[int, int]) -> None:
+    def __init__(self, low: str, sent: tuple[int, int], in_message: dict[str, bool]) -> None:
         super().__init__()
-        self.low, self.sent = low, sent
+        self.low, self.sent, self.in_message = low, sent, in_message
 
     def __missing__(self, concept: str) -> list[re.Match[str]]:
-        found = self[concept] = _hits(_CONCEPT[concept], self.low, self.sent)
+        pattern = _CONCEPT[concept]
+        anywhere = self.in_message.get(concept)
+        if anywhere is None:
+            anywhere = self.in_message[concept] = pattern.search(self.low) is not None
+        found = self[concept] = _hits(pattern, self.low, self.sent) if anywhere else []
         return found
 
 
@@ -983,7 +989,8 @@ def find_flags(text: str) -> list[Flag]:
     for _, start, end in phone_numbers(text):
         low = low[:start] + _opaque(low[start:end]) + low[end:]
     sents = _sentences(low)
-    caches = [_SentenceHits(low, sent) for sent in sents]
+    in_message: dict[str, bool] = {}
+    caches = [_SentenceHits(low, sent, in_message) for sent in sents]
     # Context concepts: present (and current) anywhere in the message.
     present: dict[str, bool] = {}
 
