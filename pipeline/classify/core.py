@@ -331,6 +331,8 @@ def _medications(doc: Doc, found: _Found) -> tuple[list[str], list[str]]:
 def _callback_window(doc: Doc, found: _Found) -> str | None:
     """When the caller wants the call ("after five", "mornings", "between two and four"), if said in a
     sentence about calling back."""
+    if not (_WINDOW.search(doc.text) and _CALL_TALK.search(doc.text)):
+        return None  # most messages: spare splitting them into sentences
     for sent in doc.sents:
         if not _CALL_TALK.search(sent.text):
             continue
