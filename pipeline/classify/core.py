@@ -25,7 +25,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from pipeline.classify import lexicon
-from pipeline.classify.redflags import DISMISSED
+from pipeline.classify.redflags import DISMISSED, severe_bp
 from pipeline.classify.semantic import (
     CLINICAL_INTENTS,
     URGENCIES,
@@ -206,7 +206,9 @@ class Classifier:
         for flag in doc._.flags:
             if flag.urgency == DISMISSED:
                 continue
-            if flag.urgency == "emergency" or (flag.urgency == "urgent" and flag.protocol in HARD_URGENT):
+            if flag.urgency == "emergency" or (flag.urgency == "urgent" and (
+                    flag.protocol in HARD_URGENT
+                    or flag.protocol == "urgent:bp_high" and severe_bp(doc.text[flag.start:flag.end]))):
                 level = flag.urgency
                 found.add("urgency", level, flag.start, flag.end,
                           ("red_flag:" if level == "emergency" else "") + flag.protocol)

@@ -22,7 +22,8 @@ from pipeline.classify.spoken import phone_numbers
 from pipeline.classify.text import fold
 
 # --- concepts: what people say, English and Spanish (accent-folded) --------------------------------
-_LOW_WORDS = r"low\w*|l ?o|dropp\w*|crash\w*|bottom\w* out|baj\w*"
+_LOW_WORDS = (r"(?<!down )low\w*(?! (?:back|belly|abdomen|stomach|tummy|part|left|right|legs?|lip|body|side|spine|pelvis)\b)|l ?o|"
+              r"dropp\w*|crash\w*|bottom\w* out|baj\w*")
 # Confused, not puzzled: "confused about my statement" is a question about a bill.
 _CONFUSED = r"confus\w*(?! about (?:my|the|this|your|our|a|an|how|why|which|whether|if)\b)"
 # No gas passed, a blocked bowel's sign: said of a belly (`severe`) or beside vomiting (`no_gas`).
@@ -31,7 +32,8 @@ _NO_GAS = (r"(?:no|zero|not (?:passing|passed|even)|can'?t pass|(?:haven'?t|hasn
 # Numbness, not the start of "number" (a callback number is no symptom).
 _NUMB = r"numb(?!er)\w*"
 # Swallowing, not being able to swallow ("I can still swallow my spit"): no ingestion, no airway sign.
-_SWALLOW = r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )swallow\w*"
+_SWALLOW = (r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )(?<!hard time )(?<!trouble )"
+            r"(?<!difficulty )(?<!problems )swallow\w*")
 C: dict[str, str] = {
     # sites
     "chest": r"chest|breastbone|sternum|pecho",
@@ -52,7 +54,7 @@ C: dict[str, str] = {
     "hernia_stuck": r"hernia(?: \w+){0,10} (?:won'?t go back|stuck|purple|hard)",
     "inr_high": r"inr(?: \w+){0,4} (?:[5-9]|1\d|five|six|seven|eight|nine|ten|over|greater|really high|very high)",
     "limb": r"arms?|hands?|legs?|foot|feet|grip|fingers|brazo|mano|pierna|pie|lado",
-    "throat": r"throat|tongue|airway|windpipe|garganta|lengua",
+    "throat": r"throat|throats(?= (?:is |are )?(?:clos|swell|tight))|tongue|airway|windpipe|garganta|lengua",
     "nose": r"nose|nosebleed|nariz",
     "head": r"head|cabeza",
     "belly": (r"belly|stomach|abdomen|abdominal|tummy|gut|panza|estomago|barriga|vientre|ombligo|(?:lower |upper )?(?:right|left) side"
@@ -69,7 +71,7 @@ C: dict[str, str] = {
               + r"|dribbl\w*(?: \w+){0,4} (?:one|the one) side|(?:going|gone|went|goes) (?:\w+ ){0,2}(?:to |on )?one side"
               r"|(?:isn'?t|is not|not|won'?t|doesn'?t) (?:moving|move)|only half|half (?:his|her|my) (?:face|smile|mouth)"
               r"|torci\w*|caid\w*|chuec\w*|colgad\w*"),
-    "speech_bad": (r"slur\w*|jumbl\w*|garbl\w*|gibberish|nonsense|not making (?:any )?sense|wrong words?"
+    "speech_bad": (r"slur\w*|(?:talking|speech|speaking|words|voice)(?:[\s,]+\w+){0,6}[\s,]+mushy|jumbl\w*|garbl\w*|gibberish|nonsense|not making (?:any )?sense|wrong words?"
                    r"|words? (?:are |were |come |came |coming )?(?:out )?(?:all )?(?:wrong|mixed|funny|weird|jumbled)"
                    r"|full of marbles|marbles|(?:stopped|not) understanding|(?:answers|words)(?: \w+){0,3} (?:don'?t|didn'?t) (?:match|make (?:any )?sense)"
                    r"|(?:find|finding) (?:her|his|my|the) words|get (?:the )?words out|wrong names?|(?:can'?t|couldn'?t|cannot) (?:get|find) (?:the|his|her|my) words|(?:can'?t|couldn'?t|cannot) talk right|talking funny|talks funny"
@@ -91,7 +93,7 @@ C: dict[str, str] = {
     # tingling all round the mouth is the whole face's (low calcium, breathing fast), not one side's
     "perioral": (r"(?:tingl\w*|pins and needles|hormigue\w*)(?: [\w,']+){0,3}? (?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)"
                  r"|(?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)(?: [\w,']+){0,3}? (?:tingl\w*|pins and needles|hormigue\w*)"),
-    "limb_weak": (r"limp|dead weight|dragg\w*|drift\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
+    "limb_weak": (r"limp|(?<=arm )(?:feels?|feeling|is|went|gone|got) (?:so |really |kind of |all |real )?heavy|(?<=hand )(?:feels?|feeling|is|went|gone|got) (?:so |really |kind of |all |real )?heavy|dead weight|dragg\w*|drift\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
                   r"|grip|feel|squeeze)|(?:keeps )?dropp\w*|slid\w* (?:right )?out|fell out of (?:his|her|my) hand"
                   r"|no (?:puede|podia) (?:mover|levantar|agarrar|sostener|sentir)|no le responde"
                   r"|se le cae|won'?t (?:listen|cooperate|obey)|(?:not|unable) (?:being )?able to (?:lift|move|raise|grip|hold)"
@@ -141,7 +143,7 @@ C: dict[str, str] = {
                     r"|(?:inhaler|albuterol|puffs?)(?:[\s,]+[\w']+){0,10} (?:it'?s )?not working"),
     "retractions": (r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|(?:se le (?:ven|marcan|hunden)|hundiendo) (?:las )?costillas"
                     r"|(?:skin|piel)(?: \w+){0,3} (?:between|under|entre|debajo de) (?:the |his |her |my |las |sus )?(?:ribs|costillas)"
-                    r"|(?:hunde|hunden|jala|jalan|chupa|pulls?|sinks?)(?: \w+){0,4} (?:ribs|costillas|pecho)"),
+                    r"|(?:hunde|hunden|hundid[oa]s?|jala|jalan|chupa|pulls?|sinks?)(?: \w+){0,4} (?:ribs|costillas|pecho)"),
     "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|bigger|huge"),
     "spit": r"(?:" + _SWALLOW + r"|tragar)(?: \w+){0,3} (?:own )?(?:spit|saliva)|(?:spit|saliva)(?: \w+){0,3} (?:won'?t go down|can'?t swallow)|drool\w* (?:into|all over|everywhere)|babe(?:a|ando)",
     "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|bigger|fat|hinch\w*)"
@@ -184,7 +186,7 @@ C: dict[str, str] = {
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:really |even )?(?:waking|responding|answering|reacting)|(?:he|she) (?:not|no) wake\w*(?: up)?|(?:hard|impossible) to keep (?:him|her|them) awake|(?:can'?t|couldn'?t|cannot) keep (?:him|her|them) awake|no (?:lo|la) (?:puedo|podemos|pude) despertar"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
-                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|(?:was|were|been|is|he'?s|she'?s|i'?m|knocked) out for (?:a|about|like)(?! (?:walk|run|jog|ride|drive|swim|smoke|dinner|lunch|breakfast|coffee|drink|errands?)\b)"
+                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?(?<!swelling )(?<!fever )(?<!it )(?<!sugar )(?<!pressure )(?<!number )(?<!temperature )(?<!temp )(?<!swelling has )(?<!puffiness )(?<!redness )(?<!bump )(?<!lump )(?<!level )(?<!levels )(?<!count )(?<!reading )(?<!weight )went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|(?:was|were|been|is|he'?s|she'?s|i'?m|knocked) out for (?:a|about|like)(?! (?:walk|run|jog|ride|drive|swim|smoke|dinner|lunch|breakfast|coffee|drink|errands?)\b)"
                      r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
@@ -222,7 +224,7 @@ C: dict[str, str] = {
                         r"|threw up|breath\w* (?:fast|deep|hard|heavy)|fruity|nail polish|drowsy|sleepy|confus\w*|aliento|respira (?:rapido|profundo)"
                         r"|(?:belly|stomach|tummy) (?:pain|hurts|ache)|stomach ?ache|dolor de (?:estomago|panza|barriga)"),
     "ingest_strong": (_SWALLOW + r"|got into|gotten into|se (?:tomo|trago|comio)(?! (?:la|su|sus|las) ultim)|trag\w*|ingiri\w*|bit into|suck\w* on|chew(?!able)\w*|licked"
-                      r"|took (?:one|two|some|a few|a couple|a bunch|a handful)(?! (?:of )?(?:bites?|sips?|steps?|puffs?|breaths?|hours?|days?|weeks?))|got the (?:cap|lid) off|drank|in (?:his|her) mouth"),
+                      r"|took (?:one|two|some|a few|a couple|a bunch|a handful)(?! (?:of )?(?:bites?|sips?|steps?|puffs?|breaths?|hours?|days?|weeks?))|got the (?:cap|lid) off|drank(?! (?:some |a |the |lots of |a lot of |plenty of |more |(?:a |some )?(?:glass|cup|bottle)s? of )?(?:water|juice|milk|tea|coffee|soda|pedialyte|gatorade|fluids|broth|cranberry|orange|apple|formula|smoothie|shake|ensure)\b)|in (?:his|her) mouth"),
     "ingest": (_SWALLOW + r"|ate|eaten|got into|gotten into|drank|drunk|chew\w*|put (?:it |them |one |some )?in (?:his|her) mouth"
                r"|in (?:his|her) mouth|licked|sucked on|se (?:tomo|trago|comio)|trag\w*|ingiri\w*|comio"
                r"|mordi\w* (?:una?|el|la|los|las|unas?|unos) (?:pila\w*|iman\w*|pastilla\w*|capsula\w*|bateria\w*)"),
@@ -273,7 +275,7 @@ C: dict[str, str] = {
                  r"|tired of (?:being here|living|being alive|it all)|(?:hope|hoping|wish\w*|pray\w*) (?:that )?(?:i|he|she) (?:just )?"
                  r"(?:don'?t|doesn'?t|won'?t|wouldn'?t|never) wake up|(?:only|easy|real) (?:real )?way out"
                  r"|(?:think\w*|thought|figur\w*|found|plann\w*|consider\w*)(?:[\s,]+[\w']+){0,5}?[\s,]+ways? out\b(?! of| to| the| through| here| there)|(?:can'?t|couldn'?t|cannot) do (?:it|this) (?:much |any )?longer"
-                 r"|se quiere morir|quiero morir\w*|ya no aguanta\w*|(?:thinking|thought) (?:about|of) ending it|(?:wants?|wanted|going|gonna|plans?|planning) to end it"
+                 r"|se quiere morir|quiero morir\w*|ya no aguanta\w*|(?:thinking|thought) (?:about|of)(?:,? (?:like|um|uh|maybe|just|kind of),?)* ending (?:it|things|everything|my life)|(?:nobody|no one|no-one)(?: \w+){0,2} (?:would|will|'d|is going to|gonna) (?:even )?(?:miss|notice|care)|(?:think\w*|thought) about how (?:i|he|she)(?:'d| would| could| might| should)? do it|(?:wants?|wanted|going|gonna|plans?|planning) to end it"
                  r"|finish (?:my|his|her) (?:own )?life|finish it (?:tonight|today|all|now)|note(?: [\w']+){0,10} (?:goodbye|farewell)|goodbye note|suicide note"
                  r"|saving (?:up )?(?:my|his|her) (?:pills|meds)|stockpil\w*|hoard\w* (?:pills|meds)|easier (?:on|for) (?:everybody|everyone|you all|the family|us) if"
                  r"|if (?:i|he|she) (?:wasn'?t|weren'?t) (?:around|here)|sorry for everything|(?:pills|meds) hidden"
@@ -476,7 +478,7 @@ C: dict[str, str] = {
                  r"|skin (?:is )?(?:peeling|coming off)|chest and (?:both )?arms|cara|manos|ampollas"),
     "eye_chem": (r"(?:bleach|cleaner|chemical\w*|drain|oven|lye|acid|ammonia|cloro|quimico\w*|destapa\w*|limpiador\w*|acido|lejia|amoniaco)(?: \w+){0,8} (?:eyes?|ojos?)"
                  r"|(?:eyes?|ojos?)(?: \w+){0,8} (?:bleach|cleaner|chemical\w*|lye|acid|cloro|quimico\w*|destapa\w*|limpiador\w*|acido|lejia|amoniaco)"),
-    "fracture_bad": (r"shaped like an? \w|bent in the middle|(?:rolled|turned|turning|rolling|pointing) out(?:ward|wards)?|shorten\w*|shorter than the other|no (?:se )?puede (?:parar|levantar)"
+    "fracture_bad": (r"shaped like an? \w|bent in the middle|(?:rolled|turned|turning|rolling|pointing) out(?:ward|wards)?(?! (?:to|that|it|he|she|they|i|we|fine|ok|okay|well|good|great|alright|all right|normal|negative|nothing|just)\b)|shorten\w*|shorter than the other|no (?:se )?puede (?:parar|levantar)"
                      r"|(?:dog|perro)(?: \w+){0,4} (?:bit|bite|mordi\w*)(?: \w+){0,6} (?:face|cara)|mordi\w*(?: \w+){0,6} cara|"
                     r"bone (?:is )?(?:sticking|poking|pushing)|(?:bent|pointing|facing|turned)(?:[\s,]+\w+){0,3} (?:the )?wrong way"
                      r"|wrong way|deform\w*|at a weird angle|(?:can'?t|couldn'?t|cannot) (?:get up|stand up(?! straight))|hip(?: \w+){0,5} (?:(?:can'?t|couldn'?t|cannot)|won'?t)|hueso (?:salido|de fuera)|no se puede levantar"),
@@ -484,13 +486,13 @@ C: dict[str, str] = {
     "hip": r"hips?|cadera",
     # a cast or splint too tight: the circulation below it
     "cast": r"cast|splint|yeso|ferula",
-    "circulation_bad": (r"(?:fingers?|toes?|dedos?)(?: \w+){0,4} (?:blue\w*|purple|white|pale|cold|" + _NUMB + r"|morad\w*|fri[oa]s?)"
+    "circulation_bad": (r"(?:fingers?|toes?|dedos?)(?: \w+){0,4} (?:blue\w*|bluish|purple|white|pale|cold|" + _NUMB + r"|morad\w*|fri[oa]s?)"
                         r"|(?:can'?t|couldn'?t|cannot|barely) (?:move|wiggle|feel) (?:his|her|my|the) (?:fingers|toes)|no (?:puede|siente) (?:mover )?los dedos"
                         r"|(?:hurts?|pain)(?: \w+){0,3} (?:way |much |a lot )?worse than when"),
     # cauda equina: numbness where one sits, bladder or bowel control lost, with a back problem
-    "saddle_numb": (r"saddle|(?:" + _NUMB + r"|tingl\w*|no feeling|can'?t feel)(?:[\s,]+\w+){0,5}[\s,]+(?:groin|butt\w*|bottom|private\w*|inner thighs?|between (?:my|his|her) legs|entrepierna|nalgas)"
+    "saddle_numb": (r"saddle|(?:" + _NUMB + r"|tingl\w*|no feeling|can'?t feel)(?:[\s,]+\w+){0,5}[\s,]+(?:groin|butt\w*|bottom|private\w*|inner thighs?|between (?:my|his|her) legs|seat area|where (?:i|you|he|she) sits?|entrepierna|nalgas)"
                     r"|(?:groin|buttocks?|bottom|private parts)(?: \w+){0,4} (?:" + _NUMB + r"|tingl\w*|dormid\w*)"),
-    "sphincter": (r"(?:lost|losing|no) control (?:of|over) (?:my |his |her |the )?(?:bowels?|bladder|pee)|(?:can'?t|couldn'?t|cannot|unable to|(?:haven'?t|hasn'?t|have not|has not) been able to) (?:pee|urinate)"
+    "sphincter": (r"(?:couldn'?t|can'?t|didn'?t|did not|could not) (?:even )?(?:tell|feel|know) (?:that )?(?:i|he|she) (?:had|needed|has|needs) to (?:pee|go|urinate)|(?:lost|losing|no) control (?:of|over) (?:my |his |her |the )?(?:bowels?|bladder|pee)|(?:can'?t|couldn'?t|cannot|unable to|(?:haven'?t|hasn'?t|have not|has not) been able to) (?:pee|urinate)"
                   r"|wet (?:my|him|her)self|no (?:puede|puedo) orinar"),
     "spine": r"back|spine|spinal|disc|disk|sciatica|fusion|espalda|columna",
     # a face half paralysed, told by what it cannot do (Bell's palsy or a stroke: no one tells them apart by phone)
@@ -538,11 +540,14 @@ _NEW_CLAUSE = re.compile(
     r"|(?<!not )(?<!n't )\b(?:so|then|entonces|because|porque)\b"
     r"|(?<=\w) (?=(?:i'?ve|i'?ll|they'?ve|we'?ve) )")  # "if this doesn't work I've figured ...": a new subject
 _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|pero|sino|aunque|ahora)\b")
+# A question about a threshold: "what number is too low", "what temperature would be too high for a baby"
+_THRESHOLD = r"(?:what|which|how) (?:\w+ ){0,2}(?:is|would be|counts as|should be) too (?:low|high|much)"
+_THRESHOLD_Q = re.compile(rf"\b{_THRESHOLD}\b")
 _HYPOTHETICAL = re.compile(
-    r"\b(?:read (?:online|on the internet|somewhere|that)|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what if|in case|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
+    r"\b(?:read (?:online|on the internet|somewhere|that)|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what if|in case|" + _THRESHOLD + r"|what (?:exactly )?counts as|if (?:one day|someday|some day)|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
-    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
+    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|un dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
 # A later clause that says what is happening now ends the hypothetical: "he said to call if anything changed,
 # and since last night my legs are numb"; "me dijo que llamara si empeoraba, y ahora no puede hablar".
 _NOW_AFTER = re.compile(
@@ -783,7 +788,9 @@ URGENT_SIGNS: dict[str, str] = {
     "pain_new": r"(?:really |very |so )?(?:bad|sharp|severe|intense|awful) (?:pain|ache|headache|earache|cramp\w*)|can'?t (?:walk|sleep) (?:from|because)|mucho dolor|dolor fuerte",
     "injury": r"sprain\w*|twist\w*|broke|broken|fractur\w*|can'?t put (?:any )?weight|cut (?:that )?(?:might|may) need|stitches",
     "mental": r"panic|anxiety attack|can'?t (?:stop crying|cope|sleep)|hopeless(?! (?:with|at)\b)|depress\w*(?! screen)|ansiedad|panico|deprimid\w*",
-    "bp_high": r"\b1[6-9]\d\s*(?:over|/)\s*\d{2,3}|blood pressure (?:is |was )?(?:really |very |so )?high|presion (?:muy )?alta",
+    "bp_high": (r"\b1[6-9]\d\s*(?:over|/)\s*\d{2,3}|blood pressure (?:is |was )?(?:really |very |so )?high|presion (?:muy )?alta"
+                r"|(?:(?:a |one )?hundred (?:and )?|one )(?:sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+                r"(?: over|/| sobre)|ciento (?:sesenta|setenta|ochenta|noventa)(?: y \w+)? sobre"),
     "sugar_high": (r"(?:sugar|glucose|reading|meter|numbers?|cgm|azucar)\w*(?: \w+){0,5} (?:2[5-9]\d|3\d\d|three hundred)"
                    r"|sugar\w* (?:is |are |has been |have been )?(?:really |very |so )?high"),
     "vomiting": r"vomit\w*|throw\w* up|threw up|diarrhea|vomit\w*|diarrea",
@@ -792,9 +799,20 @@ URGENT_SIGNS: dict[str, str] = {
     "eye": r"eye(?: \w+){0,4} (?:pain|hurts|red|swollen|vision)|vision (?:is )?(?:blurry|changed)|floaters|flash\w* of light",
     "confused": _CONFUSED + r"|forgetful (?:all of a sudden|suddenly)|confundid\w*",
 }
+# A systolic reading of 180 or more: a same-hour call even without symptoms (every such reading in the
+# training data is labelled urgent or emergency), so `urgent:bp_high` with it sets a floor.
+_SEVERE_BP = re.compile(r"\b(?:1[89]\d|2\d\d)\s*(?:over|/)|(?:(?:a |one )?hundred (?:and )?|one )(?:eighty|ninety)"
+                        r"|ciento (?:ochenta|noventa)")
+
+
+def severe_bp(said: str) -> bool:
+    """Whether a blood-pressure reading (the text of an `urgent:bp_high` flag) is 180 systolic or more."""
+    return _SEVERE_BP.search(fold(said)) is not None
+
+
 # Any current health complaint: never informational (LABELS.md: informational has no clinical content).
 SYMPTOM = re.compile(
-    r"\b(?:pain\w*|hurt\w*|ach(?:e|es|ing|y)|sick(?! (?:visit|note|leave|day|days|pay))|fever\w*|cough\w*|cold"
+    r"\b(?:pain\w*|hurt\w*|ach(?:e|es|ing|y)|sick(?! (?:visit|note|leave|day|days|pay))|fever\w*|chills|shiver\w*|escalofr\w*|red and (?:hot|warm|swollen)|cough\w*|cold"
     r"|flu(?! (?:shot|shots|vaccine|clinic))|rash\w*|dizz\w*|nause\w*|vomit\w*|"
     r"throw\w* up|swell\w*|swollen|puff\w*|bleed\w*|sore|itch\w*|infect\w*|tired|exhausted|headache\w*|migraine\w*|breath\w*|"
     r"wheez\w*|anxi\w*|depress\w*(?! screen)|insomnia|can'?t sleep|stomach|diarrhea|constipat\w*|bump|lump|bruis\w*|burn\w*|"
@@ -830,7 +848,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 # The same sign told the other way round: the last dose in a sentence of its own ("I took my last one this
 # morning", "he has one dose left, tonight's"), with a critical medicine named anywhere in the message.
 _LAST_DOSE = _compile(r"(?:took|take|taking) (?:my|his|her|the) last(?: one| dose| pill)?|last (?:one|dose|pill|tablet|shot) (?:is|was) "
-                      r"(?:today|tonight|this morning)|one (?:dose|pill|tablet|shot) left|(?:is|are|am|i'?m|he'?s|she'?s) out as of"
+                      r"(?:today|tonight|this morning)|one (?:dose|pill|tablet|shot) left|(?:is|are|am|i'?m|he'?s|she'?s) (?:completely |totally |all |just )?out as of"
                       r"|se (?:me|le) (?:acab\w*|termin\w*) (?:hoy|manana|esta noche)|gave (?:him|her|them) (?:his|her|their|the) last(?: one| dose| pill)?"
                       r"|(?:le di|me tome|se tomo|tome|tomo) (?:la|su|mi) ultima (?:pastilla|dosis|pildora|tableta|inyeccion)")
 _CRITICAL_MED = _compile(_CRITICAL_MEDS)
@@ -913,6 +931,8 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     # "no" before it: a double negative is not how callers talk.
     if not _NEGATION.search(low, start, end) and _NEGATION.search(" ".join(_NOT_DENIAL.sub(" ", clause).split()[-8:])):
         return True
+    if any(q.start() <= start and end <= q.end() for q in _THRESHOLD_Q.finditer(low, s, e)):
+        return True  # the sign is what the question is about
     hypotheticals = list(_HYPOTHETICAL.finditer(before))
     if hypotheticals and not _NOW_AFTER.search(before, hypotheticals[-1].end()):
         return True

@@ -61,6 +61,28 @@ def test_the_last_dose_of_a_critical_medicine_is_urgent(classifier: Classifier, 
     assert any(e.rule == "urgent:critical_med_out" for e in t.evidence)
 
 
+@pytest.mark.parametrize("text", [
+    "My pressure cuff read one ninety over a hundred and ten twice this morning, I feel okay.",
+    "Blood pressure 184/96 at the pharmacy kiosk, no headache or anything.",
+    "La presión me salió ciento ochenta y cinco sobre cien hoy.",
+])
+def test_a_systolic_reading_of_180_or_more_is_at_least_urgent(classifier: Classifier, text: str) -> None:
+    t = classifier.classify(text)
+    assert t.urgency in ("urgent", "emergency")
+    assert any(e.rule == "urgent:bp_high" for e in t.evidence)
+
+
+def test_a_lower_or_past_reading_sets_no_floor(classifier: Classifier) -> None:
+    for text in ("My blood pressure was 164/92 this morning and I'd like my dose reviewed.",
+                 "Back in March my pressure was 190 over 100. The new pill fixed it, I just need my refill."):
+        assert not any(e.rule == "urgent:bp_high" for e in classifier.classify(text).evidence)
+
+
+def test_a_pharmacist_saying_the_patient_is_out_of_insulin_today_is_urgent(classifier: Classifier) -> None:
+    t = classifier.classify("Pharmacy calling: her Lantus isn't covered anymore and she's completely out as of today.")
+    assert any(e.rule == "urgent:critical_med_out" for e in t.evidence)
+
+
 def test_the_last_dose_of_another_medicine_is_not_a_critical_one(classifier: Classifier) -> None:
     t = classifier.classify("I took my last antibiotic this morning and feel better, thanks for the help.")
     assert not any(e.rule == "urgent:critical_med_out" for e in t.evidence)

@@ -220,6 +220,17 @@ def current(text: str) -> set[str]:
     ("He walked around the block and now his right arm won't lift.", "stroke_signs"),
     ("Since an hour ago there's a numbing feeling all down her left side, the arm and the leg.", "stroke_signs"),
     ("I'm on dialysis for my kidneys and my back and left arm ache, and I'm sweating and nauseous.", "acute_coronary"),
+    # twelfth round: Whisper's missing apostrophe, fillers, indirect farewells, lay stroke and cast signs
+    ("ate a cashew like five minutes ago and my throats swelling shut", "anaphylaxis"),
+    ("Some nights I'm thinking about, um, ending it, honestly.", "suicidal_ideation"),
+    ("He told his coach that no one would even notice if he was gone.", "suicidal_ideation"),
+    ("Her journal says she keeps thinking about how she would do it.", "suicidal_ideation"),
+    ("Since breakfast his right hand feels so heavy he can't hold the cup.", "stroke_signs"),
+    ("My husband's speech is kind of slow and mushy since about noon.", "stroke_signs"),
+    ("The splint went on this morning and now his fingers look bluish and cold.", "severe_injury"),
+    ("My back's been out for days and tonight I'm numb around the seat area.", "cauda_equina"),
+    ("With this back flare I couldn't tell that I needed to pee, I wet the bed.", "cauda_equina"),
+    ("Al niño se le ve hundido el pecho cuando respira.", "asthma_unrelieved"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -384,6 +395,17 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "After the nerve block for my hand surgery my arm is still numb and I can't move my fingers yet.",
     "My dad's memory has slipped over the past year, nothing sudden, can he get a memory test?",
     "Me salieron ronchas con el antibiótico pero la garganta no se me cierra y respiro normal.",
+    # twelfth round: words that only looked alarming, and questions about thresholds
+    "The scan turned out fine, it was only a cyst, so I'd like the follow-up cancelled.",
+    "The puffiness went down by morning and she's breathing fine, we just want the allergist's name.",
+    "My aunt has a hard time swallowing her pills, can they come as a liquid? She's my daughter's godmother.",
+    "My grandson drank some apple juice and I need his shot records.",
+    "She's diabetic and her lower back aches after gardening, can she take ibuprofen?",
+    "The pain is down low near my hip since the move, I'm on insulin and a bit shaky from the cold.",
+    "If his sugar drops what number is too low, and should we keep glucagon at home?",
+    "For a baby this little, what temperature would be too high?",
+    "What exactly counts as heavy bleeding after the procedure next week?",
+    "Si un día me da dolor de pecho, ¿voy directo a emergencias?",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
@@ -436,6 +458,7 @@ def test_other_senses_of_complaint_words_are_no_complaint(text: str) -> None:
     "Our seven-week-old has been crying nonstop since dinner.",
     "Me dijeron que si se ponía rojo volviera, y ya está bien rojo y le sale pus.",
     "I'm thirty-five weeks and the contractions are coming every ten minutes.",
+    "The skin around my port is red and hot and I've had chills since noon.",
 ])
 def test_complaints_still_set_a_floor(text: str) -> None:
     assert complaints(text)
