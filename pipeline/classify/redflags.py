@@ -163,8 +163,10 @@ C: dict[str, str] = {
     "bleed": (r"bleed\w*|bled|blood\w*(?! thinn| pressure| sugar| work| tests?| draw| count| clot| type| panel)|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*"
               r"|(?:pee|urine)(?: \w+){0,3} (?:red|pink|bloody)"),
     "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|(?:can'?t|couldn'?t|cannot) (?:get it to )?stop"
-                    r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*|through (?:a|the|two|three|four|several|my|his|her|all)"
-                    r" (?:\w+ )?(?:(?:whole |entire )?(?:pack|box|roll|stack) of )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?|fill\w* (?:up )?with blood|gush\w*|spurt\w*|pour\w*|(?:a lot|lots) of(?! bruis| moretones)"
+                    r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*"
+                    # "a little through the bandage", "through the bandage a bit": a minimized ooze
+                    r"|(?<!a little )(?<!a bit )(?<!slightly )through (?:a|the|two|three|four|several|my|his|her|all)"
+                    r" (?:\w+ )?(?:(?:whole |entire )?(?:pack|box|roll|stack) of )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?(?! a (?:little|bit))|fill\w* (?:up )?with blood|gush\w*|spurt\w*|pour\w*|(?:a lot|lots) of(?! bruis| moretones)"
                     r"|so much|tons of|heavy|heavily|(?:passing|big|large|huge|golf ball|lots of) clots?|clots (?:the size|as big)|puddle|swallow\w* blood|mouthful|full of|cupful|no (?:se )?(?:para|detiene|quita)"
                     r"|mucha sangre|much\w* sangr\w*|empap\w*|chorro|coagulos"),
     "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?:[\s,]+[\w']+){0,10}[\s,]+(?:blood|coffee grounds?|red|pink)(?! pee| urine)"
@@ -454,6 +456,8 @@ C: dict[str, str] = {
     "shock": (r"zapp\w*|(?:defib\w*|icd)(?:,? \w+){0,4} (?:shock\w*|zap\w*|fired|went off)|defib\w*(?: just)? (?:went off|fired|shocked)|(?:icd|device|pacemaker)(?: just)? (?:went off|fired|shocked)|got shocked"
               r"|electrocut\w*|electric(?:al)? shock"),
     "device_fired": r"(?:it|thing|device|box|unit)(?: just)? (?:went off|fired|shocked (?:me|him|her))",
+    # a single shock, said in the same breath: a call to the office when nothing else is wrong
+    "shock_once": r"(?:just |only )?(?:the )?once|(?:just |only )?(?:the )?one time|a single (?:shock|time|zap)|one shock|una (?:sola )?vez",
     "defib": r"defib\w*|icd|implanted (?:defibrillator|device)|desfibrilador",
     "repeated": r"twice|again|(?:two|three|four|five|several|multiple|many) (?:times|shocks)|more than once|back to back|dos veces|otra vez|varias veces",
     "nitro": r"nitro\w*",
@@ -588,7 +592,8 @@ _CURRENT_AT = re.compile(rf"\b(?:{_NOW_WORDS})\b")  # beside a past time, "just 
 _PRESENT = re.compile(r"\b(?:(?:i|we|they|you)'?ve got|(?:he|she|it)'?s got|(?:have|has) got|(?:i'?m|he'?s|she'?s|is|am|are) having"
                       r"|tengo|tiene|tienen|esta teniendo)\b")
 _IDIOMS = re.compile(
-    r"\b(?:(?:gave|give|giving|gives|nearly|almost|about to|going to|gonna|like to) (?:me |him |her |you )?(?:have |had )?"
+    r"\b(?:(?:i|we|he|she) thought (?:i|he|she|it) (?:was|were) (?:having|about to have) (?:a )?(?:stroke|heart attack)|"
+    r"(?:gave|give|giving|gives|nearly|almost|about to|going to|gonna|like to) (?:me |him |her |you )?(?:have |had )?"
     r"(?:a |an )?(?:heart attack|stroke|aneurysm|coronary)|dying to|to die for|scared (?:me )?to death|killing me|kill me|"
     r"bored to death|sick (?:and tired )?of|(?:about|nearly|almost) (?:passed|pass|fainted|had a heart attack)(?: out)? when|"
     r"(?:for (?:the|a|my|his|her)|had (?:a|the)|history of|sister had a|brother had a) blood clots?|"
@@ -739,7 +744,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (Rule(("belly", "severe"), unless=("contraction",)), Rule(("severe",), ("belly",), ("contraction",)), _r("worst_pain"), _r("hernia_stuck"),
               _r("retention", ctx=("bladder_full",)), _r("no_gas", ctx=("emesis",)))),
     Protocol("arrhythmia_syncope", "emergency", "racing, irregular or very slow heartbeat with fainting, dizziness or chest pain; a device shock",
-             (_r("heart_rate", ctx=("dizzy",)), _r("shock"),
+             (_r("heart_rate", ctx=("dizzy",)), Rule(("shock",), unless=("shock_once",)), _r("shock", ctx=("dizzy",)),
               # one shock and feeling fine is a call to the office; more than one, or with symptoms, is not
               _r("device_fired", "repeated", ctx=("defib",)), _r("device_fired", ctx=("defib", "dizzy")))),
     Protocol("hypertensive_crisis", "emergency", "blood pressure 180/110 or more with a severe headache, chest pain, confusion, vision change, "

@@ -231,6 +231,9 @@ def current(text: str) -> set[str]:
     ("My back's been out for days and tonight I'm numb around the seat area.", "cauda_equina"),
     ("With this back flare I couldn't tell that I needed to pee, I wet the bed.", "cauda_equina"),
     ("Al niño se le ve hundido el pecho cuando respira.", "asthma_unrelieved"),
+    # a device shock with symptoms, or more than one, is still an emergency
+    ("My ICD zapped me once, I feel lightheaded.", "arrhythmia_syncope"),
+    ("His defibrillator went off twice during dinner.", "arrhythmia_syncope"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -406,6 +409,9 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "For a baby this little, what temperature would be too high?",
     "What exactly counts as heavy bleeding after the procedure next week?",
     "Si un día me da dolor de pecho, ¿voy directo a emergencias?",
+    "My defibrillator went off one time while I was raking, and I feel fine, the card says to call you.",
+    "Since the stitches came out it's bleeding a little through the bandage, not much.",
+    "My heart was pounding and I thought I was having a heart attack, but it was the new decongestant.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
