@@ -936,7 +936,8 @@ def _not_current(low: str, sent: tuple[int, int], hit: re.Match[str], history: b
     # "no" before it: a double negative is not how callers talk.
     if not _NEGATION.search(low, start, end) and _NEGATION.search(" ".join(_NOT_DENIAL.sub(" ", clause).split()[-8:])):
         return True
-    if any(q.start() <= start and end <= q.end() for q in _THRESHOLD_Q.finditer(low, s, e)):
+    if low.find(" too ", s, e) != -1 and any(q.start() <= start and end <= q.end()
+                                             for q in _THRESHOLD_Q.finditer(low, s, e)):
         return True  # the sign is what the question is about
     hypotheticals = list(_HYPOTHETICAL.finditer(before))
     if hypotheticals and not _NOW_AFTER.search(before, hypotheticals[-1].end()):
