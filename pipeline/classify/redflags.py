@@ -93,7 +93,7 @@ C: dict[str, str] = {
     # tingling all round the mouth is the whole face's (low calcium, breathing fast), not one side's
     "perioral": (r"(?:tingl\w*|pins and needles|hormigue\w*)(?: [\w,']+){0,3}? (?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)"
                  r"|(?:around|round|alrededor de) (?:my|his|her|the|la|su|mi) (?:mouth|lips|boca|labios)(?: [\w,']+){0,3}? (?:tingl\w*|pins and needles|hormigue\w*)"),
-    "limb_weak": (r"limp|(?<=arm )(?:feels?|feeling|is|went|gone|got) (?:so |really |kind of |all |real )?heavy|(?<=hand )(?:feels?|feeling|is|went|gone|got) (?:so |really |kind of |all |real )?heavy|dead weight|dragg\w*|drift\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
+    "limb_weak": (r"limp|(?:(?<=arm )|(?<=hand ))(?:feels?|feeling|is|went|gone|got) (?:so |really |kind of |all |real )?heavy|dead weight|dragg\w*|drift\w*|(?:isn'?t|not) moving|won'?t (?:lift|move|work|hold|grip|raise)|(?:can'?t|couldn'?t|cannot) (?:seem to |really )?(?:lift|move|raise|hold"
                   r"|grip|feel|squeeze)|(?:keeps )?dropp\w*|slid\w* (?:right )?out|fell out of (?:his|her|my) hand"
                   r"|no (?:puede|podia) (?:mover|levantar|agarrar|sostener|sentir)|no le responde"
                   r"|se le cae|won'?t (?:listen|cooperate|obey)|(?:not|unable) (?:being )?able to (?:lift|move|raise|grip|hold)"

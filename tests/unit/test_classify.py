@@ -51,36 +51,29 @@ def test_out_of_critical_medication_is_at_least_urgent(classifier: Classifier) -
     assert routine.urgency == "routine" and routine.role == "nurse"
 
 
-@pytest.mark.parametrize("text", [
-    "I'm on Eliquis for my heart rhythm. I took my last one this morning and the pharmacy needs a new script.",
-    "Calling about his Lamictal. He has one dose left, for tonight, and the prescription is expired.",
+@pytest.mark.parametrize(("text", "rule"), [
+    # the last dose of a critical medicine, told the other way round
+    ("I'm on Eliquis for my heart rhythm. I took my last one this morning and the pharmacy needs a new script.",
+     "urgent:critical_med_out"),
+    ("Calling about his Lamictal. He has one dose left, for tonight, and the prescription is expired.",
+     "urgent:critical_med_out"),
+    ("Pharmacy calling: her Lantus isn't covered anymore and she's completely out as of today.",
+     "urgent:critical_med_out"),
+    # a systolic reading of 180 or more
+    ("My pressure cuff read one ninety over a hundred and ten twice this morning, I feel okay.", "urgent:bp_high"),
+    ("Blood pressure 184/96 at the pharmacy kiosk, no headache or anything.", "urgent:bp_high"),
+    ("La presión me salió ciento ochenta y cinco sobre cien hoy.", "urgent:bp_high"),
 ])
-def test_the_last_dose_of_a_critical_medicine_is_urgent(classifier: Classifier, text: str) -> None:
+def test_an_urgent_sign_sets_a_floor_of_urgent(classifier: Classifier, text: str, rule: str) -> None:
     t = classifier.classify(text)
     assert t.urgency in ("urgent", "emergency")
-    assert any(e.rule == "urgent:critical_med_out" for e in t.evidence)
-
-
-@pytest.mark.parametrize("text", [
-    "My pressure cuff read one ninety over a hundred and ten twice this morning, I feel okay.",
-    "Blood pressure 184/96 at the pharmacy kiosk, no headache or anything.",
-    "La presión me salió ciento ochenta y cinco sobre cien hoy.",
-])
-def test_a_systolic_reading_of_180_or_more_is_at_least_urgent(classifier: Classifier, text: str) -> None:
-    t = classifier.classify(text)
-    assert t.urgency in ("urgent", "emergency")
-    assert any(e.rule == "urgent:bp_high" for e in t.evidence)
+    assert any(e.rule == rule for e in t.evidence)
 
 
 def test_a_lower_or_past_reading_sets_no_floor(classifier: Classifier) -> None:
     for text in ("My blood pressure was 164/92 this morning and I'd like my dose reviewed.",
                  "Back in March my pressure was 190 over 100. The new pill fixed it, I just need my refill."):
         assert not any(e.rule == "urgent:bp_high" for e in classifier.classify(text).evidence)
-
-
-def test_a_pharmacist_saying_the_patient_is_out_of_insulin_today_is_urgent(classifier: Classifier) -> None:
-    t = classifier.classify("Pharmacy calling: her Lantus isn't covered anymore and she's completely out as of today.")
-    assert any(e.rule == "urgent:critical_med_out" for e in t.evidence)
 
 
 def test_the_last_dose_of_another_medicine_is_not_a_critical_one(classifier: Classifier) -> None:
