@@ -1027,11 +1027,19 @@ def find_flags(text: str) -> list[Flag]:
                                    for s, hits in zip(sents, caches, strict=True) for m in hits[concept])
         return present[concept]
 
+    def in_message_(concept: str) -> bool:
+        if concept not in in_message:
+            in_message[concept] = _CONCEPT[concept].search(low) is not None
+        return in_message[concept]
+
+    # A rule with a concept absent from the whole message cannot fire in any sentence: drop it once here.
+    possible = [(proto, rules) for proto in PROTOCOLS
+            if (rules := [rule for rule in proto.rules if all(in_message_(c) for c in rule.here)])]
     critical_med = _CRITICAL_MED.search(low) is not None
     flags: list[Flag] = []
     for sent, cache in zip(sents, caches, strict=True):
-        for proto in PROTOCOLS:
-            for rule in proto.rules:
+        for proto, rules in possible:
+            for rule in rules:
                 if (not all(cache[c] for c in rule.here) or any(cache[c] for c in rule.unless)
                         or not all(anywhere(c) for c in rule.context)):
                     continue
