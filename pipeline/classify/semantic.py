@@ -27,7 +27,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -130,10 +130,8 @@ class Encoder:
         """Log-scaled, unit-length counts of hashed character n-grams of the words ("<word>" padded)."""
         x = np.zeros(CHAR_DIM, np.float32)
         for w in _LETTERS.findall(fold(text)):
-            w = f"<{w}>"
-            for k in CHAR_NGRAMS:
-                for j in range(len(w) - k + 1):
-                    x[zlib.crc32(w[j:j + k].encode()) % CHAR_DIM] += 1.0
+            for i in _pieces(w):
+                x[i] += 1.0
         return _log_unit(x)
 
     @staticmethod
@@ -157,6 +155,13 @@ class Encoder:
             if f.urgency == DISMISSED:
                 seen = seen[:f.start] + " " * (f.end - f.start) + seen[f.end:]
         return np.concatenate([self.embed(seen), self.bag(seen), self.chars(seen), self.concepts(text, flags)])
+
+
+@lru_cache(maxsize=1 << 16)
+def _pieces(word: str) -> tuple[int, ...]:
+    """The hashed character n-grams of one word, "<word>" padded; cached, as callers reuse their words."""
+    w = f"<{word}>"
+    return tuple(zlib.crc32(w[j:j + k].encode()) % CHAR_DIM for k in CHAR_NGRAMS for j in range(len(w) - k + 1))
 
 
 @dataclass
