@@ -101,9 +101,9 @@ C: dict[str, str] = {
     "one_side": (r"one side|left side|right side|on the (?:left|right)|half (?:my|his|her|the) (?:face|body)|un lado"
                  r"|lado (?:izquierdo|derecho)|sudden\w*|de repente|de golpe|de un momento a otro"),
     "weak": r"weak\w*|debil\w*",
-    "vision_loss": (r"(?:part|half|bottom|top|side|corner) of (?:my|his|her|the) (?:vision|sight)(?: \w+){0,7} (?:gone|missing|black|dark|blank)|shadow(?: \w+){0,8} (?:creep\w*|spread\w*|coming)|went (?:all )?(?:dark|black)"
+    "vision_loss": (r"(?:part|half|bottom|top|side|corner) of (?:my|his|her|the) (?:vision|sight)(?: \w+){0,7} (?:gone|missing|black|dark|blank)|shadow(?: \w+){0,8} (?:creep\w*|spread\w*|coming)|(?<!screen )(?<!display )(?<!monitor )went (?:all )?(?:dark|black)"
                     r"|going dark|dim and washed out|viendo doble|ve dos de todo|"
-                    r"(?:can'?t|couldn'?t|cannot) see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) (?:can'?t|couldn'?t|cannot) see|lost (?:the )?(?:vision|sight)|went (?:dark|black|blind)|curtain|double vision"
+                    r"(?:can'?t|couldn'?t|cannot) see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) (?:can'?t|couldn'?t|cannot) see|lost (?:the )?(?:vision|sight)|(?<!screen )(?<!display )(?<!monitor )went (?:dark|black|blind)|curtain|double vision"
                     r"|seeing double|(?:two|dos) of everything|blind(?!s\b)\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista|dej[eo] de ver|cortina|no (?:veo|ve) (?:casi )?nada"
                     r"|vista (?:doble|negra)|ciego"
                     r"|(?:vision|sight)(?: in (?:that|my|his|her|the|one) eye)? (?:has |had )?(?:gone|went|dropped) (?:way |really |all the way )?down"
@@ -144,7 +144,7 @@ C: dict[str, str] = {
     "retractions": (r"sucking in|ribs? (?:are )?(?:showing|pulling|sucking)|retraction|(?:se le (?:ven|marcan|hunden)|hundiendo) (?:las )?costillas"
                     r"|(?:skin|piel)(?: \w+){0,3} (?:between|under|entre|debajo de) (?:the |his |her |my |las |sus )?(?:ribs|costillas)"
                     r"|(?:hunde|hunden|hundid[oa]s?|jala|jalan|chupa|pulls?|sinks?)(?: \w+){0,4} (?:ribs|costillas|pecho)"),
-    "swell_close": (r"clos\w*|swell\w*|swollen|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|bigger|huge"),
+    "swell_close": (r"clos\w*|swell\w*|swollen|puffy|puff\w* up|tight\w*|thick\w*|hinch\w*|cerr\w*|too big|bigger|huge"),
     "spit": r"(?:" + _SWALLOW + r"|tragar)(?: \w+){0,3} (?:own )?(?:spit|saliva)|(?:spit|saliva)(?: \w+){0,3} (?:won'?t go down|can'?t swallow)|drool\w* (?:into|all over|everywhere)|babe(?:a|ando)",
     "face_swell": (r"(?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos|parpados)(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|huge|too big|bigger|fat|hinch\w*)"
                    r"|(?:swell\w*|swollen|puff\w*|hinch\w*)(?: up)?(?: \w+){0,2} (?:lips?|face|eyelids?|eyes|tongue|cara|labios?|ojos)"),
@@ -160,7 +160,7 @@ C: dict[str, str] = {
                     r"|(?:mouth|boca)(?: \w+){0,3} (?:full of|covered in|llena de) (?:sores|blisters|ulcers|llagas|ampollas)"
                     r"|(?:lips|labios)(?: \w+){0,2} (?:raw|crusted|crusty|bleeding|peeling)"),
     "eye_burn": r"(?:eyes?|ojos?)(?: \w+){0,3} (?:red|burning|crusty|crusted|sore|rojos?|arden|ardor)",
-    "bleed": (r"bleed\w*|bled|blood\w*(?! thinn| pressure| sugar| work| tests?| draw| count| clot| type| panel)|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*"
+    "bleed": (r"bleed\w*|bled|blood(?!work|tests?\b)\w*(?! thinn| pressure| sugar| work| tests?| draw| count| clot| type| panel)|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*"
               r"|(?:pee|urine)(?: \w+){0,3} (?:red|pink|bloody)"),
     "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|(?:can'?t|couldn'?t|cannot) (?:get it to )?stop"
                     r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*"
@@ -195,7 +195,7 @@ C: dict[str, str] = {
                      r"|se (?:cayo|desplomo) (?:al suelo|redond\w*)"),
     "confused": (_CONFUSED + r"|disorient\w*|(?:doesn'?t|does not|didn'?t|did not) recogni[sz]e"
                  r"|(?:doesn'?t|does not|didn'?t|did not) know (?:where|who|what (?:day|year|month|time)|me|us|(?:his|her) (?:own )?(?:name|wife|husband|kids|family|daughter|son))"
-                 r"|(?<!ing )(?<!hear )(?<!see )out of it"
+                 r"|(?<!ing )(?<!hear )(?<!see )(?<!blurry )(?<!blurred )(?<!fuzzy )(?<!cloudy )out of it"
                  r"|acting (?:drunk|strange|weird|odd|funny|crazy|bizarre)|not (?:him|her)self|not making (?:any |much )?sense"
                  r"|talking nonsense|seeing things|seeing (?:people|bugs|kids|animals|men)|talking to (?:stuff|people|things) that|hallucinat\w*|delirious|loopy|agitated|confundid\w*|desorientad\w*"
                  r"|acting like (?:he|she)(?:'s| has| is)? (?:had too much|drunk)|sin sentido|repeating (?:him|her|my)self"
@@ -321,6 +321,9 @@ C: dict[str, str] = {
                    r"|no (?:creo que )?(?:voy a |vaya a )?(?:estar|seguir) (?:aqui |vivo |viva )?para (?:entonces|la cita|eso)"),
     "away_reason": (r"(?:work|business|family) trip|trip|travel\w*|vacation|out of town|moving (?:to|away|out)|conference|deploy\w*"
                     r"|viaje|vacaciones|fuera de la ciudad|me mudo"),
+    # "I have a plan now. And a date.": a suicide plan told without naming it, a plan and a date of nothing
+    "plan_of_nothing": r"(?:have|has|'ve got|got|made|tengo|tiene) (?:a|un) plan(?: now| ya| ahora)?(?!\w| (?:for|to|with|on|at|in|b|d|de|para|con|que)\b)",
+    "date_of_nothing": r"(?:a|the|una) (?:date|fecha)(?!\w| (?:for|to|with|at|in|on|para|de|that|when|and time|y hora)\b)",
     "plan": (r"(?:got|have|'ve got|i'?ve) (?:it|everything|it all) (?:all )?(?:figured|worked|planned|thought) out"
              r"|(?:made up my mind|my mind is made up)|ya (?:lo )?(?:decidi|tengo (?:pensado|decidido))"),
     "pills": r"pills?|pastillas?|pildoras?|meds|medications?|medicines?|medicinas?|tablets?|frasco|bottles?",
@@ -420,7 +423,9 @@ C: dict[str, str] = {
                     r"|manchas|confundid\w*|piel(?: \w+){0,3} (?:manchad\w*|moteada|marmorea|morad\w*)|(?:casi )?no (?:abre|puede abrir) los ojos"),
     # a laboratory calling a critical value about a patient
     "critical_lab": (r"critical (?:value|result|lab|level|call|potassium|sodium|hemoglobin|hgb|inr|glucose|calcium|troponin|platelet)\w*"
-                     r"|(?:valor|resultado)(?:es)? critico\w*"),
+                     r"|(?:valor|resultado)(?:es)? critico\w*"
+                     r"|(?:potassium|potasio)(?: \w+){0,4}?[:,]? (?:6\.[5-9]|[7-9]\.\d|six point (?:five|six|seven|eight|nine)|(?:seven|eight|nine) point|seis punto (?:cinco|seis|siete|ocho|nueve)|(?:siete|ocho|nueve) punto)\b"
+                     r"|(?:sodium|sodio)(?: \w+){0,4}?[:,]? (?:1[01]\d|1[6-9]\d|one (?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|sixty|seventy)(?:[- ]\w+)?)\b(?! ?(?:mg|milligrams?))"),
     "priapism": r"priapism|erection(?: \w+){0,3} (?:won'?t|will not|doesn'?t|does not|hasn'?t) go(?:ne)? (?:down|away)|ereccion(?: \w+){0,3} no se (?:baja|quita)",
     # a tearing or ripping pain in the chest or back (an aortic dissection)
     "tearing": (r"(?:tearing|ripping)(?! up)(?: \w+){0,6} (?:chest|back|shoulder blades)|(?:chest|back)(?: \w+){0,6} (?:tearing|ripping)(?! up)"
@@ -435,7 +440,7 @@ C: dict[str, str] = {
     "postpartum": (r"had (?:the|my|a|our) baby|gave birth|delivered|delivery|c-?section|postpartum|dio a luz|di a luz|parto|cesarea"),
     "pregnancy_bad": (r"baby (?:isn'?t|is not|hasn'?t|has not|not|stopped|hasn'?t been)(?: \w+){0,2} mov\w*|no (?:kicks?|movement)"
                       r"|(?:haven'?t|hasn'?t|not|didn'?t) felt (?:the |her |him )?(?:baby )?(?:move|kick)\w*|gush\w*|leaking|rock hard|sparkl\w*|flashing|(?:face|hands?|eyes|fingers)(?: \w+){0,3} (?:puffy|swollen)|(?:puffy|swollen) (?:face|hands|eyes|fingers)|rings? (?:won'?t|don'?t)"
-                      r"|water (?:broke|broken|is leaking)|(?:severe|bad|terrible|sharp|stabbing) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
+                      r"|waters? (?:just |has |have |had )?(?:broke|broken|is leaking)|(?:hanging|coming|sticking) (?:down|out)\W+(?:\w+\W+){0,5}(?:the )?cord\b|(?:feel|see|saw)(?: \w+){0,3} (?:the )?cord\b|(?<!spinal )cord(?: \w+){0,2} (?:hanging|coming out|sticking out)|(?:severe|bad|terrible|sharp|stabbing) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
                       r"|seeing spots|vision (?:is )?(?:blurry|spots)|fuente|no se mueve|no (?:lo|la) siento mover|dolor fuerte"),
     "spotting": (r"(?<!more than )(?<!not just )(?<!heavier than )(?<!worse than )(?:spotting|spot\w*)|(?:a little|a tiny|a little bit of|a tiny bit of|some light|light|slight)(?: \w+)? (?:blood|bleeding)|pink\w*|brown\w*"
                  r"|manch\w*|rosad\w*|(?:poquit\w*|un poco) de (?:sangre|sangrado)|(?:sangre|sangrado)(?: \w+){0,2} poquit\w*|sangre (?:cafe|cafecita|oscura)|como cafe\w*"),
@@ -460,7 +465,7 @@ C: dict[str, str] = {
     "shock_once": r"(?:just |only )?(?:the )?once|(?:just |only )?(?:the )?one time|a single (?:shock|time|zap)|one shock|una (?:sola )?vez",
     "defib": r"defib\w*|icd|implanted (?:defibrillator|device)|desfibrilador",
     "repeated": r"twice|again|(?:two|three|four|five|several|multiple|many) (?:times|shocks)|more than once|back to back|dos veces|otra vez|varias veces",
-    "nitro": r"nitro\w*",
+    "nitro": r"nitro(?!furantoin|gen|us\b)\w*",
     "retention": (r"(?:can'?t|cannot|(?:haven'?t|hasn'?t|have not|has not) been able to|unable to|not able to|couldn'?t) (?:pee|urinate|void)(?: \w+){0,3} (?:since|for|all)\b"
                   r"|(?:no (?:puedo|puede|he podido|ha podido) orinar)"),
     "bladder_full": (r"bladder(?: [\w']+){0,5} (?:full|bust|burst|explode|hard|swollen|distended)|vejiga (?:\w+ )?(?:llena|hinchada|dura)"
@@ -577,9 +582,9 @@ _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |ve
                    r"(?:emergencias?|urgencias|hospital))\b")
 _WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
-    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
+    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|ruled (?:it |that |them )?out|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
     r"cleared (?:him|her|me)|(?:was|got|been|(?:he|she)'?s been) admitted|admitted (?:him|her|me)|(?:he'?s|she'?s|he is|she is|i'?m|i am) (?:now )?stable|ya (?:esta|estoy) bien(?! (?!y\b|gracias\b|ya\b|pero\b|ahora\b|de\b|del\b|con\b)\w)|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
-    r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding)(?:'s| has| had)? stopped(?! \w+ing))\b")
+    r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding)(?:'s| has| had)? (?:pretty much |mostly |basically |almost )?stopped(?! \w+ing))\b")
 _BACK = re.compile(r"\b(?:(?<!never )again|still|(?:it'?s|is|came|coming|they'?re) back(?! up| fine| to normal)|worse|but now"
                    r"|now (?:he|she|i|it|they)(?!(?:'?s|'?m| is| am) " + _WELL + r")|otra vez|de nuevo|regreso|volvio)\b")
 _RECURRED = re.compile(r"\b(?:(?:it'?s|it is|it has|they'?re|they are) (?:come )?back|(?:it|they|the pain) came back|coming back"
@@ -717,7 +722,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("suicidal_ideation", "emergency", "wants to die, better off without them, a plan or the means at home",
              (_r("suicidal"), _r("means", ctx=("despair",)), _r("means", ctx=("affairs",)), _r("means", ctx=("farewell",)),
               _r("hoarding", "pills"), _r("hoarding"),  # the first only widens the evidence to the pills said
-              _r("affairs", ctx=("farewell",)),
+              _r("affairs", ctx=("farewell",)), _r("plan_of_nothing", ctx=("date_of_nothing",)),
               # not being around for what is planned, beside a plan, despair or a farewell (not beside a trip)
               *(Rule(("not_around",), (c,), unless=("away_reason",)) for c in ("plan", "despair", "farewell")))),
     Protocol("self_harm", "emergency", "cutting, burning or other self-injury", (_r("self_harm"),)),
@@ -791,7 +796,7 @@ URGENT_SIGNS: dict[str, str] = {
     "infection": r"red streak|spreading|pus|abscess|infect\w*|cellulitis|infeccion",
     "urinary": r"burn\w* (?:when|while) (?:i |he |she )?pee|(?:pee|urine)(?: \w+){0,4} blood|flank|kidney (?:pain|infection|stone)",
     "pain_new": r"(?:really |very |so )?(?:bad|sharp|severe|intense|awful) (?:pain|ache|headache|earache|cramp\w*)|can'?t (?:walk|sleep) (?:from|because)|mucho dolor|dolor fuerte",
-    "injury": r"sprain\w*|twist\w*|broke|broken|fractur\w*|can'?t put (?:any )?weight|cut (?:that )?(?:might|may) need|stitches",
+    "injury": r"sprain\w*|twist\w*|(?<!water )(?<!waters )(?<!water just )broke|(?<!water )(?<!waters )broken|fractur\w*|can'?t put (?:any )?weight|cut (?:that )?(?:might|may) need|stitches",
     "mental": r"panic|anxiety attack|can'?t (?:stop crying|cope|sleep)|hopeless(?! (?:with|at)\b)|depress\w*(?! screen)|ansiedad|panico|deprimid\w*",
     "bp_high": (r"\b1[6-9]\d\s*(?:over|/)\s*\d{2,3}|blood pressure (?:is |was )?(?:really |very |so )?high|presion (?:muy )?alta"
                 r"|(?:(?:a |one )?hundred (?:and )?|one )(?:sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"

@@ -234,6 +234,12 @@ def current(text: str) -> set[str]:
     # a device shock with symptoms, or more than one, is still an emergency
     ("My ICD zapped me once, I feel lightheaded.", "arrhythmia_syncope"),
     ("His defibrillator went off twice during dinner.", "arrhythmia_syncope"),
+    # a critical lab value given as a number; a swelling tongue told as "puffy"; the cord after the waters
+    ("The dialysis unit says his potassium came back at six point eight.", "critical_lab_value"),
+    ("Her sodium was 114 on the morning draw, the nursing home says.", "critical_lab_value"),
+    ("Since the new pill her tongue feels kind of puffy.", "anaphylaxis"),
+    ("I'm thirty-six weeks, my waters just broke and I think I can see the cord.", "pregnancy_emergency"),
+    ("My brother texted that he has a plan now, and a date.", "suicidal_ideation"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -412,6 +418,16 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "My defibrillator went off one time while I was raking, and I feel fine, the card says to call you.",
     "Since the stitches came out it's bleeding a little through the bandage, not much.",
     "My heart was pounding and I thought I was having a heart attack, but it was the new decongestant.",
+    "The lab said my potassium was five point nine, they want it rechecked next week.",
+    "His sodium was 131 last month, is the new water pill ok?",
+    "The label says each serving has 110 mg of sodium, is that too much for my diet?",
+    "The urgent care ruled out a heart attack for the chest pain on Sunday, I'd like a follow-up.",
+    "I was nine weeks pregnant and lost it, the bleeding's pretty much stopped now, when should I come in?",
+    "She's 24 weeks pregnant and needs the bloodwork order for her glucose test.",
+    "My bladder infection is back, burning and going every hour. Can Dr. Lee send nitrofurantoin again?",
+    "My glucose monitor screen went black, can you send a new receiver?",
+    "I have a plan with Aetna now. Can you give me a date for the physical?",
+    "My left eye is red and blurry out of it since yesterday.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
