@@ -788,7 +788,9 @@ URGENT_SIGNS: dict[str, str] = {
     "reaction": (r"(?:rash|hives|itch\w*|swell\w*|swollen|sarpullido|ronchas|hinch\w*)(?: \w+){0,8} (?:since|after|from|started|new|"
                  r"medicine|medication|pill|antibiotic|desde|medicina)|(?:reaction|allergic|side effect|reaccion|alergi\w*)"),
     "dehydration": r"can'?t keep (?:anything|food|water|fluids|it) down|vomit\w* (?:all|since|every)|dehydrat\w*|no retiene|deshidrat\w*",
-    "pregnancy": r"pregnan\w*|embaraz\w*",
+    # emergency contraception works only for a few days after: a same-day call
+    "pregnancy": (r"pregnan\w*|embaraz\w*|morning[- ]after pill|plan b\b|emergency contraception|condom (?:broke|came off|slipped off)"
+                  r"|pastilla del dia siguiente|se (?:rompio|salio) el condon"),
     "critical_med_out": (r"(?:out of|ran out|run out|running out|no more|last (?:dose|pen|vial)|se (?:me|le) acab\w*|sin)"
                          r"(?: \w+){0,5} (?:" + _CRITICAL_MEDS + r")"),
     "abnormal_result": (r"(?:told|asked) (?:me|us|him|her) to call(?! (?:your |the )?(?:billing|insurance|front desk|records))|call (?:you |us )?back (?:today|about (?:my|the|his|her) (?:results?|labs?))"
@@ -858,7 +860,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 # The same sign told the other way round: the last dose in a sentence of its own ("I took my last one this
 # morning", "he has one dose left, tonight's"), with a critical medicine named anywhere in the message.
 _LAST_DOSE = _compile(r"(?:took|take|taking) (?:my|his|her|the) last(?: one| dose| pill)?|last (?:one|dose|pill|tablet|shot) (?:is|was) "
-                      r"(?:today|tonight|this morning)|one (?:dose|pill|tablet|shot) left|(?:is|are|am|i'?m|he'?s|she'?s) (?:completely |totally |all |just )?out as of"
+                      r"(?:today|tonight|this morning)|one (?:dose|pill|tablet|shot) left|no (?:more )?(?:doses?|pills?|tablets?|shots?|pens?|vials?) left|none left|(?:is|are|am|i'?m|he'?s|she'?s) (?:completely |totally |all |just )?out as of"
                       r"|se (?:me|le) (?:acab\w*|termin\w*) (?:hoy|manana|esta noche)|gave (?:him|her|them) (?:his|her|their|the) last(?: one| dose| pill)?"
                       r"|(?:le di|me tome|se tomo|tome|tomo) (?:la|su|mi) ultima (?:pastilla|dosis|pildora|tableta|inyeccion)")
 _CRITICAL_MED = _compile(_CRITICAL_MEDS)

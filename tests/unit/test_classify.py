@@ -59,6 +59,8 @@ def test_out_of_critical_medication_is_at_least_urgent(classifier: Classifier) -
      "urgent:critical_med_out"),
     ("Pharmacy calling: her Lantus isn't covered anymore and she's completely out as of today.",
      "urgent:critical_med_out"),
+    ("His Depakote refill is stuck waiting on the insurance, and he has no pills left for the evening dose.",
+     "urgent:critical_med_out"),
     # a systolic reading of 180 or more
     ("My pressure cuff read one ninety over a hundred and ten twice this morning, I feel okay.", "urgent:bp_high"),
     ("Blood pressure 184/96 at the pharmacy kiosk, no headache or anything.", "urgent:bp_high"),

@@ -484,3 +484,12 @@ def test_other_senses_of_complaint_words_are_no_complaint(text: str) -> None:
 ])
 def test_complaints_still_set_a_floor(text: str) -> None:
     assert complaints(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The condom slipped off last night, can the doctor call in the morning-after pill today?",
+    "Se rompió el condón anoche, ¿me pueden recetar la pastilla del día siguiente?",
+])
+def test_emergency_contraception_is_a_pregnancy_concern(text: str) -> None:
+    # it works only for a few days: a same-day call, the pregnancy sign (LABELS.md: pregnancy concerns are urgent)
+    assert "urgent:pregnancy" in {f.protocol for f in find_flags(text)}
