@@ -4,7 +4,7 @@ cross-validation.
 `python -m pipeline train-triage` writes `pipeline/classify/model/` (`vocab.json`, `sif.npz`, `heads.npz`,
 `meta.json`; `vectors.npy` and `tokenizer.json` come from `distill.py`, rebuilt with `--distill`).
 Thresholds come from 5-fold out-of-fold predictions over every non-test voicemail: the emergency
-threshold is the highest at which rules-or-model would have caught `TARGET_RECALL` of them; the
+threshold is the lowest at which rules-or-model raise no more than `FALSE_SHARE` of the non-emergencies; the
 intent threshold the best micro-F1; each role choice's threshold the best role accuracy where it
 applies. The frozen test split is never read here. Training is full-batch gradient descent (Adam, L2)
 from zeros, so the same data gives the same model.
@@ -37,13 +37,13 @@ from pipeline.classify.training.split import load_part
 
 MIN_DF = 2
 MAX_VOCAB = 20000
-# Cross-validated emergency recall (rules or model) the threshold must reach. 99 % until triage-6: with a
-# linear urgency head 99.5 % raised 30 % of non-emergencies; with the networks it raised 12 %. 99.8 % since
-# triage-9: with input dropout the networks reach it at about the false alarms 99.5 % cost before. 99.95 %
-# since triage-13: at 99.8 % its threshold sat just under a dense band of emergencies (0.21, with 8 of them
-# between 0.21 and 0.30), and the frozen test split misses about five times the cross-validated share,
-# because the rules are fixed from the train and dev voicemails they are then scored on.
-TARGET_RECALL = 0.9995
+# Share of non-emergencies the emergency threshold may raise to emergency, rules or model, in cross-validation.
+# Until triage-14 the threshold chased a cross-validated recall (99 %, 99.8 %, then 99.95 %); each refit on more
+# rounds met a harder tail of emergencies and bought that recall with a lower threshold (triage-16's was 0.01,
+# raising 13 %), and did worse on the next unseen round. triage-14 raised 9.0 % at its 0.09 and caught every
+# emergency of the two rounds written after it; at the same 9 % triage-16 did better than triage-14 on round
+# 13 (README). A budget of false alarms keeps that margin as the corpus grows.
+FALSE_SHARE = 0.09
 # Share of input features hidden from each urgency network at each training step (inverted dropout): a
 # network that cannot lean on any one word or piece learns the others that say the same, which is what
 # a wording it never saw needs. 0.3 cut the cross-validated misses at equal false alarms by two thirds.
@@ -223,14 +223,14 @@ def cross_validated_tradeoff() -> list[dict]:
 
 
 def choose_thresholds(p_u: np.ndarray, p_i: np.ndarray, p_c: np.ndarray, rows: list[dict]) -> dict:
-    """From out-of-fold predictions: the highest emergency threshold that, with the rules, reaches
-    TARGET_RECALL; the intent threshold with the best micro-F1; the role choices' (`best_role_thresholds`)."""
+    """From out-of-fold predictions: the lowest emergency threshold at which, with the rules, no more than
+    FALSE_SHARE of the non-emergencies are raised (0.5 if none up to it is); the intent threshold with the
+    best micro-F1; the role choices' (`best_role_thresholds`)."""
     emergency = np.array([r["urgency"] == "emergency" for r in rows])
     by_rule = flagged_by_rules(rows)
-    chosen = 0.01
-    for th in np.arange(0.5, 0.0, -0.01):
-        caught = by_rule | (p_u[:, 0] >= th)
-        if (caught & emergency).sum() >= TARGET_RECALL * emergency.sum():
+    chosen = 0.5
+    for th in np.arange(0.01, 0.505, 0.01):
+        if ((by_rule | (p_u[:, 0] >= th)) & ~emergency).sum() <= FALSE_SHARE * (~emergency).sum():
             chosen = float(th)
             break
     caught = by_rule | (p_u[:, 0] >= chosen)
@@ -293,6 +293,6 @@ def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
     encoder.save_sif(model_dir)
     (model_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     heads.save(model_dir / "heads.npz")
-    meta = {"version": "triage-14", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
+    meta = {"version": "triage-16", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
     (model_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return meta
