@@ -101,9 +101,9 @@ C: dict[str, str] = {
     "one_side": (r"one side|left side|right side|on the (?:left|right)|half (?:my|his|her|the) (?:face|body)|un lado"
                  r"|lado (?:izquierdo|derecho)|sudden\w*|de repente|de golpe|de un momento a otro"),
     "weak": r"weak\w*|debil\w*",
-    "vision_loss": (r"(?:part|half|bottom|top|side|corner) of (?:my|his|her|the) (?:vision|sight)(?: \w+){0,7} (?:gone|missing|black|dark|blank)|shadow(?: \w+){0,8} (?:creep\w*|spread\w*|coming)|(?<!screen )(?<!display )(?<!monitor )went (?:all )?(?:dark|black)"
+    "vision_loss": (r"(?:part|half|bottom|top|side|corner) of (?:my|his|her|the) (?:vision|sight)(?: \w+){0,7} (?:gone|missing|black|dark|blank)|shadow(?: \w+){0,8} (?:creep\w*|spread\w*|coming)"
                     r"|going dark|dim and washed out|viendo doble|ve dos de todo|"
-                    r"(?:can'?t|couldn'?t|cannot) see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) (?:can'?t|couldn'?t|cannot) see|lost (?:the )?(?:vision|sight)|(?<!screen )(?<!display )(?<!monitor )went (?:dark|black|blind)|curtain|double vision"
+                    r"(?:can'?t|couldn'?t|cannot) see (?:out of|anything|a thing|well|straight|clearly)|(?:suddenly|all of a sudden) (?:can'?t|couldn'?t|cannot) see|lost (?:the )?(?:vision|sight)|(?<!screen )(?<!display )(?<!monitor )went (?:all )?(?:dark|black|blind)|curtain|double vision"
                     r"|seeing double|(?:two|dos) of everything|blind(?!s\b)\w*|shadow (?:over|across|coming)|no (?:puede|podia) ver|perdi\w* la vista|dej[eo] de ver|cortina|no (?:veo|ve) (?:casi )?nada"
                     r"|vista (?:doble|negra)|ciego"
                     r"|(?:vision|sight)(?: in (?:that|my|his|her|the|one) eye)? (?:has |had )?(?:gone|went|dropped) (?:way |really |all the way )?down"
@@ -1007,12 +1007,16 @@ class _SentenceHits(dict[str, list[re.Match[str]]]):
         self.low, self.sent, self.in_message = low, sent, in_message
 
     def __missing__(self, concept: str) -> list[re.Match[str]]:
-        pattern = _CONCEPT[concept]
-        anywhere = self.in_message.get(concept)
-        if anywhere is None:
-            anywhere = self.in_message[concept] = pattern.search(self.low) is not None
-        found = self[concept] = _hits(pattern, self.low, self.sent) if anywhere else []
+        found = self[concept] = _hits(_CONCEPT[concept], self.low, self.sent) if _said(concept, self.low, self.in_message) else []
         return found
+
+
+def _said(concept: str, low: str, in_message: dict[str, bool]) -> bool:
+    """Whether the concept is said anywhere in the message; remembered in `in_message`."""
+    said = in_message.get(concept)
+    if said is None:
+        said = in_message[concept] = _CONCEPT[concept].search(low) is not None
+    return said
 
 
 def find_flags(text: str) -> list[Flag]:
@@ -1034,14 +1038,9 @@ def find_flags(text: str) -> list[Flag]:
                                    for s, hits in zip(sents, caches, strict=True) for m in hits[concept])
         return present[concept]
 
-    def in_message_(concept: str) -> bool:
-        if concept not in in_message:
-            in_message[concept] = _CONCEPT[concept].search(low) is not None
-        return in_message[concept]
-
     # A rule with a concept absent from the whole message cannot fire in any sentence: drop it once here.
     possible = [(proto, rules) for proto in PROTOCOLS
-            if (rules := [rule for rule in proto.rules if all(in_message_(c) for c in rule.here)])]
+                if (rules := [rule for rule in proto.rules if all(_said(c, low, in_message) for c in rule.here)])]
     critical_med = _CRITICAL_MED.search(low) is not None
     flags: list[Flag] = []
     for sent, cache in zip(sents, caches, strict=True):
