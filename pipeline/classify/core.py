@@ -25,7 +25,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from pipeline.classify import lexicon
-from pipeline.classify.redflags import DISMISSED, severe_bp
+from pipeline.classify.redflags import DISMISSED, sets_urgent_floor
 from pipeline.classify.semantic import (
     CLINICAL_INTENTS,
     URGENCIES,
@@ -206,9 +206,8 @@ class Classifier:
         for flag in doc._.flags:
             if flag.urgency == DISMISSED:
                 continue
-            if flag.urgency == "emergency" or (flag.urgency == "urgent" and (
-                    flag.protocol in HARD_URGENT
-                    or flag.protocol == "urgent:bp_high" and severe_bp(doc.text[flag.start:flag.end]))):
+            if flag.urgency == "emergency" or (
+                    flag.urgency == "urgent" and sets_urgent_floor(flag.protocol, doc.text[flag.start:flag.end])):
                 level = flag.urgency
                 found.add("urgency", level, flag.start, flag.end,
                           ("red_flag:" if level == "emergency" else "") + flag.protocol)
@@ -247,8 +246,6 @@ class Classifier:
 
 
 SUPPORTED_LANGUAGES = frozenset({"en", "es"})
-# Urgent signs that set a floor of urgent by themselves (LABELS.md); the others inform the model.
-HARD_URGENT = frozenset({"urgent:critical_med_out", "urgent:high_fever"})
 
 
 def _relationship(doc: Doc, matcher: PhraseMatcher, found: _Found) -> str:

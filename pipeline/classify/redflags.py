@@ -60,7 +60,7 @@ C: dict[str, str] = {
     "belly": (r"belly|stomach|abdomen|abdominal|tummy|gut|panza|estomago|barriga|vientre|ombligo|(?:lower |upper )?(?:right|left) side"
               r"|lado (?:derecho|izquierdo)"),
     "worst_pain": r"worst pain|pain (?:is )?(?:unbearable|excruciating)|(?:el )?peor dolor|dolor (?:insoportable|mas fuerte de (?:mi|su) vida)",
-    "testicle": r"testic\w*|scrotum|balls?|nuts|privates|groin|testiculo\w*",
+    "testicle": r"testic\w*|scrotum|(?<!cotton )balls\b|(?:left|right|one|my|his|your) ball\b|nuts|privates|groin|testiculo\w*",
     "calf": r"calf|calves|leg|pantorrilla|pierna",
     # sensations and signs
     "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
@@ -319,6 +319,10 @@ C: dict[str, str] = {
                    r"|(?:won'?t|will not) (?:still )?be (?:here|around) (?:for|by|to see) (?:it|that|then|the|my|next)"
                    r"|(?:won'?t|will not) be (?:here|around)(?=\s*(?:[.!;]|$))"
                    r"|no (?:creo que )?(?:voy a |vaya a )?(?:estar|seguir) (?:aqui |vivo |viva )?para (?:entonces|la cita|eso)"),
+    # the limb's own injury in the sentence: swelling, a sprain or a break, not a stroke's weakness
+    "limb_injured": r"swollen|swelling|sprain\w*|fractur\w*|broken|landed on (?:his|her|my|the) (?:hand|wrist|arm|shoulder)|hinchad\w*|fractura\w*",
+    # blisters or a rash along the chest: shingles, not a heart
+    "skin_lesion": r"blister\w*|ampoll\w*|rash\w*|sarpullido|culebrilla|shingles|zoster",
     "away_reason": (r"(?:work|business|family) trip|trip|travel\w*|vacation|out of town|moving (?:to|away|out)|conference|deploy\w*"
                     r"|viaje|vacaciones|fuera de la ciudad|me mudo"),
     # "I have a plan now. And a date.": a suicide plan told without naming it, a plan and a date of nothing
@@ -553,7 +557,7 @@ _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|p
 _THRESHOLD = r"(?:what|which|how) (?:\w+ ){0,2}(?:is|would be|counts as|should be) too (?:low|high|much)"
 _THRESHOLD_Q = re.compile(rf"\b{_THRESHOLD}\b")
 _HYPOTHETICAL = re.compile(
-    r"\b(?:read (?:online|on the internet|somewhere|that)|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what if|in case|" + _THRESHOLD + r"|what (?:exactly )?counts as|if (?:one day|someday|some day)|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
+    r"\b(?:read (?:online|on the internet|somewhere|that)|supposed to do if|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what if|in case|" + _THRESHOLD + r"|what (?:exactly )?counts as|if (?:one day|someday|some day)|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|un dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
@@ -669,11 +673,11 @@ def _r(*here: str, ctx: tuple[str, ...] = ()) -> Rule:
 
 PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("acute_coronary", "emergency", "chest pain, pressure or heaviness; arm, jaw or back pain with sweating",
-             (_r("chest", "chest_feel"), _r("heart", "chest_feel"), Rule(("radiating", "chest_feel"), ("acs_assoc",), ("kidney_area",)),
+             (Rule(("chest", "chest_feel"), unless=("skin_lesion",)), _r("heart", "chest_feel"), Rule(("radiating", "chest_feel"), ("acs_assoc",), ("kidney_area",)),
               _r("jaw_arm", "chest_feel", ctx=("acute",)), _r("nitro", ctx=("chest_feel",)),
               _r("heartburn", ctx=("jaw_arm", "acs_assoc")), _r("sat_on"))),
     Protocol("stroke_signs", "emergency", "face droop, slurred or jumbled speech, one-sided weakness, sudden vision loss",
-             (_r("face", "droop"), _r("facial_palsy"), _r("speech_bad"), Rule(("limb", "limb_weak"), unless=("nerve_block",)), _r("limb", "weak", "one_side"),
+             (_r("face", "droop"), _r("facial_palsy"), _r("speech_bad"), Rule(("limb", "limb_weak"), unless=("nerve_block", "limb_injured")), _r("limb", "weak", "one_side"),
               Rule(("limb", "numb", "one_side"), unless=("nerve_block",)), Rule(("face", "numb"), unless=("perioral",)),
               _r("vision_loss"))),
     Protocol("breathing_difficulty", "emergency", "cannot catch breath, gasping, blue lips, cannot finish a sentence",
@@ -776,7 +780,9 @@ _CRITICAL_MEDS = (r"insulin\w*|lantus|humalog|novolog|basaglar|tresiba|levemir|t
                   r"|tegretol|oxcarbazepine|trileptal|lacosamide|vimpat|anticonvulsiv\w*"
                   r"|blood thinner\w*|warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|dabigatran"
                   r"|lovenox|enoxaparin|plavix|clopidogrel|brilinta|ticagrelor"
-                  r"|transplant|tacrolimus|prograf|cyclosporine|prednisone|inhaler|epi ?pen")
+                  r"|transplant|tacrolimus|prograf|cyclosporine|prednisone|inhaler|epi ?pen|oxygen|oxigeno")
+_EMERGENCY_CONTRACEPTION = (r"morning[- ]after pill|plan b\b|emergency contraception|condom (?:broke|came off|slipped off)"
+                            r"|pastilla del dia siguiente|se (?:rompio|salio) el condon")
 # Urgent signs: a same-hour call (LABELS.md). Same matching, no protocol table of their own.
 URGENT_SIGNS: dict[str, str] = {
     # A reading only counts beside a temperature word: transcripts are full of other numbers (DOBs, doses).
@@ -788,10 +794,8 @@ URGENT_SIGNS: dict[str, str] = {
     "reaction": (r"(?:rash|hives|itch\w*|swell\w*|swollen|sarpullido|ronchas|hinch\w*)(?: \w+){0,8} (?:since|after|from|started|new|"
                  r"medicine|medication|pill|antibiotic|desde|medicina)|(?:reaction|allergic|side effect|reaccion|alergi\w*)"),
     "dehydration": r"can'?t keep (?:anything|food|water|fluids|it) down|vomit\w* (?:all|since|every)|dehydrat\w*|no retiene|deshidrat\w*",
-    # emergency contraception works only for a few days after: a same-day call
-    "pregnancy": (r"pregnan\w*|embaraz\w*|morning[- ]after pill|plan b\b|emergency contraception|condom (?:broke|came off|slipped off)"
-                  r"|pastilla del dia siguiente|se (?:rompio|salio) el condon"),
-    "critical_med_out": (r"(?:out of|ran out|run out|running out|no more|last (?:dose|pen|vial)|se (?:me|le) acab\w*|sin)"
+    "pregnancy": r"pregnan\w*|embaraz\w*|" + _EMERGENCY_CONTRACEPTION,
+    "critical_med_out": (r"(?:out of(?! breath)|ran out|run out|running out|no more|last (?:dose|pen|vial)|se (?:me|le) acab\w*|sin)"
                          r"(?: \w+){0,5} (?:" + _CRITICAL_MEDS + r")"),
     "abnormal_result": (r"(?:told|asked) (?:me|us|him|her) to call(?! (?:your |the )?(?:billing|insurance|front desk|records))|call (?:you |us )?back (?:today|about (?:my|the|his|her) (?:results?|labs?))"
                         r"|abnormal|(?:inr|potassium|sodium|hemoglobin|levels?) (?:was |is |were )?(?:too |very |really )?(?:high|low)"),
@@ -811,15 +815,22 @@ URGENT_SIGNS: dict[str, str] = {
     "eye": r"eye(?: \w+){0,4} (?:pain|hurts|red|swollen|vision)|vision (?:is )?(?:blurry|changed)|floaters|flash\w* of light",
     "confused": _CONFUSED + r"|forgetful (?:all of a sudden|suddenly)|confundid\w*",
 }
-# A systolic reading of 180 or more: a same-hour call even without symptoms (every such reading in the
-# training data is labelled urgent or emergency), so `urgent:bp_high` with it sets a floor.
-_SEVERE_BP = re.compile(r"\b(?:1[89]\d|2\d\d)\s*(?:over|/)|(?:(?:a |one )?hundred (?:and )?|one )(?:eighty|ninety)"
-                        r"|ciento (?:ochenta|noventa)")
+# Urgent signs that set a floor of urgent by themselves (LABELS.md); the others inform the model.
+HARD_URGENT = frozenset({"urgent:critical_med_out", "urgent:high_fever"})
+# Signs that set the floor only in some of their forms. A systolic reading of 180 or more (every such reading
+# in the training data is labelled urgent or emergency); emergency contraception, which works only for a few
+# days (every such call in train/dev is urgent).
+_FLOOR_FORMS = {
+    "urgent:bp_high": re.compile(r"\b(?:1[89]\d|2\d\d)\s*(?:over|/)|(?:(?:a |one )?hundred (?:and )?|one )(?:eighty|ninety)"
+                                 r"|ciento (?:ochenta|noventa)"),
+    "urgent:pregnancy": re.compile(_EMERGENCY_CONTRACEPTION),
+}
 
 
-def severe_bp(said: str) -> bool:
-    """Whether a blood-pressure reading (the text of an `urgent:bp_high` flag) is 180 systolic or more."""
-    return _SEVERE_BP.search(fold(said)) is not None
+def sets_urgent_floor(protocol: str, said: str) -> bool:
+    """Whether an urgent sign, said as `said` (its flag's text), is a same-hour call by itself."""
+    form = _FLOOR_FORMS.get(protocol)
+    return protocol in HARD_URGENT or (form is not None and form.search(fold(said)) is not None)
 
 
 # Any current health complaint: never informational (LABELS.md: informational has no clinical content).
@@ -860,7 +871,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 # The same sign told the other way round: the last dose in a sentence of its own ("I took my last one this
 # morning", "he has one dose left, tonight's"), with a critical medicine named anywhere in the message.
 _LAST_DOSE = _compile(r"(?:took|take|taking) (?:my|his|her|the) last(?: one| dose| pill)?|last (?:one|dose|pill|tablet|shot) (?:is|was) "
-                      r"(?:today|tonight|this morning)|one (?:dose|pill|tablet|shot) left|no (?:more )?(?:doses?|pills?|tablets?|shots?|pens?|vials?) left|none left|(?:is|are|am|i'?m|he'?s|she'?s) (?:completely |totally |all |just )?out as of"
+                      r"(?:today|tonight|this morning)|one (?:dose|pill|tablet|shot) left|last (?:portable )?(?:tank|cylinder)|no (?:more )?(?:doses?|pills?|tablets?|shots?|pens?|vials?) left|none left|(?:is|are|am|i'?m|he'?s|she'?s) (?:completely |totally |all |just )?out as of"
                       r"|se (?:me|le) (?:acab\w*|termin\w*) (?:hoy|manana|esta noche)|gave (?:him|her|them) (?:his|her|their|the) last(?: one| dose| pill)?"
                       r"|(?:le di|me tome|se tomo|tome|tomo) (?:la|su|mi) ultima (?:pastilla|dosis|pildora|tableta|inyeccion)")
 _CRITICAL_MED = _compile(_CRITICAL_MEDS)

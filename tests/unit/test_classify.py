@@ -61,6 +61,10 @@ def test_out_of_critical_medication_is_at_least_urgent(classifier: Classifier) -
      "urgent:critical_med_out"),
     ("His Depakote refill is stuck waiting on the insurance, and he has no pills left for the evening dose.",
      "urgent:critical_med_out"),
+    ("Dad came home on oxygen yesterday and he's on his last tank, the supplier can't deliver till Monday.",
+     "urgent:critical_med_out"),
+    # emergency contraception works only for a few days
+    ("The condom came off last night. Can the doctor call in the morning-after pill?", "urgent:pregnancy"),
     # a systolic reading of 180 or more
     ("My pressure cuff read one ninety over a hundred and ten twice this morning, I feel okay.", "urgent:bp_high"),
     ("Blood pressure 184/96 at the pharmacy kiosk, no headache or anything.", "urgent:bp_high"),
@@ -80,6 +84,8 @@ def test_a_lower_or_past_reading_sets_no_floor(classifier: Classifier) -> None:
 
 def test_the_last_dose_of_another_medicine_is_not_a_critical_one(classifier: Classifier) -> None:
     t = classifier.classify("I took my last antibiotic this morning and feel better, thanks for the help.")
+    assert not any(e.rule == "urgent:critical_med_out" for e in t.evidence)
+    t = classifier.classify("I get out of breath on the stairs lately, could I try oxygen at night?")
     assert not any(e.rule == "urgent:critical_med_out" for e in t.evidence)
 
 

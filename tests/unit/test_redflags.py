@@ -240,6 +240,9 @@ def current(text: str) -> set[str]:
     ("Since the new pill her tongue feels kind of puffy.", "anaphylaxis"),
     ("I'm thirty-six weeks, my waters just broke and I think I can see the cord.", "pregnancy_emergency"),
     ("My brother texted that he has a plan now, and a date.", "suicidal_ideation"),
+    # the exceptions above leave the real signs alone
+    ("His left ball is swollen and really hurts since this morning.", "testicular_pain"),
+    ("Since lunch her right hand is weak and she can't grip her fork.", "stroke_signs"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -427,6 +430,10 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "My bladder infection is back, burning and going every hour. Can Dr. Lee send nitrofurantoin again?",
     "My glucose monitor screen went black, can you send a new receiver?",
     "I have a plan with Aetna now. Can you give me a date for the physical?",
+    "A soccer ball hit her in the face at practice and her cheek is swollen and sore.",
+    "What are you supposed to do if someone faints at a concert?",
+    "She fell off her bike onto her wrist, it's swollen and she can't grip a pencil.",
+    "There's a stripe of little blisters on the left side of my chest and the pain there is awful.",
     "My left eye is red and blurry out of it since yesterday.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
