@@ -45,6 +45,9 @@ C: dict[str, str] = {
                   r"|(?:into|to|in|through) (?:my|his|her|the) (?:\w+ )?back|(?:lower|upper|mid) back"),
     "face": r"face|facial|mouth|smile|lip|cheek|cara|boca|sonrisa",
     "jaw_arm": r"jaw|(?:left|right) arm|both arms|arms|mandibula|brazo izquierdo|brazos",
+    # an arm that aches where it is swollen has a cause in the arm (a clot by a line, an injury, an infection)
+    "arm_swollen": (r"(?:arms?|hand|wrist|elbow|brazos?|mano)(?:'s| is| has| are)?(?: \w+){0,3} (?:swollen|swelling|swelled|puffy|hinchad\w*)"
+                    r"|(?:swollen|swelling|puffy|hinchazon)(?: \w+){0,2} (?:arms?|hand|brazos?|mano)"),
     "wound": r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab(?!l|ili)\w*|cortad\w*|corte|herida",
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
     "heartburn": r"heart ?burn|indigestion|acid|acidez|agruras",
@@ -166,7 +169,7 @@ C: dict[str, str] = {
                     r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*"
                     # "a little through the bandage", "through the bandage a bit": a minimized ooze
                     r"|(?<!a little )(?<!a bit )(?<!slightly )through (?:a|the|two|three|four|several|my|his|her|all)"
-                    r" (?:\w+ )?(?:(?:whole |entire )?(?:pack|box|roll|stack) of )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?(?! a (?:little|bit))|fill\w* (?:up )?with blood|gush\w*|spurt\w*|pour\w*|(?:a lot|lots) of(?! bruis| moretones)"
+                    r" (?:\w+ )?(?:(?:whole |entire )?(?:pack|box|roll|stack) of )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?(?! a (?:little|bit))(?!(?: \w+)? every (?:two|three|four|few|couple|2|3|4)\b)|fill\w* (?:up )?with blood|gush\w*|spurt\w*|pour\w*|(?:a lot|lots) of(?! bruis| moretones)"
                     r"|so much|tons of|heavy|heavily|(?:passing|big|large|huge|golf ball|lots of) clots?|clots (?:the size|as big)|puddle|swallow\w* blood|mouthful|full of|cupful|no (?:se )?(?:para|detiene|quita)"
                     r"|mucha sangre|much\w* sangr\w*|empap\w*|chorro|coagulos"),
     "gi_blood": (r"(?:vomit\w*|throw\w* up|threw up|spit\w* up|cough\w* up|puk\w*)(?:[\s,]+[\w']+){0,10}[\s,]+(?:blood|coffee grounds?|red|pink)(?! pee| urine)"
@@ -188,7 +191,7 @@ C: dict[str, str] = {
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:really |even )?(?:waking|responding|answering|reacting)|(?:he|she) (?:not|no) wake\w*(?: up)?|(?:hard|impossible) to keep (?:him|her|them) awake|(?:can'?t|couldn'?t|cannot) keep (?:him|her|them) awake|no (?:lo|la) (?:puedo|podemos|pude) despertar"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
                      r"|faint\w*|collaps\w*|black\w* out|out cold|keeled over|didn'?t (?:respond|wake)|wasn'?t (?:responding|breathing)"
-                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?:nearly |almost )?(?<!swelling )(?<!fever )(?<!it )(?<!sugar )(?<!pressure )(?<!number )(?<!temperature )(?<!temp )(?<!swelling has )(?<!puffiness )(?<!redness )(?<!bump )(?<!lump )(?<!level )(?<!levels )(?<!count )(?<!reading )(?<!weight )went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|(?:was|were|been|is|he'?s|she'?s|i'?m|knocked) out for (?:a|about|like)(?! (?:walk|run|jog|ride|drive|swim|smoke|dinner|lunch|breakfast|coffee|drink|errands?)\b)"
+                     r"|dropped (?:to the (?:floor|ground)|like|down|in the middle)|(?<!nearly )(?<!almost )(?<!swelling )(?<!fever )(?<!it )(?<!sugar )(?<!pressure )(?<!number )(?<!temperature )(?<!temp )(?<!swelling has )(?<!puffiness )(?<!redness )(?<!bump )(?<!lump )(?<!level )(?<!levels )(?<!count )(?<!reading )(?<!weight )went down(?! to\b| there\b| the\b| on (?:my|his|her|their) (?:knees|hands|bottom|butt|side))|no (?:me |le )?contesta(?! (?:numeros|llamadas|el telefono|el celular|mensajes))|next thing (?:i|he|she) knew|(?:was|were|been|is|he'?s|she'?s|i'?m|knocked) out for (?:a|about|like)(?! (?:walk|run|jog|ride|drive|swim|smoke|dinner|lunch|breakfast|coffee|drink|errands?)\b)"
                      r"|found (?:him|her|them) (?:on|lying on) the (?:floor|ground)|(?:was|were|woke up) on the (?:floor|ground) with"
                      r"|doesn'?t (?:answer|respond)|drift\w* off|head (?:just )?flops|won'?t (?:really |even |fully )(?:wake|respond)|(?<!-)floppy|(?:went|is|was|gone) limp|nodding off|(?:can'?t|couldn'?t|cannot) stay awake"
                      r"|no (?:despierta|responde|reacciona)|no se despierta|inconscien\w*|perdi\w* el (?:conocimiento|sentido)|desmay\w*"
@@ -452,8 +455,9 @@ C: dict[str, str] = {
                   r"|tooth (?:pulled|out)|circumcision|c-?section|cirugia|operacion|operaron|procedimiento"),
     # signs of a surgical belly; no stool for days is constipation, and colic that will not let one sit still
     # is a stone's (peritonitis makes one lie still)
-    "severe": (r"(?:belly|stomach|panza|abdomen|tummy)(?:'s| is)?(?: \w+){0,4} (?:hard|rigid|dura|swollen|distended|like a drum)"
-               r"|tight like a drum|distended|" + _NO_GAS + r"|(?:vomit\w*|threw up|last one was) green"
+    # a belly only swollen or bloated (constipation, a blocked catheter) is urgent; hard, rigid or drum-tight is not
+    "severe": (r"(?:belly|stomach|panza|abdomen|tummy)(?:'s| is)?(?: \w+){0,4} (?:hard|rigid|dura|like a drum)"
+               r"|tight like a drum|" + _NO_GAS + r"|(?:vomit\w*|threw up|last one was) green"
                r"|green (?:vomit|bile)|pulls? (?:his|her) knees up|eyes look yellow|yellow (?:eyes|skin)|no se puede enderezar|doblad[oa]|worst|unbearable|excruciating|doubled over|hunched over|curled up|like a knife|rigid|hard as a (?:rock|board)"
                r"|(?:can'?t|couldn'?t|cannot) (?:even )?(?:stand up|straighten|move|walk)|screaming|writhing|severe|insoportable|fuertisim\w*"
                r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
@@ -473,6 +477,7 @@ C: dict[str, str] = {
     "retention": (r"(?:can'?t|cannot|(?:haven'?t|hasn'?t|have not|has not) been able to|unable to|not able to|couldn'?t) (?:pee|urinate|void)(?: \w+){0,3} (?:since|for|all)\b"
                   r"|(?:no (?:puedo|puede|he podido|ha podido) orinar)"),
     "bladder_full": (r"bladder(?: [\w']+){0,5} (?:full|bust|burst|explode|hard|swollen|distended)|vejiga (?:\w+ )?(?:llena|hinchada|dura)"
+                     r"|(?:lower (?:belly|stomach|abdomen|tummy)|(?:belly|stomach) down low)(?:'s| is)?(?: \w+){0,3} (?:full|hard|swollen|distended|bloated)"
                      r"|(?:prostate|prostata|flomax|tamsulosin)"),
     "bp_crisis": (r"(?:1\d\d|one \w+(?:[- ]\w+)?) over (?:1[1-9]\d|one (?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
                   r"|eighteen|nineteen|twenty|thirty|forty))|sobre ciento|"
@@ -484,8 +489,13 @@ C: dict[str, str] = {
                     r"|nose ?bleed|pecho|vomit\w*|throw\w* up|threw up|weak\w*|slurr\w*"
                     r"|(?:worst|severe|excruciating|horrible|terrible|awful)(?: \w+)? headache|(?:el )?peor dolor de cabeza"
                     r"|dolor de cabeza (?:muy fuerte|que no se (?:me |le )?quita)"),
-    "dry_child": (r"(?<!casi )(?<!almost )(?:no wet diapers?|last (?:wet )?diaper(?: was| he had| she had)?(?: about| like| maybe| around| over)? (?:eight|nine|ten|eleven|twelve|fourteen|fifteen|sixteen|eighteen|twenty|\d\d) hours|hasn'?t (?:peed|wet|had a wet)|no (?:pee|urine)|no tears|sunken"
-                  r"|soft spot|hasn'?t urinated|no ha (?:orinado|hecho pipi|mojado)|panal seco|sin lagrimas|mollera hundida)"),
+    "dry_child": (r"(?<!casi )(?<!almost )(?:no wet diapers?|last (?:wet )?diaper(?: was| he had| she had)?(?: about| like| maybe| around| over)? (?:eight|nine|ten|eleven|twelve|fourteen|fifteen|sixteen|eighteen|twenty|\d\d) hours|hasn'?t (?:wet|had a wet)|no tears|sunken"
+                  r"|soft spot|no ha mojado|panal seco|sin lagrimas|mollera hundida)"),
+    # Not peeing since morning beside vomiting is a dehydration to see today; it is severe with a dried-out
+    # mouth, no tears, or in a baby's diapers.
+    "no_pee": r"(?<!casi )(?<!almost )(?:hasn'?t (?:peed|urinated)|no (?:pee|urine)|no ha (?:orinado|hecho pipi))",
+    "dry_sign": (r"(?:mouth|lips|tongue|boca|labios|lengua)(?:'s| is| are| feels?| looks?| esta| estan)?(?: \w+){0,3} (?:dry|cracked|sticky|parched|sec[oa]s?|partid[oa]s)"
+                 r"|dry (?:mouth|lips)|diapers?|panal\w*|panales"),
     "burn": r"burn\w*|scald\w*|grease|boiling|(?:from|off|with|of) (?:the |a )?kettle|kettle (?:spilled|tipped|fell|water)|quemad\w*|quem\w*",
     "burn_bad": (r"face|hands?|blister\w* (?:all over|everywhere|up)|big blisters|whole (?:arm|leg|back|chest)|chemical|charred|white|leathery"
                  r"|skin (?:is )?(?:peeling|coming off)|chest and (?:both )?arms|cara|manos|ampollas"),
@@ -560,7 +570,7 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:read (?:online|on the internet|somewhere|that)|supposed to do if|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what if|in case|" + _THRESHOLD + r"|what (?:exactly )?counts as|if (?:one day|someday|some day)|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
-    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|un dia|alguna vez)|call (?:you |us |back |the office )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
+    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|un dia|alguna vez)|call (?:you |us |back |the office |right away |immediately |straight away )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
 # A later clause that says what is happening now ends the hypothetical: "he said to call if anything changed,
 # and since last night my legs are numb"; "me dijo que llamara si empeoraba, y ahora no puede hablar".
 _NOW_AFTER = re.compile(
@@ -573,7 +583,7 @@ _PAST_TIME = (  # a time long enough ago that an event placed there is history
     r"(?:\w+ )?(?:years?|months?|weeks?) ago|back in (?:the day|high school|college|the (?:spring|summer|fall|winter|\w+ties|\d+s))|in (?:19|20)\d\d|in (?:january|february|march|april|june|july|august|"
     r"september|october|november|december)|when (?:i|he|she) was (?:young|little|a (?:kid|child|teen\w*|baby)|in (?:high school|college|school)"
     r"|\w+teen|\d{1,2})|(?:a )?long (?:time )?ago|years back|a while back|"
-    r"(?:the|el) (?:ano|mes) pasado|hace (?:un|una|dos|tres|cuatro|cinco|varios|muchos|\d+) (?:anos?|meses|semanas)|"
+    r"(?:the|el) (?:ano|mes|lunes|martes|miercoles|jueves|viernes|sabado|domingo) pasado|la semana pasada|hace (?:un|una|dos|tres|cuatro|cinco|varios|muchos|\d+) (?:anos?|meses|semanas)|"
     r"(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|bypass|stent|seizure|overdose)")
 _PAST_AT = re.compile(rf"\b(?:{_PAST_TIME})\b")
 _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |very |so )?(?:great|fine|well|good)|"
@@ -582,7 +592,8 @@ _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |ve
                    r"(?:went|been|was|were) (?:seen )?(?:in|to|at) the (?:er|emergency room|emergency department|hospital|urgent care)|"
                    r"(?:was|were|been|got) (?:seen|evaluated|treated|worked up) (?:here|there|in|at|by)|"
                    r"took (?:him|her|me|them) to the (?:er|emergency room|hospital|urgent care)|"
-                   r"(?:fui|fue|fuimos|estuvo|estuve|lo llevamos|la llevamos|lo lleve|la lleve) (?:a|en) (?:la )?(?:sala de )?"
+                   r"we (?:saw|evaluated|treated) (?:your |the |our )?(?:patient|him|her|them)(?: [\w,]+){0,5}? for|"
+                   r"(?:fui|fue|fuimos|estuvo|estuve|lo llevamos|la llevamos|lo lleve|la lleve) (?:a|en) (?:la |el )?(?:sala de )?"
                    r"(?:emergencias?|urgencias|hospital))\b")
 _WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
@@ -674,7 +685,7 @@ def _r(*here: str, ctx: tuple[str, ...] = ()) -> Rule:
 PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("acute_coronary", "emergency", "chest pain, pressure or heaviness; arm, jaw or back pain with sweating",
              (Rule(("chest", "chest_feel"), unless=("skin_lesion",)), _r("heart", "chest_feel"), Rule(("radiating", "chest_feel"), ("acs_assoc",), ("kidney_area",)),
-              _r("jaw_arm", "chest_feel", ctx=("acute",)), _r("nitro", ctx=("chest_feel",)),
+              Rule(("jaw_arm", "chest_feel"), ("acute",), ("arm_swollen",)), _r("nitro", ctx=("chest_feel",)),
               _r("heartburn", ctx=("jaw_arm", "acs_assoc")), _r("sat_on"))),
     Protocol("stroke_signs", "emergency", "face droop, slurred or jumbled speech, one-sided weakness, sudden vision loss",
              (_r("face", "droop"), _r("facial_palsy"), _r("speech_bad"), Rule(("limb", "limb_weak"), unless=("nerve_block", "limb_injured")), _r("limb", "weak", "one_side"),
@@ -760,7 +771,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
              "numbness or vomiting",
              (_r("bp_crisis", ctx=("crisis_sign",)),)),
     Protocol("severe_dehydration_child", "emergency", "a baby or child with no wet diapers, no tears, sunken soft spot",
-             (_r("dry_child"),)),
+             (_r("dry_child"), _r("no_pee", ctx=("dry_sign",)))),
     Protocol("severe_burn", "emergency", "a burn to the face or hands, large, blistered or chemical", (_r("burn", "burn_bad"),)),
     Protocol("severe_injury", "emergency", "a deformed limb, a fall and cannot get up, a hip that bears no weight, a chemical in the eye; "
              "numb, blue or cold fingers or toes below a cast",

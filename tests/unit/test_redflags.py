@@ -243,6 +243,14 @@ def current(text: str) -> set[str]:
     # the exceptions above leave the real signs alone
     ("His left ball is swollen and really hurts since this morning.", "testicular_pain"),
     ("Since lunch her right hand is weak and she can't grip her fork.", "stroke_signs"),
+    # fifteenth round's exceptions leave these alone
+    ("The baby threw up all day and hasn't peed since breakfast, diapers bone dry.", "severe_dehydration_child"),
+    ("He hasn't peed since last night and his lips are cracked and dry.", "severe_dehydration_child"),
+    ("I can't pee since this morning and my lower belly is swollen and hurts.", "severe_abdominal_pain"),
+    ("Her belly is hard as a board and she can't stand up straight.", "severe_abdominal_pain"),
+    ("My two-year-old, I saw him swallow one of grandpa's blood pressure pills.", "child_ingestion"),
+    ("My left arm hurts since this morning and my ankles are swollen, I feel sweaty.", "acute_coronary"),
+    ("Since the miscarriage she's bleeding through a pad every hour.", "severe_bleeding"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -435,6 +443,16 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "She fell off her bike onto her wrist, it's swollen and she can't grip a pencil.",
     "There's a stripe of little blisters on the left side of my chest and the pain there is awful.",
     "My left eye is red and blurry out of it since yesterday.",
+    # fifteenth round: a near-faint, an instruction sheet, a visit already made, a swollen arm, a pad every
+    # few hours, no pee alone, a swollen belly alone
+    "Since Monday's new water pill I get woozy standing up and nearly went down at the sink, but I didn't faint.",
+    "The discharge papers say to call right away if he sees flashes or a curtain, who do we call on a Sunday?",
+    "We saw your patient in our ER overnight for a fainting spell; the workup was negative and he went home.",
+    "Mi mamá estuvo en el hospital la semana pasada por un dolor de pecho y ya salió, necesita cita de control.",
+    "Since the miscarriage the bleeding is heavier, she's going through a pad about every three hours.",
+    "Her right arm has been swollen since last night where the PICC is, and it aches.",
+    "He's twelve, he's been throwing up since dinner and hasn't peed since this morning.",
+    "My dad's belly is swollen and bloated, no bowel movement for four days, he's not throwing up.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
