@@ -244,7 +244,8 @@ def current(text: str) -> set[str]:
     ("His left ball is swollen and really hurts since this morning.", "testicular_pain"),
     ("Since lunch her right hand is weak and she can't grip her fork.", "stroke_signs"),
     # fifteenth round's exceptions leave these alone
-    ("The baby threw up all day and hasn't peed since breakfast, diapers bone dry.", "severe_dehydration_child"),
+    ("The baby threw up all day and hasn't peed since breakfast, her diapers are bone dry.",
+     "severe_dehydration_child"),
     ("He hasn't peed since last night and his lips are cracked and dry.", "severe_dehydration_child"),
     ("I can't pee since this morning and my lower belly is swollen and hurts.", "severe_abdominal_pain"),
     ("Her belly is hard as a board and she can't stand up straight.", "severe_abdominal_pain"),
