@@ -1086,10 +1086,18 @@ def find_flags(text: str) -> list[Flag]:
                 current = _NOW.search(low, sent[0], sent[1]) and not _not_current(low, sent, m)
                 flags.append(Flag(proto_name, "emergency" if current else DISMISSED, m.start(), m.end()))
         for name, pat in _URGENT.items():
+            form = _FLOOR_FORMS.get("urgent:" + name)
+            chosen = None
             for m in _hits(pat, low, sent):
                 if not _not_current(low, sent, m):
-                    flags.append(Flag("urgent:" + name, "urgent", m.start(), m.end()))
-                    break
+                    chosen = chosen or m
+                    # a sign with floor forms points at the form that sets the floor, where one is said:
+                    # "I might be pregnant, the condom broke" floors on the condom, not on "pregnant"
+                    if form is None or form.search(m.group()):
+                        chosen = m
+                        break
+            if chosen is not None:
+                flags.append(Flag("urgent:" + name, "urgent", chosen.start(), chosen.end()))
         if critical_med and not any(f.protocol == "urgent:critical_med_out" for f in flags):
             last = next((m for m in _hits(_LAST_DOSE, low, sent) if not _not_current(low, sent, m)), None)
             if last is not None:

@@ -65,6 +65,8 @@ def test_out_of_critical_medication_is_at_least_urgent(classifier: Classifier) -
      "urgent:critical_med_out"),
     # emergency contraception works only for a few days
     ("The condom came off last night. Can the doctor call in the morning-after pill?", "urgent:pregnancy"),
+    ("Worried I'm pregnant now, the condom slipped off on Saturday, can I still take the morning-after pill?",
+     "urgent:pregnancy"),
     # a systolic reading of 180 or more
     ("My pressure cuff read one ninety over a hundred and ten twice this morning, I feel okay.", "urgent:bp_high"),
     ("Blood pressure 184/96 at the pharmacy kiosk, no headache or anything.", "urgent:bp_high"),
