@@ -461,7 +461,7 @@ C: dict[str, str] = {
                r"|green (?:vomit|bile)|pulls? (?:his|her) knees up|eyes look yellow|yellow (?:eyes|skin)|no se puede enderezar|doblad[oa]|worst|unbearable|excruciating|doubled over|hunched over|curled up|like a knife|rigid|hard as a (?:rock|board)"
                r"|(?:can'?t|couldn'?t|cannot) (?:even )?(?:stand up|straighten|move|walk)|screaming|writhing|severe|insoportable|fuertisim\w*"
                r"|no (?:aguanta|aguanto)|no (?:puedo|puede) (?:caminar|moverme|moverse)"),
-    "heart_rate": (r"(?:heart|pulse|ticker|chest)(?:[\s,]+[\w']+){0,4}[\s,]+(?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
+    "heart_rate": (r"(?:heart|pulse|ticker|chest)(?:'s)?(?:[\s,]+[\w']+){0,4}[\s,]+(?:racing|pounding|skipping|irregular|fluttering|flip\w*|flop\w*|jumping|galloping"
                    r"|going crazy|going like (?:a |the )?(?:freight train|train|drum|hammer|jackhammer|machine gun|race ?horse|crazy|mad)"
                    r"|beating (?:out of|so fast|really fast|like crazy|wildly)|(?:really |super |so )?fast|all over the place)"
                    r"|(?:heart ?rate|pulse)(?:[\s,]+[\w']+){0,4}[\s,]+(?:[23]\d|thirty|twenty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?![\w-])"
@@ -469,7 +469,7 @@ C: dict[str, str] = {
     "shock": (r"zapp\w*|(?:defib\w*|icd)(?:,? \w+){0,4} (?:shock\w*|zap\w*|fired|went off)|defib\w*(?: just)? (?:went off|fired|shocked)|(?:icd|device|pacemaker)(?: just)? (?:went off|fired|shocked)|got shocked"
               r"|electrocut\w*|electric(?:al)? shock"),
     "device_fired": r"(?:it|thing|device|box|unit)(?: just)? (?:went off|fired|shocked (?:me|him|her))",
-    # a single shock, said in the same breath: a call to the office when nothing else is wrong
+    # a single shock, said in the same breath or the next: a call to the office when nothing else is wrong
     "shock_once": r"(?:just |only )?(?:the )?once|(?:just |only )?(?:the )?one time|a single (?:shock|time|zap)|one shock|una (?:sola )?vez",
     "defib": r"defib\w*|icd|implanted (?:defibrillator|device)|desfibrilador",
     "repeated": r"twice|again|(?:two|three|four|five|several|multiple|many) (?:times|shocks)|more than once|back to back|dos veces|otra vez|varias veces",
@@ -667,6 +667,7 @@ class Rule:
     here: tuple[str, ...]
     context: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()  # concepts that, in the same sentence, make it something milder
+    unless_after: int = 0  # how many following sentences an `unless` concept also counts in
 
 
 @dataclass(frozen=True)
@@ -764,7 +765,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (Rule(("belly", "severe"), unless=("contraction",)), Rule(("severe",), ("belly",), ("contraction",)), _r("worst_pain"), _r("hernia_stuck"),
               _r("retention", ctx=("bladder_full",)), _r("no_gas", ctx=("emesis",)))),
     Protocol("arrhythmia_syncope", "emergency", "racing, irregular or very slow heartbeat with fainting, dizziness or chest pain; a device shock",
-             (_r("heart_rate", ctx=("dizzy",)), Rule(("shock",), unless=("shock_once",)), _r("shock", ctx=("dizzy",)),
+             (_r("heart_rate", ctx=("dizzy",)), Rule(("shock",), unless=("shock_once",), unless_after=1), _r("shock", ctx=("dizzy",)), _r("shock", ctx=("heart_rate",)),
               # one shock and feeling fine is a call to the office; more than one, or with symptoms, is not
               _r("device_fired", "repeated", ctx=("defib",)), _r("device_fired", ctx=("defib", "dizzy")))),
     Protocol("hypertensive_crisis", "emergency", "blood pressure 180/110 or more with a severe headache, chest pain, confusion, vision change, "
@@ -1065,10 +1066,11 @@ def find_flags(text: str) -> list[Flag]:
                 if (rules := [rule for rule in proto.rules if all(_said(c, low, in_message) for c in rule.here)])]
     critical_med = _CRITICAL_MED.search(low) is not None
     flags: list[Flag] = []
-    for sent, cache in zip(sents, caches, strict=True):
+    for i, (sent, cache) in enumerate(zip(sents, caches, strict=True)):
         for proto, rules in possible:
             for rule in rules:
-                if (not all(cache[c] for c in rule.here) or any(cache[c] for c in rule.unless)
+                if (not all(cache[c] for c in rule.here)
+                        or any(hits[c] for hits in caches[i:i + 1 + rule.unless_after] for c in rule.unless)
                         or not all(anywhere(c) for c in rule.context)):
                     continue
                 # Each concept must be said about now somewhere in the sentence ("my heart was fine, I

@@ -252,6 +252,8 @@ def current(text: str) -> set[str]:
     ("My two-year-old, I saw him swallow one of grandpa's blood pressure pills.", "child_ingestion"),
     ("My left arm hurts since this morning and my ankles are swollen, I feel sweaty.", "acute_coronary"),
     ("Since the miscarriage she's bleeding through a pad every hour.", "severe_bleeding"),
+    ("His heart's racing and he's lightheaded since dinner.", "arrhythmia_syncope"),
+    ("The ICD shocked me once at lunch, and now my heart's pounding.", "arrhythmia_syncope"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -454,6 +456,7 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Her right arm has been swollen since last night where the PICC is, and it aches.",
     "He's twelve, he's been throwing up since dinner and hasn't peed since this morning.",
     "My dad's belly is swollen and bloated, no bowel movement for four days, he's not throwing up.",
+    "My defibrillator went off while I was gardening. Only the one time, and I feel fine otherwise.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
