@@ -495,7 +495,7 @@ C: dict[str, str] = {
     # mouth, no tears, or in a baby's diapers.
     "no_pee": r"(?<!casi )(?<!almost )(?:hasn'?t (?:peed|urinated)|no (?:pee|urine)|no ha (?:orinado|hecho pipi))",
     "dry_sign": (r"(?:mouth|lips|tongue|boca|labios|lengua)(?:'s| is| are| feels?| looks?| esta| estan)?(?: \w+){0,3} (?:dry|cracked|sticky|parched|sec[oa]s?|partid[oa]s)"
-                 r"|dry (?:mouth|lips)|diapers?|panal\w*|panales"),
+                 r"|dry (?:mouth|lips)|diapers?|panal\w*"),
     "burn": r"burn\w*|scald\w*|grease|boiling|(?:from|off|with|of) (?:the |a )?kettle|kettle (?:spilled|tipped|fell|water)|quemad\w*|quem\w*",
     "burn_bad": (r"face|hands?|blister\w* (?:all over|everywhere|up)|big blisters|whole (?:arm|leg|back|chest)|chemical|charred|white|leathery"
                  r"|skin (?:is )?(?:peeling|coming off)|chest and (?:both )?arms|cara|manos|ampollas"),
