@@ -9,6 +9,8 @@ from pipeline.classify.semantic import INTENTS, MODEL_DIR, RELATIONSHIPS, URGENC
 from pipeline.classify.training.split import DATA, PARTS, load_part, part_of
 from pipeline.classify.training.train import (
     FALSE_SHARE,
+    FOLDS,
+    _fits,
     best_role_thresholds,
     build_vocab,
     choose_thresholds,
@@ -53,6 +55,23 @@ def test_training_is_deterministic_and_learns(tmp_path: Path) -> None:
     x_refill = encoder.features(refill, [])
     for before, after in zip(a.predict(x_refill), loaded.predict(x_refill), strict=True):
         assert np.array_equal(before, after)
+
+
+def test_fits_in_worker_processes_are_the_fits_in_one() -> None:
+    """train-triage's six fits in two processes give what one process gives: the same folds, each voicemail
+    predicted by the fit that did not see it, and the final fit on all rows (up to BLAS rounding)."""
+    rows = load_part("train")[::12]
+    x = featurize(Encoder(MODEL_DIR, build_vocab(rows)), rows)
+    small = {"epochs": 30, "members": 1, "net_epochs": 3}
+    (p_u, p_i, p_c), heads = _fits(x, rows, list(range(FOLDS)), workers=1, final=True, **small)
+    (q_u, q_i, q_c), parallel = _fits(x, rows, list(range(FOLDS)), workers=2, final=True, **small)
+    assert heads is not None and parallel is not None
+    for a, b in ((p_u, q_u), (p_i, q_i), (p_c, q_c), (heads.w_hidden, parallel.w_hidden),
+                 (heads.w_intents, parallel.w_intents)):
+        assert a.shape == b.shape and np.abs(a).max() > 0
+        np.testing.assert_allclose(a, b, atol=1e-3)
+    # every voicemail was predicted by a fit without it: not the final fit's predictions
+    assert not np.allclose(p_u, heads.predict(x)[0], atol=1e-3)
 
 
 def test_vocabulary_does_not_depend_on_the_hash_seed() -> None:

@@ -13,7 +13,12 @@ from zeros, so the same data gives the same model.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +54,7 @@ FALSE_SHARE = 0.09
 DROPOUT = 0.3
 FOLDS = 5
 MEMBERS = 3  # urgency networks averaged: one network's rare-emergency scores vary with its seed
+WORKERS = os.cpu_count() or 1  # processes for the cross-validation fits and the final one (`_fits`)
 REVIEW_FRACTION = 0.5  # p(emergency) above this fraction of the threshold -> needs_review
 
 
@@ -235,7 +241,7 @@ def tradeoff(p_emergency: np.ndarray, by_rule: np.ndarray, emergency: np.ndarray
 def cross_validated_tradeoff() -> list[dict]:
     """`tradeoff` over 5-fold out-of-fold predictions on train + dev, the same folds and features as `train`."""
     rows = load_part("train") + load_part("dev")
-    p_u, _, _ = out_of_fold(featurize(fitted_encoder(rows), rows), rows)
+    p_u, _, _ = out_of_fold(featurize(fitted_encoder(rows), rows), rows, WORKERS)
     return tradeoff(p_u[:, 0], flagged_by_rules(rows), np.array([r["urgency"] == "emergency" for r in rows]))
 
 
@@ -258,17 +264,70 @@ def choose_thresholds(p_u: np.ndarray, p_i: np.ndarray, p_c: np.ndarray, rows: l
             "cv_false_emergencies": round(float((caught & ~emergency).sum() / (~emergency).sum()), 4)}
 
 
-def out_of_fold(x: np.ndarray, rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def out_of_fold(x: np.ndarray, rows: list[dict], workers: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each voicemail predicted by a model that did not see it (fold = position mod FOLDS): p(urgency),
     p(each intent), p(each role choice)."""
+    return _fits(x, rows, list(range(FOLDS)), workers)[0]
+
+
+def _fits(x: np.ndarray, rows: list[dict], folds: list[int], workers: int, final: bool = False,
+          **fit_args: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], Heads | None]:
+    """The out-of-fold predictions of `folds` and, if `final`, the fit on all rows (`fit` with `fit_args`),
+    in `workers` processes.
+
+    The fits are independent, and most of a fit's time is elementwise numpy (dropout draws, Adam), which
+    runs on one core: two processes with one BLAS thread each keep two cores busy, where one process
+    with two BLAS threads keeps them busy only inside the matrix products."""
     fold = np.arange(len(rows)) % FOLDS
     p_u, p_i = np.zeros((len(rows), len(URGENCIES))), np.zeros((len(rows), len(INTENTS)))
     p_c = np.zeros((len(rows), len(ROLE_CHOICES)))
-    for k in range(FOLDS):
-        seen = fold != k
-        heads = fit(x[seen], [r for r, s in zip(rows, seen, strict=True) if s])
-        p_u[~seen], p_i[~seen], _, p_c[~seen] = heads.predict(x[~seen])
+    jobs: list[int | None] = [*([None] if final else []), *folds]  # the largest fit first
+    if workers <= 1:
+        results = [_fit_job(x, rows, k, fit_args) for k in jobs]
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            np.save(Path(tmp) / "x.npy", x)  # read back memory-mapped by each worker, not pickled to it
+            with _one_blas_thread():
+                pool = multiprocessing.get_context("spawn").Pool(min(workers, len(jobs)))
+            with pool:
+                results = pool.starmap(_fit_job, [(Path(tmp) / "x.npy", rows, k, fit_args) for k in jobs], chunksize=1)
+    heads = None
+    for k, result in zip(jobs, results, strict=True):
+        if k is None:
+            assert isinstance(result, Heads)
+            heads = result
+        else:
+            assert isinstance(result, tuple)
+            p_u[fold == k], p_i[fold == k], p_c[fold == k] = result
+    return (p_u, p_i, p_c), heads
+
+
+def _fit_job(x: np.ndarray | Path, rows: list[dict], k: int | None,
+             fit_args: dict[str, int]) -> Heads | tuple[np.ndarray, ...]:
+    """The fit on all rows (k None), or fold k's predictions by the fit on the other folds."""
+    data = np.load(x, mmap_mode="r") if isinstance(x, Path) else x
+    if k is None:
+        return fit(np.asarray(data), rows, **fit_args)
+    held = np.arange(len(rows)) % FOLDS == k
+    heads = fit(data[~held], [r for r, h in zip(rows, held, strict=True) if not h], **fit_args)
+    p_u, p_i, _, p_c = heads.predict(data[held])
     return p_u, p_i, p_c
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Processes started inside read one BLAS thread from the environment (it is read when numpy loads)."""
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    saved = {n: os.environ.get(n) for n in names}
+    os.environ.update(dict.fromkeys(names, "1"))
+    try:
+        yield
+    finally:
+        for n, v in saved.items():
+            if v is None:
+                os.environ.pop(n)
+            else:
+                os.environ[n] = v
 
 
 def compare(model_dir: Path = MODEL_DIR) -> list[dict]:
@@ -295,7 +354,7 @@ def compare(model_dir: Path = MODEL_DIR) -> list[dict]:
     return table
 
 
-def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
+def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False, workers: int = WORKERS) -> dict:
     """Train on train + dev, choose thresholds by cross-validation, write the model folder; its meta."""
     if distill_vectors or not (model_dir / "vectors.npy").exists():
         from pipeline.classify.training.distill import distill
@@ -305,8 +364,9 @@ def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False) -> dict:
     encoder = fitted_encoder(rows, model_dir)
     vocab = list(encoder.vocab)
     x = featurize(encoder, rows)
-    thresholds = choose_thresholds(*out_of_fold(x, rows), rows)
-    heads = fit(x, rows)
+    oof, heads = _fits(x, rows, list(range(FOLDS)), workers, final=True)
+    assert heads is not None
+    thresholds = choose_thresholds(*oof, rows)
     encoder.save_sif(model_dir)
     (model_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     heads.save(model_dir / "heads.npz")
