@@ -63,7 +63,10 @@ C: dict[str, str] = {
     "belly": (r"belly|stomach|abdomen|abdominal|tummy|gut|panza|estomago|barriga|vientre|ombligo|(?:lower |upper )?(?:right|left) side"
               r"|lado (?:derecho|izquierdo)"),
     "worst_pain": r"worst pain|pain (?:is )?(?:unbearable|excruciating)|(?:el )?peor dolor|dolor (?:insoportable|mas fuerte de (?:mi|su) vida)",
-    "testicle": r"testic\w*|scrotum|(?<!cotton )balls\b|(?:left|right|one|my|his|your) ball\b|nuts|privates|groin|testiculo\w*",
+    "testicle": r"testic\w*|scrotum|(?<!cotton )balls\b|(?:left|right|one|my|his|your) ball\b|nuts|privates|testiculo\w*",
+    "groin": r"groin",
+    # groin pain beside the hip, a bulge or a strain is the hip's or a hernia's, not a testicle's
+    "groin_other": r"hips?|bulg\w*|hernia\w*|pulled|strain\w*|pop(?:ped)?|lump|cadera",
     "calf": r"calf|calves|leg|pantorrilla|pierna",
     # sensations and signs
     "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
@@ -180,6 +183,8 @@ C: dict[str, str] = {
                  r"|(?:heces|popo|excremento) negr\w*|sangre en (?:el|la) (?:popo|excremento|heces)"),
     "long_time": (r"half (?:an )?hour|(?:twenty|thirty|forty|fifty)(?:[- ]\w+)? minutes|\d\d minutes|an hour|hours"
                   r"|over an hour|media hora|una hora|horas|(?:treinta|cuarenta) minutos"),
+    # a long nosebleed that has stopped ("took thirty minutes to stop", "it's stopped now") is the office's today
+    "bleed_stopped": r"took (?:\w+ ){1,4}to stop|(?:it'?s|it has|it finally|finally) stopped|stopped (?:now|on its own|by itself)|ya (?:se )?(?:le |me )?paro",
     "acs_assoc": r"sweat\w*|clammy|queasy|threw up|throwing up|vomit\w*|nause\w*|to get air|(?:catch|get) (?:my |his |her )?breath|sick to (?:my|his|her) stomach|short of breath|light ?-?headed|sudor\w*|nausea",
     "shock_sign": (r"light ?-?headed\w*|faint\w*|pass\w* out|black\w* out|(?:nearly|almost) (?:went down|fell over|collapsed)"
                    r"|white as a (?:sheet|ghost)|clammy|desmay\w*|mare\w*|dizz\w*|woozy"),
@@ -323,7 +328,7 @@ C: dict[str, str] = {
                    r"|(?:won'?t|will not) be (?:here|around)(?=\s*(?:[.!;]|$))"
                    r"|no (?:creo que )?(?:voy a |vaya a )?(?:estar|seguir) (?:aqui |vivo |viva )?para (?:entonces|la cita|eso)"),
     # the limb's own injury in the sentence: swelling, a sprain or a break, not a stroke's weakness
-    "limb_injured": r"swollen|swelling|sprain\w*|fractur\w*|broken|landed on (?:his|her|my|the) (?:hand|wrist|arm|shoulder)|hinchad\w*|fractura\w*",
+    "limb_injured": r"swollen|swelling|sprain\w*|fractur\w*|broken|dislocat\w*|popped (?:out|back in)|out of (?:the |its )?socket|landed on (?:his|her|my|the) (?:hand|wrist|arm|shoulder)|hinchad\w*|fractura\w*",
     # blisters or a rash along the chest: shingles, not a heart
     "skin_lesion": r"blister\w*|ampoll\w*|rash\w*|sarpullido|culebrilla|shingles|zoster",
     "away_reason": (r"(?:work|business|family) trip|trip|travel\w*|vacation|out of town|moving (?:to|away|out)|conference|deploy\w*"
@@ -449,6 +454,8 @@ C: dict[str, str] = {
                       r"|(?:haven'?t|hasn'?t|not|didn'?t) felt (?:the |her |him )?(?:baby )?(?:move|kick)\w*|gush\w*|leaking|rock hard|sparkl\w*|flashing|(?:face|hands?|eyes|fingers)(?: \w+){0,3} (?:puffy|swollen)|(?:puffy|swollen) (?:face|hands|eyes|fingers)|rings? (?:won'?t|don'?t)"
                       r"|waters? (?:just |has |have |had )?(?:broke|broken|is leaking)|(?:hanging|coming|sticking) (?:down|out)\W+(?:\w+\W+){0,5}(?:the )?cord\b|(?:feel|see|saw)(?: \w+){0,3} (?:the )?cord\b|(?<!spinal )cord(?: \w+){0,2} (?:hanging|coming out|sticking out)|(?:severe|bad|terrible|sharp|stabbing) (?:pain|cramp\w*)|spots? in (?:my|her) (?:eyes|vision)"
                       r"|seeing spots|vision (?:is )?(?:blurry|spots)|fuente|no se mueve|no (?:lo|la) siento mover|dolor fuerte"),
+    # blood with the stools in pregnancy is a bowel's (colitis, hemorrhoids), not the pregnancy's bleeding
+    "bowel": r"stools?|poop\w*|bowels?|bowel movements?|diarrh\w*|hemorrhoid\w*|colitis|crohn'?s|heces|popo|diarrea|almorranas|hemorroides",
     "spotting": (r"(?<!more than )(?<!not just )(?<!heavier than )(?<!worse than )(?:spotting|spot\w*)|(?:a little|a tiny|a little bit of|a tiny bit of|some light|light|slight)(?: \w+)? (?:blood|bleeding)|pink\w*|brown\w*"
                  r"|manch\w*|rosad\w*|(?:poquit\w*|un poco) de (?:sangre|sangrado)|(?:sangre|sangrado)(?: \w+){0,2} poquit\w*|sangre (?:cafe|cafecita|oscura)|como cafe\w*"),
     "procedure": (r"tonsils? out|taken out|had (?:my|his|her|the) \w+ (?:out|removed)|removed|colonoscop\w*|polyp\w*|tonsil\w*|biops\w*|surgery|surgical|operation|incision|procedure|extraction"
@@ -489,7 +496,8 @@ C: dict[str, str] = {
                     r"|nose ?bleed|pecho|vomit\w*|throw\w* up|threw up|weak\w*|slurr\w*"
                     r"|(?:worst|severe|excruciating|horrible|terrible|awful)(?: \w+)? headache|(?:el )?peor dolor de cabeza"
                     r"|dolor de cabeza (?:muy fuerte|que no se (?:me |le )?quita)"),
-    "dry_child": (r"(?<!casi )(?<!almost )(?:no wet diapers?|last (?:wet )?diaper(?: was| he had| she had)?(?: about| like| maybe| around| over)? (?:eight|nine|ten|eleven|twelve|fourteen|fifteen|sixteen|eighteen|twenty|\d\d) hours|hasn'?t (?:wet|had a wet)|no tears|sunken"
+    "dry_child": (r"(?<!casi )(?<!almost )(?:no wet diapers?|last (?:wet )?diaper(?: was| he had| she had)?(?: about| like| maybe| around| over)? (?:eight|nine|ten|eleven|twelve|fourteen|fifteen|sixteen|eighteen|twenty|\d\d) hours|hasn'?t (?:wet|had a wet)|no tears"
+                  r"|sunken(?: \w+){0,2} (?:eyes?|soft spot|fontanel\w*|cheeks?)|(?:eyes?|soft spot|fontanel\w*|cheeks?)(?:'s| is| are| look| looks| seem| seems)?(?: \w+){0,2} sunken"
                   r"|soft spot|no ha mojado|panal seco|sin lagrimas|mollera hundida)"),
     # Not peeing since morning beside vomiting is a dehydration to see today; it is severe with a dried-out
     # mouth, no tears, or in a baby's diapers.
@@ -567,7 +575,7 @@ _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|p
 _THRESHOLD = r"(?:what|which|how) (?:\w+ ){0,2}(?:is|would be|counts as|should be) too (?:low|high|much)"
 _THRESHOLD_Q = re.compile(rf"\b{_THRESHOLD}\b")
 _HYPOTHETICAL = re.compile(
-    r"\b(?:read (?:online|on the internet|somewhere|that)|supposed to do if|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what if|in case|" + _THRESHOLD + r"|what (?:exactly )?counts as|if (?:one day|someday|some day)|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
+    r"\b(?:read (?:online|on the internet|somewhere|(?:[\w']+ ){0,6}?that)|(?:can|could|may|might) (?:also |sometimes )?cause|supposed to do if|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what if|in case|" + _THRESHOLD + r"|what (?:exactly )?counts as|if (?:one day|someday|some day)|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|un dia|alguna vez)|call (?:you |us |back |the office |right away |immediately |straight away )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
@@ -597,7 +605,7 @@ _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |ve
                    r"(?:emergencias?|urgencias|hospital))\b")
 _WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
-    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|went away|gone now|turned out to be|checked out fine|ruled (?:it |that |them )?out|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
+    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|sent (?:him|her|me|us) home|went away|gone now|turned out to be|checked out fine|ruled (?:it |that |them )?out|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
     r"cleared (?:him|her|me)|(?:was|got|been|(?:he|she)'?s been) admitted|admitted (?:him|her|me)|(?:he'?s|she'?s|he is|she is|i'?m|i am) (?:now )?stable|ya (?:esta|estoy) bien(?! (?!y\b|gracias\b|ya\b|pero\b|ahora\b|de\b|del\b|con\b)\w)|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
     r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding)(?:'s| has| had)? (?:pretty much |mostly |basically |almost )?stopped(?! \w+ing))\b")
 _BACK = re.compile(r"\b(?:(?<!never )again|still|(?:it'?s|is|came|coming|they'?re) back(?! up| fine| to normal)|worse|but now"
@@ -634,7 +642,12 @@ _IDIOMS = re.compile(
     r"(?:plants?|garden|tomato\w*|flowers?|lawn|yard|basement|crops?|seedlings?|roses?)(?: \w+){0,2} drown\w*|"
     r"(?:can'?t|cannot|couldn'?t|don'?t|do not) feel (?:the |a |any |my |its )?(?:buzz\w*|thrill|vibration|purr\w*)|"
     r"(?:itch\w*|pica\w*)(?: [\w']+){0,6} scratch\w*(?: \w+)? raw|"
-    r"(?:jaw|mandibula)(?:'s)?(?: [\w,]+){0,3} (?:locked|lock|stuck|clenched|trabad\w*)|lockjaw|"
+    r"(?:jaw|mandibula)(?:'s)?(?: [\w,]+){0,3} (?:locked|lock|stuck|clench\w*|trabad\w*)|lockjaw|clench\w* (?:my|his|her|the) (?:jaw|teeth)|"
+    # nerve pain "like an electric shock" is no device shock; a back that seized up is a muscle, not a seizure
+    r"electric(?:al)?[- ]shock(?:[- ]like)? (?:pains?|sensations?|feelings?|jolts?)|(?:pains?|jolts?|zings?|sensations?) like (?:an? )?electric(?:al)? shocks?|"
+    r"(?:back|neck|muscles?|legs?|calf|calves|shoulders?|hamstrings?|knees?|hips?|joints?)(?:'s)?(?: \w+){0,2} seiz(?:ed|ing|es) up|"
+    # lifting "over my head" is a position, not a head; "get any bend out of it" is not "out of it"
+    r"(?:over|above) (?:my|his|her|your|their|the) heads?|get(?:ting)? (?:any|much|more|a|the|some|enough) \w+ out of it|"
     # a burn "the size of my hand" is its size, not its site; breathless only on the stairs is not breathless now
     r"(?:the )?size of (?:a |my |his |her |your )?(?:hand|palm)|"
     r"(?:short of breath|winded|out of breath)(?: \w+){0,2} (?:going up|climbing|walking up|on|with|after) (?:the |a |two |some )?(?:flights? of )?(?:stairs|steps|hills?|exercise|exercising|running|jogging)(?=.{0,40}\b(?:but|fine|okay|ok) (?:at rest|sitting|resting|when (?:i|he|she) (?:sit|rest))\b)|"
@@ -704,7 +717,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("severe_bleeding", "emergency", "bleeding that will not stop, soaking through, spurting",
              (_r("bleed", "heavy_bleed"), _r("blood_flow", ctx=("wound",)))),
     Protocol("nosebleed_uncontrolled", "emergency", "nosebleed over half an hour or with light-headedness",
-             (_r("nose", "bleed", "long_time"), _r("nose", "bleed", ctx=("long_time",)), _r("nose", "bleed", ctx=("heavy_bleed",)), _r("nose", "bleed", ctx=("dizzy",)), _r("nose", "bleed", ctx=("anticoag",)))),
+             (Rule(("nose", "bleed", "long_time"), unless=("bleed_stopped",), unless_after=1),
+              Rule(("nose", "bleed"), ("long_time",), ("bleed_stopped",), unless_after=1), _r("nose", "bleed", ctx=("heavy_bleed",)), _r("nose", "bleed", ctx=("dizzy",)), _r("nose", "bleed", ctx=("anticoag",)))),
     Protocol("gi_bleeding", "emergency", "vomiting blood or coffee grounds, black tarry stools",
              (Rule(("gi_blood",), unless=("blackening_med",)),)),
     Protocol("bleeding_with_shock_signs", "emergency", "any bleeding with light-headedness or fainting; on a blood thinner, "
@@ -716,7 +730,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
               _r("bleed", ctx=("procedure", "heavy_bleed")), _r("swallow_bad", ctx=("procedure",)))),
     Protocol("pregnancy_emergency", "emergency", "pregnant with bleeding, severe pain, no fetal movement, waters broken, "
              "headache with vision spots; heavy bleeding after delivery",
-             (_r("pregnancy_bad", ctx=("pregnant",)), Rule(("bleed",), ("pregnant",), ("spotting",)), Rule(("bleed",), ("postpartum",), ("spotting",)),
+             (_r("pregnancy_bad", ctx=("pregnant",)), Rule(("bleed",), ("pregnant",), ("spotting", "bowel")), Rule(("bleed",), ("postpartum",), ("spotting",)),
               _r("worst_headache", ctx=("pregnant",)))),
     Protocol("altered_consciousness", "emergency", "fainted, unresponsive, hard to wake, suddenly confused",
              (_r("unresponsive"), _r("confused", "acute"))),
@@ -759,7 +773,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
               _r("pain_disproportion", ctx=("fever",)))),
     Protocol("pe_dvt", "emergency", "a swollen painful calf with breathlessness or chest pain", (_r("calf", "swell_close", ctx=("breath_bad",)), _r("calf", "swell_close", ctx=("winded",)))),
     Protocol("testicular_pain", "emergency", "sudden testicular pain or swelling; an erection that will not go down",
-             (_r("testicle", "chest_feel"), _r("testicle", "swell_close"), _r("priapism"))),
+             (_r("testicle", "chest_feel"), _r("testicle", "swell_close"), Rule(("groin", "chest_feel"), unless=("groin_other",)),
+              Rule(("groin", "swell_close"), unless=("groin_other",)), _r("priapism"))),
     Protocol("severe_abdominal_pain", "emergency", "severe belly pain: rigid belly, doubled over, cannot stand; "
              "cannot pass urine with a full, hard bladder or a prostate problem; vomiting with no gas passed",
              (Rule(("belly", "severe"), unless=("contraction",)), Rule(("severe",), ("belly",), ("contraction",)), _r("worst_pain"), _r("hernia_stuck"),

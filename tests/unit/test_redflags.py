@@ -254,6 +254,15 @@ def current(text: str) -> set[str]:
     ("Since the miscarriage she's bleeding through a pad every hour.", "severe_bleeding"),
     ("His heart's racing and he's lightheaded since dinner.", "arrhythmia_syncope"),
     ("The ICD shocked me once at lunch, and now my heart's pounding.", "arrhythmia_syncope"),
+    # sixteenth round's exceptions leave these alone
+    ("My son says his groin started hurting all of a sudden an hour ago and he threw up.", "testicular_pain"),
+    ("The baby's eyes look sunken and she hasn't had a wet diaper since last night.", "severe_dehydration_child"),
+    ("Grandma's jaw aches and she's sweaty and sick to her stomach since this morning.", "acute_coronary"),
+    ("His nose has been bleeding for forty minutes now and we can't get it to stop.", "nosebleed_uncontrolled"),
+    ("She's eighteen weeks pregnant and bleeding, soaking a pad.", "pregnancy_emergency"),
+    ("Since lunch he can't lift his left arm and his face looks droopy.", "stroke_signs"),
+    ("My dad just had a seizure in the kitchen, the shaking lasted about two minutes.", "seizure"),
+    ("He got an electric shock from a power line at work and his hand is burned.", "arrhythmia_syncope"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -457,6 +466,22 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "He's twelve, he's been throwing up since dinner and hasn't peed since this morning.",
     "My dad's belly is swollen and bloated, no bowel movement for four days, he's not throwing up.",
     "My defibrillator went off while I was gardening. Only the one time, and I feel fine otherwise.",
+    # sixteenth round: a groin strain, a hip after a fall, a knuckle, a clenched jaw, nerve pains like an electric
+    # shock, a back that seized up, a bend out of a stiff knee, a lift over the head after a dislocation, a side
+    # effect the leaflet says a pill can cause, a nosebleed that has stopped, an EpiPen day before and home since,
+    # blood with the stools in pregnancy
+    "Felt something pull in my groin lifting a couch and there's a soft bulge there that aches.",
+    "My grandmother fell on her backside last night, her hip and groin hurt when she stands.",
+    "I jammed my thumb at basketball and the knuckle looks sunken in now.",
+    "Since the new antidepressant my jaw keeps clenching at night and I'm sweating a lot.",
+    "I get these electric shock pains along my cheek when I chew, it's been a week.",
+    "My lower back seized up when I bent over to pick up the laundry basket.",
+    "Three days after the knee scope the therapist couldn't get any bend out of it today.",
+    "My shoulder popped out at the gym and back in, and now I can't lift my arm over my head.",
+    "The leaflet says the new pill can cause chest pain, I don't have any, just asking if that's common.",
+    "Her nosebleed this afternoon took half an hour to stop. It's stopped now, she's playing.",
+    "He reacted to peanuts on Saturday, we gave the EpiPen, the ER sent him home that night. He needs a refill.",
+    "I'm sixteen weeks pregnant and my colitis is acting up, there's blood with the stools.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
