@@ -160,8 +160,8 @@ def fit_urgency(z: np.ndarray, y: np.ndarray, seed: int, hidden: int = 64, alpha
 
 
 class _Adam:
-    """Adam updates in place on a list of parameter arrays (in place throughout: the hidden layer's weights
-    are millions of numbers, and temporaries of that size were a fifth of the training time)."""
+    """Adam updates in place on a list of parameter arrays, without temporaries: the hidden layer's weights are
+    millions of numbers, and each temporary of that size is another pass over memory."""
 
     def __init__(self, params: list[np.ndarray], lr: float) -> None:
         self.params, self.lr, self.t = params, lr, 0
