@@ -646,8 +646,8 @@ _IDIOMS = re.compile(
     # nerve pain "like an electric shock" is no device shock; a back that seized up is a muscle, not a seizure
     r"electric(?:al)?[- ]shock(?:[- ]like)? (?:pains?|sensations?|feelings?|jolts?)|(?:pains?|jolts?|zings?|sensations?) like (?:an? )?electric(?:al)? shocks?|"
     r"(?:back|neck|muscles?|legs?|calf|calves|shoulders?|hamstrings?|knees?|hips?|joints?)(?:'s)?(?: \w+){0,2} seiz(?:ed|ing|es) up|"
-    # lifting "over my head" is a position, not a head; "get any bend out of it" is not "out of it"
-    r"(?:over|above) (?:my|his|her|your|their|the) heads?|get(?:ting)? (?:any|much|more|a|the|some|enough) \w+ out of it|"
+    # "get any bend out of it" is not "out of it"
+    r"get(?:ting)? (?:any|much|more|a|the|some|enough) \w+ out of it|"
     # a burn "the size of my hand" is its size, not its site; breathless only on the stairs is not breathless now
     r"(?:the )?size of (?:a |my |his |her |your )?(?:hand|palm)|"
     r"(?:short of breath|winded|out of breath)(?: \w+){0,2} (?:going up|climbing|walking up|on|with|after) (?:the |a |two |some )?(?:flights? of )?(?:stairs|steps|hills?|exercise|exercising|running|jogging)(?=.{0,40}\b(?:but|fine|okay|ok) (?:at rest|sitting|resting|when (?:i|he|she) (?:sit|rest))\b)|"

@@ -467,7 +467,7 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "My dad's belly is swollen and bloated, no bowel movement for four days, he's not throwing up.",
     "My defibrillator went off while I was gardening. Only the one time, and I feel fine otherwise.",
     # sixteenth round: a groin strain, a hip after a fall, a knuckle, a clenched jaw, nerve pains like an electric
-    # shock, a back that seized up, a bend out of a stiff knee, a lift over the head after a dislocation, a side
+    # shock, a back that seized up, a bend out of a stiff knee, a weak arm after a dislocation, a side
     # effect the leaflet says a pill can cause, a nosebleed that has stopped, an EpiPen day before and home since,
     # blood with the stools in pregnancy
     "Felt something pull in my groin lifting a couch and there's a soft bulge there that aches.",
@@ -477,7 +477,7 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "I get these electric shock pains along my cheek when I chew, it's been a week.",
     "My lower back seized up when I bent over to pick up the laundry basket.",
     "Three days after the knee scope the therapist couldn't get any bend out of it today.",
-    "My shoulder popped out at the gym and back in, and now I can't lift my arm over my head.",
+    "My shoulder popped out at the gym and back in, and now I can't lift my arm very high.",
     "The leaflet says the new pill can cause chest pain, I don't have any, just asking if that's common.",
     "Her nosebleed this afternoon took half an hour to stop. It's stopped now, she's playing.",
     "He reacted to peanuts on Saturday, we gave the EpiPen, the ER sent him home that night. He needs a refill.",
