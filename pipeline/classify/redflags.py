@@ -418,6 +418,10 @@ C: dict[str, str] = {
                     r"|(?:hit|bumped|banged|struck|smacked|knocked|cracked|whacked) the (?:back|side|front|top) of (?:his|her|my|their) head"
                     r"|(?:head|forehead)(?: \w+){0,2} (?:hit|struck|bumped|smacked|slammed)|unwitnessed fall"
                     r"|head (?:injury|trauma|wound|bump)|concuss\w*|fell (?:and|down|over|off|out)(?: \w+){0,6} (?:head|forehead)"
+                    # struck by someone or something: "hit him over the head", "took a blow to the head"
+                    r"|(?:hit|struck|smacked|whacked|clocked|bonked|kicked|knocked) (?:him|her|me|them|us|(?:my|his|her|our|their) \w+)(?: \w+){0,3} (?:on|in|over) the head"
+                    r"|(?:got|was|been|get|gets) (?:hit|struck|smacked|whacked|clocked|bonked|kicked)(?: \w+){0,4} (?:on|in|over) the head"
+                    r"|(?:blow|knock|hit|whack|kick) (?:to|on) the head"
                     r"|(?:golpe\w*|peg\w*) (?:en )?la cabeza|se (?:pego|golpeo) (?:en )?la cabeza|(?:cayo|caida)(?: \w+){0,6} cabeza"),
     "anticoag": (r"warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|dabigatran|savaysa|plavix"
                  r"|clopidogrel|brilinta|lovenox|heparin|blood thinner\w*|anticoagula\w*|para adelgazar la sangre|inr"),
