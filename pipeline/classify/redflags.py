@@ -34,6 +34,28 @@ _NUMB = r"numb(?!er)\w*"
 # Swallowing, not being able to swallow ("I can still swallow my spit"): no ingestion, no airway sign.
 _SWALLOW = (r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )(?<!hard time )(?<!trouble )"
             r"(?<!difficulty )(?<!problems )swallow\w*")
+
+
+def _named_chemotherapy() -> str:
+    """Cytotoxic chemotherapy and the white-cell boosters given with it, named as callers name them (brand or
+    generic, "day ten after my Taxotere"): every name in the drug lexicon whose generic carries a cytotoxic
+    INN stem (-platin, -taxel, -rubicin, ...) or is one of the older cytotoxics without one. Stems shared
+    with other classes (-citabine also names HIV drugs, -uracil a thyroid drug) are spelt out instead."""
+    from drug_named_entity_recognition.drugs_finder import drug_variant_to_canonical
+
+    cytotoxic = re.compile(
+        r"(?:platin|taxel|rubicin|fosfamide|phosphamide|poside|tecan|trexed|mustine|grastim)$"
+        r"|^(?:vincristine|vinblastine|vinorelbine|fluorouracil|capecitabine|gemcitabine|decitabine|azacitidine"
+        r"|cytarabine|fludarabine|cladribine|temozolomide|dacarbazine|bleomycin|mitomycin|busulfan|melphalan"
+        r"|chlorambucil|hydroxyurea|eribulin|ixabepilone|trabectedin|lurbinectedin)$")
+    names = {fold(name) for name, generics in drug_variant_to_canonical.items()
+             if any(cytotoxic.search(g) for g in generics) and re.fullmatch(r"[a-z][a-z -]{4,}", fold(name))}
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+_CHEMOTHERAPY = _named_chemotherapy()
+
+
 C: dict[str, str] = {
     # sites
     "chest": r"chest|breastbone|sternum|pecho",
@@ -48,7 +70,8 @@ C: dict[str, str] = {
     # an arm that aches where it is swollen has a cause in the arm (a clot by a line, an injury, an infection)
     "arm_swollen": (r"(?:arms?|hand|wrist|elbow|brazos?|mano)(?:'s| is| has| are)?(?: \w+){0,3} (?:swollen|swelling|swelled|puffy|hinchad\w*)"
                     r"|(?:swollen|swelling|puffy|hinchazon)(?: \w+){0,2} (?:arms?|hand|brazos?|mano)"),
-    "wound": r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab(?!l|ili)\w*|cortad\w*|corte|herida",
+    "wound": (r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab(?!l|ili)\w*|cortad\w*|corte|herida"
+              r"|bitten|bit(?: (?:him|her|me|them|us|(?:my|his|her|our|their) \w+))? (?:on|in|by)|(?:dog|cat|animal|human|horse) bites?|bite (?:wound|mark)s?|mordid\w*|mordio"),
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
     "heartburn": r"heart ?burn|indigestion|acid|acidez|agruras",
     "allergy": r"allerg\w*|alergi\w*|sting|stung|peanuts?|sesame|shellfish|bee|wasp|picadura|pico",
@@ -169,7 +192,7 @@ C: dict[str, str] = {
     "bleed": (r"bleed\w*|bled|blood(?!work|tests?\b)\w*(?! thinn| pressure| sugar| work| tests?| draw| count| clot| type| panel)|nosebleeds?|hemorrhag\w*|hematuria|sangr\w*"
               r"|(?:pee|urine)(?: \w+){0,3} (?:red|pink|bloody)"),
     "heavy_bleed": (r"won'?t stop|will not stop|doesn'?t stop|does not stop|not stopping|isn'?t stopping|(?:can'?t|couldn'?t|cannot) (?:get it to )?stop"
-                    r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*"
+                    r"|keeps? (?:bleeding|coming|going|pouring|dripping)|soak\w*|tourniquet\w*|torniquete"
                     # "a little through the bandage", "through the bandage a bit": a minimized ooze
                     r"|(?<!a little )(?<!a bit )(?<!slightly )through (?:a|the|two|three|four|several|my|his|her|all)"
                     r" (?:\w+ )?(?:(?:whole |entire )?(?:pack|box|roll|stack) of )?(?:towel|pad|bandage|gauze|dressing|shirt|napkin)s?(?! a (?:little|bit))(?!(?: \w+)? every (?:two|three|four|few|couple|2|3|4)\b)|fill\w* (?:up )?with blood|gush\w*|spurt\w*|pour\w*|(?:a lot|lots) of(?! bruis| moretones)"
@@ -191,7 +214,7 @@ C: dict[str, str] = {
     "dizzy": (r"light ?-?headed\w*|dizz\w*|keel\w* over|faint\w*|woozy|pass\w* out|black\w* out|pale|clammy|weak\w*|mare\w*|desmay\w*"
               r"|white as a (?:sheet|ghost)|(?:nearly|almost) (?:went down|fell over|collapsed)|wobbly"
               r"|palid\w*"),
-    "unresponsive": (r"unresponsive|(?:difficult|hard) to (?:rouse|arouse|wake)|barely opens|(?:couldn'?t|can'?t) get (?:him|her) up|(?:can|could) (?:barely|hardly|not) get (?:him|her) to (?:open|wake|respond|answer)"
+    "unresponsive": (r"unresponsive|(?:hardly|barely) (?:responsive|responding)|(?:difficult|hard) to (?:rouse|arouse|wake)|barely opens|(?:couldn'?t|can'?t) get (?:him|her) up|(?:can|could) (?:barely|hardly|not) get (?:him|her) to (?:open|wake|respond|answer)"
                      r"|lost (?:a chunk of )?time|don'?t remember (?:driving|how|what happened)|won'?t (?:wake|respond|answer me)|(?:can'?t|couldn'?t|cannot) (?:wake|rouse|get (?:him|her) (?:up|to wake))"
                      r"|hard (?:to|for me to) (?:wake|rouse|get up)|not (?:really |even )?(?:waking|responding|answering|reacting)|(?:he|she) (?:not|no) wake\w*(?: up)?|(?:hard|impossible) to keep (?:him|her|them) awake|(?:can'?t|couldn'?t|cannot) keep (?:him|her|them) awake|no (?:lo|la) (?:puedo|podemos|pude) despertar"
                      r"|barely (?:awake|wak\w*|respond\w*|conscious)|unconscious|passed out|pass(?:es|ing)? out|fainted"
@@ -388,7 +411,7 @@ C: dict[str, str] = {
     "fever": (r"fever\w*|(?:temps?|temperature\w*|temperatura)(?!(?:'s)?(?:[\s,]+(?!high|hot|up|went|rose|alta|subio|fiebre|hundred)[\w']+){0,5}?[\s,]+(?:ninety[- ]?(?:seven|eight|nine)|9[7-9]\b|normal"
               r"|thirty[- ]?(?:six|seven)|treinta y (?:seis|siete)|3[67]\b))|burning up|hot to the touch|feels (?:really |so |very )?hot|10[0-5][.,]\d"
               r"|hundred (?:and )?(?:point|one|two|three|four|five)|thirty[- ]?(?:eight|nine) (?:degrees|point)|treinta y (?:ocho|nueve) (?:grados|punto)|fiebre|calentura"
-              r"|3[89][.,]\d"),
+              r"|3[89][.,]\d|(?:running|temp\w*|temperature|fever)(?:'s| is| was| of| at| a)?(?: \w+){0,2} one (?:oh|o) (?:one|two|three|four|five)\b"),
     "skin_dying": (r"(?:skin|leg|arm|foot|hand|wound|cut|incision|area|toes?|fingers?|it)(?:'s)?(?: \w+){0,4} (?:going|turning|turned|gone|getting|looks?|is) "
                    r"(?:\w+ ){0,2}(?:dusky|purple|purplish|black|blackish|grey|gray)\b|(?:dusky|purplish|blackened) (?:skin|patch\w*|area)"
                    r"|(?:piel|herida|pierna|pie) (?:\w+ ){0,3}(?:morada|negra|negruzca)|se (?:esta )?poniendo (?:morad\w*|negr\w*)"),
@@ -397,7 +420,8 @@ C: dict[str, str] = {
     "spreading": r"(?:red\w*|rash|swelling|streak\w*|it)(?:'s)?(?: \w+){0,3} (?:is |keeps |kept )?spread\w*|spreading|past (?:the|my) (?:line|mark|pen)|se (?:esta )?extendi\w*",
     "stiff_neck": (r"(?:manchas|manchitas|puntitos|ronchas)(?: \w+){0,6} no se (?:quitan|borran|desaparecen|van)|no puede (?:bajar|doblar|mover) (?:la barbilla|el cuello|la cabeza)|(?:duele|dolor)(?: \w+){0,5} cuello|la luz le molesta"
                    r"|stiff (?:neck|necked)|neck(?:'s)?(?: \w+){0,3} (?:stiff|rigid)|(?:can'?t|couldn'?t|cannot) (?:bend|touch|put|move|tuck) (?:his|her|my)"
-                   r" (?:chin|head|neck)|light (?:hurts|bothers)|hurts? (?:his|her|my) eyes|(?:rash|spots)(?: \w+){0,4} (?:doesn'?t|don'?t|won'?t|didn'?t) fade"
+                   r" (?:chin|head|neck)|light (?:hurts|bothers)|lights? (?:hurt|bother)s? (?:him|her|me)|wants? (?:all )?the (?:blinds|curtains|lights) (?:closed|shut|off|down)"
+                   r"|neck (?:hurts|pain\w*)(?: \w+){0,3} (?:when|if) (?:she|he|i|they) (?:\w+ ){0,2}(?:bends?|looks? down|moves?|turns?)|hurts? (?:his|her|my) eyes|(?:rash|spots)(?: \w+){0,4} (?:doesn'?t|don'?t|won'?t|didn'?t) fade"
                    r"|purple(?:-red|-ish)? (?:spots|rash|dots|blotches)|(?:spots|dots|rash)(?: \w+){0,6} (?:don'?t|doesn'?t|won'?t|didn'?t) "
                    r"(?:go away|fade|disappear|blanch) when (?:you |i |we )?(?:press|push)|cuello (?:rigido|tieso|duro)|manchas moradas"),
     "headache": r"headache\w*|head (?:hurts|pain)|pain in (?:my|his|her) head|(?:my|his|her) head|dolor de cabeza|cabeza",
@@ -432,7 +456,7 @@ C: dict[str, str] = {
                 r"|ataque epileptico|tembl\w* tod[oa]|le dio un ataque(?! de (?:asma|panico|ansiedad|tos|nervios|risa|alergia))|espuma (?:de|por) la boca|se puso (?:tieso|tiesa|rigid[oa])"
                 r"|(?:ojos|ojitos) (?:para|hacia) arriba|convulsion\w*|shak\w* (?:all )?(?:the|his|her) (?:whole )?body"
                 r"|b(?:i|ite|it|itten) (?:the|his|her|my) tongue|(?:two|three|four|several|multiple) seizures (?:in a row|within|back to back)"),
-    "sepsis_sign": (r"confus\w*|mottled|blotchy|breath\w* (?:fast|hard|quick)|heart (?:is )?(?:racing|pounding)|very weak|so weak"
+    "sepsis_sign": (r"confus\w*|mottled|(?:pressure|bp)(?:'s| is| was)?(?: (?!one\b|a\b|hundred\b)\w+){0,2} (?:(?:sixty|seventy|eighty)[- ]?\w* over|[5-8]\d ?(?:over|/) ?\d)|blotchy|breath\w* (?:fast|hard|quick)|heart (?:is )?(?:racing|pounding)|very weak|so weak"
                     r"|(?:real|really|super|extremely|terribly|awfully) weak|heart'?s? (?:is |been )?(?:going|beating|running|pounding)"
                     r" (?:\w+ )?(?:fast|quick|hard)"
                     r"|(?:can'?t|couldn'?t|cannot) (?:stand|get up|keep (?:his|her|my) eyes open)|ice cold|cold and clammy"
@@ -449,7 +473,10 @@ C: dict[str, str] = {
     # a fever here may be an overwhelming infection: chemotherapy, a transplant, sickle cell (no working spleen)
     "chemo": (r"chemo\w*|quimio\w*|radiation|cancer treatment|transplant|neutropeni\w*|immunocompromis\w*|leuk\w*mia|leucemia"
               r"|sickle\w*|drepanocit\w*|falciform\w*|asplen\w*|(?:no|without a|removed (?:his|her|my)) spleen"
-              r"|lymphoma|linfoma|(?:blood )?counts? (?:were |are |was |is |have been )?(?:\w+ )?(?:low|down)|low (?:blood )?counts?"),
+              r"|lymphoma|linfoma|(?:blood )?counts? (?:were |are |was |is |have been )?(?:\w+ )?(?:low|down)|low (?:blood )?counts?"
+              # regimens and brands the drug lexicon lacks
+              r"|folfox|folfiri\w*|r-?chop|taxol|abraxane|neulasta|onpro"
+              r"|" + _CHEMOTHERAPY),
     "pregnant": (r"pregnan\w*|weeks along|expecting|due date|trimester|embaraz\w*|semanas de embarazo|esperando (?:un|una) beb"
                  r"|(?:i'?m|she'?s|she is|i am|at) (?:\w+[- ])?\w+ weeks\b(?! old| ago| out| post| after| since| from)"
                  r"|\d\d weeks\b(?! old| ago| out| post| after| since| from)"),
@@ -492,7 +519,7 @@ C: dict[str, str] = {
                      r"|(?:prostate|prostata|flomax|tamsulosin)"),
     "bp_crisis": (r"(?:1\d\d|one \w+(?:[- ]\w+)?) over (?:1[1-9]\d|one (?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
                   r"|eighteen|nineteen|twenty|thirty|forty))|sobre ciento|"
-                    r"(?:1[89]\d|2\d\d)\s*(?:over|/|sobre)\s*\d{2,3}|(?:one )?(?:hundred (?:and )?)?(?:eighty|ninety)[- ]?\w* over"
+                    r"(?:1[89]\d|2\d\d)\s*(?:over|/|sobre)\s*\d{2,3}|(?:one |(?:a |one )?hundred (?:and )?)(?:eighty|ninety)[- ]?\w* over"
                   r"|two (?:hundred )?(?:and )?(?:\w+[- ])?\w+ over|doscientos(?: \w+){0,2} sobre"),
     # signs of organ damage (a hypertensive emergency); a high reading with a plain headache is a same-hour call
     "crisis_sign": (r"borros\w*|lucecitas|sparkl\w*|spots|puntitos|brillant\w*|chest|confus\w*|confund\w*|no sabe (?:donde|quien)|vision"
@@ -566,7 +593,8 @@ _NOW = re.compile(r"\b(?:having|is having|think (?:i'?m|he'?s|she'?s|it'?s|this 
 
 _NEGATION = re.compile(
     r"\b(?:no|not|never|denies|denied|deny|without|free of|negative for|nor|none|neither|isn'?t|wasn'?t|doesn'?t|"
-    r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|sin|nunca|tampoco|ni|ningun\w*|nada de)\b")
+    r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|nobody(?:'s)?|no[- ]one(?:'s)?|sin|nunca|tampoco|ni"
+    r"|ningun\w*|nada de)\b")
 _NEW_CLAUSE = re.compile(
     r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y |que )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|is|has|was|keeps|started"
     r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy|yo|soy|siento|creo|pienso|hay"
@@ -579,7 +607,7 @@ _CONTRAST = re.compile(r"\b(?:but|except|though|although|however|yet|still|now|p
 _THRESHOLD = r"(?:what|which|how) (?:\w+ ){0,2}(?:is|would be|counts as|should be) too (?:low|high|much)"
 _THRESHOLD_Q = re.compile(rf"\b{_THRESHOLD}\b")
 _HYPOTHETICAL = re.compile(
-    r"\b(?:read (?:online|on the internet|somewhere|(?:[\w']+ ){0,6}?that)|(?:can|could|may|might) (?:also |sometimes )?cause|supposed to do if|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what if|in case|" + _THRESHOLD + r"|what (?:exactly )?counts as|if (?:one day|someday|some day)|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
+    r"\b(?:read (?:online|on the internet|somewhere|(?:[\w']+ ){0,6}?that)|(?:can|could|may|might) (?:also |sometimes )?cause|supposed to do if|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what (?:i|we|they) (?:should|must|can|need to|have to) do if|what if|in case|" + _THRESHOLD + r"|what (?:exactly )?counts as|if (?:one day|someday|some day)|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
     r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|un dia|alguna vez)|call (?:you |us |back |the office |right away |immediately |straight away )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
@@ -649,9 +677,18 @@ _IDIOMS = re.compile(
     r"(?:jaw|mandibula)(?:'s)?(?: [\w,]+){0,3} (?:locked|lock|stuck|clench\w*|trabad\w*)|lockjaw|clench\w* (?:my|his|her|the) (?:jaw|teeth)|"
     # nerve pain "like an electric shock" is no device shock; a back that seized up is a muscle, not a seizure
     r"electric(?:al)?[- ]shock(?:[- ]like)? (?:pains?|sensations?|feelings?|jolts?)|(?:pains?|jolts?|zings?|sensations?) like (?:an? )?electric(?:al)? shocks?|"
+    # shocks "in the head" after stopping an antidepressant are brain zaps
+    r"electric(?:al)?[- ]shocks?(?: \w+){0,2} in (?:my|his|her|their|the) (?:head|brain)|brain zaps?|"
     r"(?:back|neck|muscles?|legs?|calf|calves|shoulders?|hamstrings?|knees?|hips?|joints?)(?:'s)?(?: \w+){0,2} seiz(?:ed|ing|es) up|"
     # "get any bend out of it" is not "out of it"
     r"get(?:ting)? (?:any|much|more|a|the|some|enough) \w+ out of it|"
+    # papers dropped off are not a hand that drops things; a dose the doctor doubled is no double dose; feet that
+    # neuropathy numbed long ago are not a stroke's
+    r"(?:dropp(?:ing|ed)|drops?) off (?:\w+ ){0,3}?(?:paperwork|papers?|forms?|records?|samples?|specimens?|prescriptions?"
+    r"|letters?|notes?|checks?|payments?|cards?|kits?)|(?:dropp(?:ing|ed)|drops?) (?:it|them|these|those|this|that) off|"
+    r"(?:doctor|dr|cardiologist|psychiatrist|provider|prescriber|they|you) (?:\w+ )?doubled (?:his|her|my|the|their)|"
+    r"(?:can'?t|cannot) (?:really )?feel (?:my|his|her|their) (?:feet|toes)(?= anyway| anymore| because of| on account"
+    r"| from (?:the |his |her |my )?(?:neuropathy|diabetes|sugar))|"
     # a burn "the size of my hand" is its size, not its site; breathless only on the stairs is not breathless now
     r"(?:the )?size of (?:a |my |his |her |your )?(?:hand|palm)|"
     r"(?:short of breath|winded|out of breath)(?: \w+){0,2} (?:going up|climbing|walking up|on|with|after) (?:the |a |two |some )?(?:flights? of )?(?:stairs|steps|hills?|exercise|exercising|running|jogging)(?=.{0,40}\b(?:but|fine|okay|ok) (?:at rest|sitting|resting|when (?:i|he|she) (?:sit|rest))\b)|"
@@ -702,7 +739,7 @@ def _r(*here: str, ctx: tuple[str, ...] = ()) -> Rule:
 
 PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("acute_coronary", "emergency", "chest pain, pressure or heaviness; arm, jaw or back pain with sweating",
-             (Rule(("chest", "chest_feel"), unless=("skin_lesion",)), _r("heart", "chest_feel"), Rule(("radiating", "chest_feel"), ("acs_assoc",), ("kidney_area",)),
+             (Rule(("chest", "chest_feel"), unless=("skin_lesion",)), _r("heart", "chest_feel"), Rule(("radiating", "chest_feel"), ("acs_assoc",), ("kidney_area", "fever")),
               Rule(("jaw_arm", "chest_feel"), ("acute",), ("arm_swollen",)), _r("nitro", ctx=("chest_feel",)),
               _r("heartburn", ctx=("jaw_arm", "acs_assoc")), _r("sat_on"))),
     Protocol("stroke_signs", "emergency", "face droop, slurred or jumbled speech, one-sided weakness, sudden vision loss",
@@ -870,7 +907,9 @@ SYMPTOM = re.compile(
     r"|flu(?! (?:shot|shots|vaccine|clinic))|rash\w*|dizz\w*|nause\w*|vomit\w*|"
     r"throw\w* up|swell\w*|swollen|puff\w*|bleed\w*|sore|itch\w*|infect\w*|tired|exhausted|headache\w*|migraine\w*|breath\w*|"
     r"wheez\w*|anxi\w*|depress\w*(?! screen)|insomnia|can'?t sleep|stomach|diarrhea|constipat\w*|bump|lump|bruis\w*|burn\w*|"
-    r"injur\w*|fell|(?<!the )(?<!this )(?<!next )(?<!last )fall|sprain\w*|cramp\w*|numb|numbness|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
+    r"injur\w*|bitten|bit(?: (?:him|her|me|them|us|(?:my|his|her|our|their) \w+))? (?:on|in|by)|(?:dog|cat|animal|human|horse|spider|snake|tick) bites?|gash\w*|lacerat\w*|wound\w*|"
+    r"cut (?:myself|himself|herself|(?:my|his|her|their) (?:\w+ )?(?:finger|hand|arm|leg|foot|head|face|thumb|knee|lip|wrist)s?)|"
+    r"mordi\w*|cortad\w*|herida\w*|fell|(?<!the )(?<!this )(?<!next )(?<!last )fall|sprain\w*|cramp\w*|numb|numbness|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
     r"symptom\w*|ring\w* in (?:my|his|her|the) ears?|tinnitus|(?:can'?t|cannot|couldn'?t|can barely|could barely) hear(?! (?:you|me|the|what|anything on))|"
     r"hearing loss|inconsolabl\w*|crying (?:nonstop|non-stop|for hours|all night)|won'?t stop crying|no para de llorar|not feeling (?:well|good|right)|feel\w* (?:awful|terrible|bad|sick|off|funny|worse)|worse|worried about (?:my|his|her)|"
     r"dolor|dolores (?:de|en)|duele\w*|fiebre|tos|mare\w*|nause\w*|vomit\w*|hinch\w*|sangr\w*|enferm[oa]|enfermedad|cansad\w*|gripe|gripa|resfri\w*|"

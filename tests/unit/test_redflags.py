@@ -192,6 +192,14 @@ def current(text: str) -> set[str]:
     ("Somebody hit my dad over the head with a bottle, and he takes Eliquis.", "head_injury_anticoagulant"),
     ("Our daughter took a blow to the head at practice and now she keeps repeating herself, confused.",
      "head_injury_anticoagulant"),
+    # chemotherapy named by a drug: a fever after it is a possible neutropenic sepsis
+    ("I had my Gemzar and cisplatin infusion eight days ago and now my temperature is 100.9.", "sepsis_signs"),
+    ("Dad is running one oh three point two and his pressure is seventy-eight over forty, he's not making sense.",
+     "sepsis_signs"),
+    ("The neighbour's dog bit him on the calf and it's spurting, we tied a tourniquet on it.", "severe_bleeding"),
+    ("He's got a fever and his neck hurts when he tries to look down, he wants the blinds closed.",
+     "meningitis_signs"),
+    ("She's hardly responsive this afternoon and very dry after two days of vomiting.", "altered_consciousness"),
     ("A mi papá se le torció la cara y las palabras le salen trabadas.", "stroke_signs"),
     ("Mi niña tiene tos de perro y cuando respira se le hunde el pecho.", "asthma_unrelieved"),
     ("Mi bebé de un mes tiene treinta y ocho grados de temperatura.", "infant_fever"),
@@ -485,9 +493,21 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Her nosebleed this afternoon took half an hour to stop. It's stopped now, she's playing.",
     "He reacted to peanuts on Saturday, we gave the EpiPen, the ER sent him home that night. He needs a refill.",
     "I'm sixteen weeks pregnant and my colitis is acting up, there's blood with the stools.",
+    "I'll be dropping off the disability forms for my wrist surgery on Friday, my hand is healing well.",
+    "The cardiologist doubled her metoprolol last month and since then she's fallen twice and gets lightheaded.",
+    "His toes look a bit purple at the tips, he can't really feel his feet anyway from the diabetes.",
+    "Three of the kids have diarrhea since lunch, nobody has passed out, they're drinking.",
+    "She came home from the hospital with seizure medicine, what we should do if she have seizure at night?",
+    "She stopped her Zoloft on Sunday and now she has electric shock things in her head and she's really dizzy.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()
+
+
+def test_a_low_reading_is_no_hypertensive_crisis() -> None:
+    # "eighty-eight over fifty" is 88/50; 180/110 is said "one eighty over one ten"
+    assert "hypertensive_crisis" not in current("His pressure was eighty-eight over fifty and he's weak and wobbly.")
+    assert "hypertensive_crisis" in current("His pressure was one eighty-eight over one twenty and he's confused.")
 
 
 def test_an_aunt_is_not_a_mini_stroke() -> None:
