@@ -71,7 +71,7 @@ C: dict[str, str] = {
     "arm_swollen": (r"(?:arms?|hand|wrist|elbow|brazos?|mano)(?:'s| is| has| are)?(?: \w+){0,3} (?:swollen|swelling|swelled|puffy|hinchad\w*)"
                     r"|(?:swollen|swelling|puffy|hinchazon)(?: \w+){0,2} (?:arms?|hand|brazos?|mano)"),
     "wound": (r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab(?!l|ili)\w*|cortad\w*|corte|herida"
-              r"|bitten|bit(?: (?:him|her|me|them|us|(?:my|his|her|our|their) \w+))? (?:on|in|by)|(?:dog|cat|animal|human|horse) bites?|bite (?:wound|mark)s?|mordid\w*|mordio"),
+              r"|bitten|(?<!a )(?<!little )bit(?: (?:him|her|me|them|us|(?:my|his|her|our|their) \w+))? (?:on|in|by)|(?:dog|cat|animal|human|horse) bites?|bite (?:wound|mark)s?|mordid\w*|mordio"),
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
     "heartburn": r"heart ?burn|indigestion|acid|acidez|agruras",
     "allergy": r"allerg\w*|alergi\w*|sting|stung|peanuts?|sesame|shellfish|bee|wasp|picadura|pico",
@@ -907,9 +907,9 @@ SYMPTOM = re.compile(
     r"|flu(?! (?:shot|shots|vaccine|clinic))|rash\w*|dizz\w*|nause\w*|vomit\w*|"
     r"throw\w* up|swell\w*|swollen|puff\w*|bleed\w*|sore|itch\w*|infect\w*|tired|exhausted|headache\w*|migraine\w*|breath\w*|"
     r"wheez\w*|anxi\w*|depress\w*(?! screen)|insomnia|can'?t sleep|stomach|diarrhea|constipat\w*|bump|lump|bruis\w*|burn\w*|"
-    r"injur\w*|bitten|bit(?: (?:him|her|me|them|us|(?:my|his|her|our|their) \w+))? (?:on|in|by)|(?:dog|cat|animal|human|horse|spider|snake|tick) bites?|gash\w*|lacerat\w*|wound\w*|"
+    r"injur\w*|bitten|(?<!a )(?<!little )bit(?: (?:him|her|me|them|us|(?:my|his|her|our|their) \w+))? (?:on|in|by)|(?:dog|cat|animal|human|horse|spider|snake|tick) bites?|gash\w*|lacerat\w*|wound(?! up)\w*|"
     r"cut (?:myself|himself|herself|(?:my|his|her|their) (?:\w+ )?(?:finger|hand|arm|leg|foot|head|face|thumb|knee|lip|wrist)s?)|"
-    r"mordi\w*|cortad\w*|herida\w*|fell|(?<!the )(?<!this )(?<!next )(?<!last )fall|sprain\w*|cramp\w*|numb|numbness|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
+    r"mordi\w*|(?:me|se|le) cort[eo](?: \w+){0,2} (?:el|la|un|una) (?:dedo|mano|brazo|pierna|pie|cara|cabeza|rodilla|labio)|herida\w*|fell|(?<!the )(?<!this )(?<!next )(?<!last )fall|sprain\w*|cramp\w*|numb|numbness|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
     r"symptom\w*|ring\w* in (?:my|his|her|the) ears?|tinnitus|(?:can'?t|cannot|couldn'?t|can barely|could barely) hear(?! (?:you|me|the|what|anything on))|"
     r"hearing loss|inconsolabl\w*|crying (?:nonstop|non-stop|for hours|all night)|won'?t stop crying|no para de llorar|not feeling (?:well|good|right)|feel\w* (?:awful|terrible|bad|sick|off|funny|worse)|worse|worried about (?:my|his|her)|"
     r"dolor|dolores (?:de|en)|duele\w*|fiebre|tos|mare\w*|nause\w*|vomit\w*|hinch\w*|sangr\w*|enferm[oa]|enfermedad|cansad\w*|gripe|gripa|resfri\w*|"

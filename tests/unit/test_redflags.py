@@ -540,6 +540,9 @@ def complaints(text: str) -> set[str]:
     "My mother is hopeless with computers, can you reset her portal login?",
     "There's a charge for a depression screening on my bill that should be covered.",
     "The insurance told me to call your billing office about the claim.",
+    "We wound up paying the lab bill twice, can someone look at the statement?",
+    "The new copay is a bit on the high side, is that right for a follow-up visit?",
+    "Se cortó la llamada, les vuelvo a llamar para lo de la cita.",
 ])
 def test_other_senses_of_complaint_words_are_no_complaint(text: str) -> None:
     assert complaints(text) == set()
@@ -558,6 +561,8 @@ def test_other_senses_of_complaint_words_are_no_complaint(text: str) -> None:
     "Me dijeron que si se ponía rojo volviera, y ya está bien rojo y le sale pus.",
     "I'm thirty-five weeks and the contractions are coming every ten minutes.",
     "The skin around my port is red and hot and I've had chills since noon.",
+    "The neighbor's cat bit her on the wrist yesterday, can someone call me back.",
+    "Me corté el dedo con un cuchillo anoche, ¿me pueden llamar?",
 ])
 def test_complaints_still_set_a_floor(text: str) -> None:
     assert complaints(text)
