@@ -38,7 +38,7 @@ _SWALLOW = (r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!
 
 def _named_chemotherapy() -> str:
     """Cytotoxic chemotherapy and the white-cell boosters given with it, named as callers name them (brand or
-    generic, "day ten after my Taxotere"): every name in the drug lexicon whose generic carries a cytotoxic
+    generic, "a week after my Adriamycin"): every name in the drug lexicon whose generic carries a cytotoxic
     INN stem (-platin, -taxel, -rubicin, ...) or is one of the older cytotoxics without one. Stems shared
     with other classes (-citabine also names HIV drugs, -uracil a thyroid drug) are spelt out instead."""
     from drug_named_entity_recognition.drugs_finder import drug_variant_to_canonical
