@@ -34,6 +34,8 @@ _NUMB = r"numb(?!er)\w*"
 # Swallowing, not being able to swallow ("I can still swallow my spit"): no ingestion, no airway sign.
 _SWALLOW = (r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )(?<!hard time )(?<!trouble )"
             r"(?<!difficulty )(?<!problems )swallow\w*")
+# Bitten, not "a bit on the high side": the wound concept and the complaint floor both read it.
+_BITTEN = r"bitten|(?<!a )(?<!little )bit(?: (?:him|her|me|them|us|(?:my|his|her|our|their) \w+))? (?:on|in|by)"
 
 
 def _named_chemotherapy() -> str:
@@ -71,7 +73,7 @@ C: dict[str, str] = {
     "arm_swollen": (r"(?:arms?|hand|wrist|elbow|brazos?|mano)(?:'s| is| has| are)?(?: \w+){0,3} (?:swollen|swelling|swelled|puffy|hinchad\w*)"
                     r"|(?:swollen|swelling|puffy|hinchazon)(?: \w+){0,2} (?:arms?|hand|brazos?|mano)"),
     "wound": (r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab(?!l|ili)\w*|cortad\w*|corte|herida"
-              r"|bitten|(?<!a )(?<!little )bit(?: (?:him|her|me|them|us|(?:my|his|her|our|their) \w+))? (?:on|in|by)|(?:dog|cat|animal|human|horse) bites?|bite (?:wound|mark)s?|mordid\w*|mordio"),
+              r"|" + _BITTEN + r"|(?:dog|cat|animal|human|horse) bites?|bite (?:wound|mark)s?|mordid\w*|mordio"),
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
     "heartburn": r"heart ?burn|indigestion|acid|acidez|agruras",
     "allergy": r"allerg\w*|alergi\w*|sting|stung|peanuts?|sesame|shellfish|bee|wasp|picadura|pico",
@@ -907,7 +909,7 @@ SYMPTOM = re.compile(
     r"|flu(?! (?:shot|shots|vaccine|clinic))|rash\w*|dizz\w*|nause\w*|vomit\w*|"
     r"throw\w* up|swell\w*|swollen|puff\w*|bleed\w*|sore|itch\w*|infect\w*|tired|exhausted|headache\w*|migraine\w*|breath\w*|"
     r"wheez\w*|anxi\w*|depress\w*(?! screen)|insomnia|can'?t sleep|stomach|diarrhea|constipat\w*|bump|lump|bruis\w*|burn\w*|"
-    r"injur\w*|bitten|(?<!a )(?<!little )bit(?: (?:him|her|me|them|us|(?:my|his|her|our|their) \w+))? (?:on|in|by)|(?:dog|cat|animal|human|horse|spider|snake|tick) bites?|gash\w*|lacerat\w*|wound(?! up)\w*|"
+    r"injur\w*|" + _BITTEN + r"|(?:dog|cat|animal|human|horse|spider|snake|tick) bites?|gash\w*|lacerat\w*|wound(?! up)\w*|"
     r"cut (?:myself|himself|herself|(?:my|his|her|their) (?:\w+ )?(?:finger|hand|arm|leg|foot|head|face|thumb|knee|lip|wrist)s?)|"
     r"mordi\w*|(?:me|se|le) cort[eo](?: \w+){0,2} (?:el|la|un|una) (?:dedo|mano|brazo|pierna|pie|cara|cabeza|rodilla|labio)|herida\w*|fell|(?<!the )(?<!this )(?<!next )(?<!last )fall|sprain\w*|cramp\w*|numb|numbness|tingl\w*|weak\w*|congest\w*|sinus|ear ?ache|sneez\w*|allerg\w*|"
     r"symptom\w*|ring\w* in (?:my|his|her|the) ears?|tinnitus|(?:can'?t|cannot|couldn'?t|can barely|could barely) hear(?! (?:you|me|the|what|anything on))|"
