@@ -25,12 +25,16 @@ from pipeline.classify.text import fold
 _LOW_WORDS = (r"(?<!down )low\w*(?! (?:back|belly|abdomen|stomach|tummy|part|left|right|legs?|lip|body|side|spine|pelvis)\b)|l ?o|"
               r"dropp\w*|crash\w*|bottom\w* out|baj\w*")
 # Confused, not puzzled: "confused about my statement" is a question about a bill.
-_CONFUSED = r"confus\w*(?! about (?:my|the|this|your|our|a|an|how|why|which|whether|if)\b)"
+_CONFUSED = r"confus\w*(?! (?:about|on|by) (?:my|the|this|your|our|a|an|how|why|which|whether|if)\b)"
 # No gas passed, a blocked bowel's sign: said of a belly (`severe`) or beside vomiting (`no_gas`).
 _NO_GAS = (r"(?:no|zero|not (?:passing|passed|even)|can'?t pass|(?:haven'?t|hasn'?t|have not|has not) (?:passed|had)) (?:any )?"
            r"(?:gas|farts?|wind)\b(?! (?:bill|station|stove|leak|tank|prices?|company))|sin (?:echar )?gases|no (?:he|ha) (?:echado|sacado) (?:gases|aire)")
 # Numbness, not the start of "number" (a callback number is no symptom).
 _NUMB = r"numb(?!er)\w*"
+# An ache with another site for its subject is that site's ("rash on my arms and chest, my joints ache").
+_OWNED = "".join(f"(?<!{site}{verb} )" for site in ("joints", "joint", "knees", "knee", "hips", "ankles", "wrists",
+                                                     "elbows", "muscles", "bones", "legs", "feet", "toes", "fingers")
+                 for verb in ("", " are", " is", " were", " all", " keep", " still"))
 # Swallowing, not being able to swallow ("I can still swallow my spit"): no ingestion, no airway sign.
 _SWALLOW = (r"(?<!can )(?<!can still )(?<!could )(?<!able to )(?<!hurts to )(?<!hard to )(?<!hard time )(?<!trouble )"
             r"(?<!difficulty )(?<!problems )swallow\w*")
@@ -72,7 +76,8 @@ C: dict[str, str] = {
     # an arm that aches where it is swollen has a cause in the arm (a clot by a line, an injury, an infection)
     "arm_swollen": (r"(?:arms?|hand|wrist|elbow|brazos?|mano)(?:'s| is| has| are)?(?: \w+){0,3} (?:swollen|swelling|swelled|puffy|hinchad\w*)"
                     r"|(?:swollen|swelling|puffy|hinchazon)(?: \w+){0,2} (?:arms?|hand|brazos?|mano)"),
-    "wound": (r"cut\w*|gash\w*|lacerat\w*|wound|sliced|stab(?!l|ili)\w*|cortad\w*|corte|herida"
+    # "cut down my oxycodone" is a smaller dose; "a cut down his arm" is still a wound
+    "wound": (r"(?!cut(?:ting)? (?:down|back)\b(?! (?:his|her|my|the|their|your) (?:arm|leg|hand|finger|face|back|chest|side|shin|thigh|neck|foot|head)\b))cut\w*|gash\w*|lacerat\w*|wound|sliced|stab(?!l|ili)\w*|cortad\w*|corte|herida"
               r"|" + _BITTEN + r"|(?:dog|cat|animal|human|horse) bites?|bite (?:wound|mark)s?|mordid\w*|mordio"),
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
     "heartburn": r"heart ?burn|indigestion|acid|acidez|agruras",
@@ -84,6 +89,17 @@ C: dict[str, str] = {
     "limb": r"arms?|hands?|legs?|foot|feet|grip|fingers|brazo|mano|pierna|pie|lado",
     "throat": r"throat|throats(?= (?:is |are )?(?:clos|swell|tight))|tongue|airway|windpipe|garganta|lengua",
     "nose": r"nose|nosebleed|nariz",
+    # adrenal insufficiency: the person, not the name ("my daughter Addison")
+    "adrenal": (r"addison'?s disease|(?:has|have|had|with|got|of) addison'?s|adrenal (?:insufficiency|crisis|failure)|congenital adrenal"
+                r"|hypopituitar\w*|(?:insuficiencia|crisis) suprarrenal|enfermedad de addison"),
+    # trismus, tetanus's first sign: a jaw that will not open ("lockjaw" itself is masked as dystonia's word)
+    "mouth_shut": (r"(?:can'?t|cannot|couldn'?t|can barely|can hardly|barely|hardly|unable to|trouble|hard to) (?:even |really )?"
+                   r"open(?:ing)? (?:(?:my|his|her|their|the) )?(?:mouth|jaw)|jaw(?:'s| is| keeps| has been)? "
+                   r"(?:getting |gone |going |real |really |so )?(?:tight|stiff)\w*|(?:no|casi no|apenas) (?:puedo|puede|podia|podemos) "
+                   r"abrir (?:bien )?la boca|(?:mandibula|quijada) (?:tiesa|dura|apretada)"),
+    "tetanus_risk": r"tetan\w*|rust\w*|oxidad\w*|nail|clavo|puncture\w*|stepped on|pitchfork|barbed wire|alambre",
+    "spasms": r"spasm\w*|(?:cramp\w*|lock\w*|seiz\w*|tighten\w*) up|arch\w* (?:his|her|my|the) back|rigid\w*|espasmo\w*|calambre\w*|tiesos?",
+    "dental": r"wisdom|tooth|teeth|dental|dentist|molar|extraction|root canal|tmj|muelas?|dientes?|dentista",
     "head": r"head|cabeza",
     "belly": (r"belly|stomach|abdomen|abdominal|tummy|gut|panza|estomago|barriga|vientre|ombligo|(?:lower |upper )?(?:right|left) side"
               r"|lado (?:derecho|izquierdo)"),
@@ -94,7 +110,7 @@ C: dict[str, str] = {
     "groin_other": r"hips?|bulg\w*|hernia\w*|pulled|strain\w*|pop(?:ped)?|lump|cadera",
     "calf": r"calf|calves|leg|pantorrilla|pierna",
     # sensations and signs
-    "chest_feel": (r"pain\w*|hurt\w*|ach\w*|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
+    "chest_feel": (_OWNED + r"(?:pain\w*|hurt\w*|ach\w*)|pressure|tight\w*|heav\w*|weigh\w*|squeez\w*|crush\w*|brick|elephant"
                    r"|(?:sitting|sits) on (?:it|me|him|her|top of|(?:my|his|her|the) (?:chest|heart))|band|vise|vice|catch\w*|stab(?!l|ili)\w*|sharp|burn\w*(?!(?: (?:a bit|a little|really bad|so bad|bad))? (?:when|while|as|after) (?:i|he|she|you|they) (?:pee|urinat))|discomfort|clench\w*|strange|funny|rubb\w*|clutch\w*|grabb\w*|dolor|dolores? (?:de|en)|duele\w*"
                    # burning on passing urine is a bladder's, not a chest's or a testicle's
                    r"|presion|apret\w*|pesad\w*|opresion|un peso|aplast\w*|(?:ardor|arde)(?! al orinar)"),
@@ -598,7 +614,8 @@ _NEGATION = re.compile(
     r"don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t|aren'?t|ain'?t|nothing like|zero|nobody(?:'s)?|no[- ]one(?:'s)?|sin|nunca|tampoco|ni"
     r"|ningun\w*|nada de)\b")
 _NEW_CLAUSE = re.compile(
-    r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y |que )?(?:he|she|i|it|they|we|his|her|my|their|the|now|then|is|has|was|keeps|started"
+    # "or" before "my ..." goes on a list ("no swelling in my face or my throat"), it opens no clause
+    r"(?:[,:]|\b(?:and|or|y|o)\b)\s+(?=(?:and |y |que )?(?:he|she|i|it|they|we|(?<!\bor )(?:his|her|my|their|the)|now|then|is|has|was|keeps|started"
     r"|el|ella|su|mi|ahora|esta|tiene|le|se|me|tengo|estoy|yo|soy|siento|creo|pienso|hay"
     # a new time frame opens a new statement: "casi no orina, y hoy no me reconoce"
     r"|today|tonight|yesterday|last night|this (?:morning|afternoon|evening)|hoy|anoche|ayer|ahorita)\b)"
@@ -612,7 +629,7 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:read (?:online|on the internet|somewhere|(?:[\w']+ ){0,6}?that)|(?:can|could|may|might) (?:also |sometimes )?cause|supposed to do if|lei (?:en internet|en linea|que)|what (?:should|do|would|can|does) (?:i|we|you|they|he|she|(?:the |our |my |his |her )?\w+) do if|what (?:i|we|they) (?:should|must|can|need to|have to) do if|what if|in case|" + _THRESHOLD + r"|what (?:exactly )?counts as|if (?:one day|someday|some day)|should (?:i|we) (?:worry|be worried|call) if|(?:only )?(?:to )?worry if|can (?:i|he|she) (?:take|drink|have|use)|"
     r"is it (?:ok|okay|safe|alright|normal)|when (?:should|do|would) (?:i|we)|"
     r"watch (?:out )?for|signs? of|warning signs|symptoms? of|what to do if|how (?:do|would) (?:i|we) know|"
-    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|un dia|alguna vez)|call (?:you |us |back |the office |right away |immediately |straight away )?if|cut-?off|threshold|might (?:happen|get)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)))\b")
+    r"worried (?:about|that) (?:he|she|i) (?:might|could|will)|whether|asked (?:me|him|her|them)(?: \w+){0,2} (?:if|whether)|(?:le|les|me) pregunt\w*(?: \w+){0,2} si|si (?:algun dia|un dia|alguna vez)|call (?:you |us |back |the office |right away |immediately |straight away )?if|cut-?off|threshold|might (?:happen|get)|(?:may|might|could) (?:start|begin)|en caso de|si (?:le|me|se) (?:da|pasa|baja|sube)|que hago si|if (?:i|he|she|we|they|you|it) (?:(?:do |does )?ever|(?:does |do |should )?(?:gets?|starts?|develops?|happens?)|(?:does |do )?ha(?:ve|s) (?:another|a second)))\b")
 # A later clause that says what is happening now ends the hypothetical: "he said to call if anything changed,
 # and since last night my legs are numb"; "me dijo que llamara si empeoraba, y ahora no puede hablar".
 _NOW_AFTER = re.compile(
@@ -629,17 +646,17 @@ _PAST_TIME = (  # a time long enough ago that an event placed there is history
     r"(?:after|since|from) (?:my|his|her|the) (?:stroke|heart attack|surgery|bypass|stent|seizure|overdose)")
 _PAST_AT = re.compile(rf"\b(?:{_PAST_TIME})\b")
 _PAST = re.compile(rf"\b(?:{_PAST_TIME}|history of|recovered|doing (?:really |very |so )?(?:great|fine|well|good)|"
-                   r"had (?:a|an|his|her|my) (?:stroke|heart attack|seizure|overdose)|"
+                   r"had (?:a|an|his|her|my) (?:\w+ )?(?:stroke|heart attack|seizure|overdose)|"
                    # a visit to the ER already made for it: the event was seen to, unless the sentence says now
-                   r"(?:went|been|was|were) (?:seen )?(?:in|to|at) the (?:er|emergency room|emergency department|hospital|urgent care)|"
+                   r"(?:went|been|was|were) (?:seen )?(?:in|to|at) the (?:er|e r|emergency room|emergency department|hospital|urgent care)|"
                    r"(?:was|were|been|got) (?:seen|evaluated|treated|worked up) (?:here|there|in|at|by)|"
-                   r"took (?:him|her|me|them) to the (?:er|emergency room|hospital|urgent care)|"
+                   r"took (?:him|her|me|them) to the (?:er|e r|emergency room|hospital|urgent care)|"
                    r"we (?:saw|evaluated|treated) (?:your |the |our )?(?:patient|him|her|them)(?: [\w,]+){0,5}? for|"
                    r"(?:fui|fue|fuimos|estuvo|estuve|lo llevamos|la llevamos|lo lleve|la lleve) (?:a|en) (?:la |el )?(?:sala de )?"
                    r"(?:emergencias?|urgencias|hospital))\b")
 _WELL = r"(?:fine|ok|okay|better|normal)"  # how a caller says an episode is over
 _RESOLVED = re.compile(
-    r"\b(?:fine now|better now|all better|okay now|ok now|resolved|sent (?:him|her|me|us) home|went away|gone now|turned out to be|checked out fine|ruled (?:it |that |them )?out|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was|"
+    r"\b(?:fine now|better now|good now|all better|okay now|ok now|resolved|sent (?:him|her|me|us) home|went away|gone now|turned out to be|checked out fine|ruled (?:it |that |them )?out|came (?:right )?back (?:up|fine|to normal)|(?:they|doctor|doctors|er|hospital) (?:said|told (?:me|him|her|us)) it was(?:n'?t| not)?|"
     r"cleared (?:him|her|me)|(?:was|got|been|(?:he|she)'?s been) admitted|admitted (?:him|her|me)|(?:he'?s|she'?s|he is|she is|i'?m|i am) (?:now )?stable|ya (?:esta|estoy) bien(?! (?!y\b|gracias\b|ya\b|pero\b|ahora\b|de\b|del\b|con\b)\w)|se (?:me|le) quito|now (?:i'?m|he'?s|she'?s|it'?s|i am|he is|she is) " + _WELL +
     r"|(?<!get )(?<!got )(?<!make )(?:it|the bleeding|bleeding)(?:'s| has| had)? (?:pretty much |mostly |basically |almost )?stopped(?! \w+ing))\b")
 _BACK = re.compile(r"\b(?:(?<!never )again|still|(?:it'?s|is|came|coming|they'?re) back(?! up| fine| to normal)|worse|but now"
@@ -783,6 +800,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
              (_r("sugar", "low", ctx=("hypo_signs",)), _r("low_word", ctx=("diabetes", "hypo_signs")), _r("hypo_treatment"))),
     Protocol("hyperglycemia_dka", "emergency", "very high blood sugar with vomiting, fast breathing, fruity breath",
              (_r("sugar", "sugar_very_high", ctx=("sugar_high_sign",)),)),
+    Protocol("adrenal_crisis", "emergency", "adrenal insufficiency with vomiting and weakness, dizziness or fainting",
+             (_r("adrenal", ctx=("emesis", "dizzy")),)),
     Protocol("child_ingestion", "emergency", "a child swallowed pills, a battery, a magnet or a chemical",
              (_r("ingest", "toxic", "child"), _r("ingest", "toxic", ctx=("infant",)), _r("ingest", "danger_med", ctx=("child",)),
               _r("ingest_strong", "toxic", ctx=("child",)),
@@ -804,6 +823,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
     Protocol("infant_fever", "emergency", "fever, or a low temperature, in a baby under three months", (Rule(("fever",), ("infant",), ("own_fever",)),)),
     Protocol("meningitis_signs", "emergency", "fever with stiff neck, light sensitivity or a rash that does not fade",
              (_r("stiff_neck", ctx=("fever",)), _r("stiff_neck", ctx=("worst_headache",)))),
+    Protocol("tetanus", "emergency", "a jaw that will not open after a wound, or with muscle spasms",
+             (_r("mouth_shut", ctx=("tetanus_risk",)), Rule(("mouth_shut",), ("spasms",), ("dental",)))),
     Protocol("thunderclap_headache", "emergency", "sudden worst headache of one's life",
              (_r("worst_headache"), _r("headache", "sudden_onset"))),
     Protocol("head_injury_anticoagulant", "emergency", "a head injury on a blood thinner, or with vomiting, fainting or confusion",
@@ -970,8 +991,9 @@ _NOT_DENIAL = re.compile(r"\b(?:(?:won'?t|doesn'?t|does not|can'?t|cannot|hasn'?
                          r"|(?:i|we) (?:don'?t|do not) know)\b")
 _NORMAL_AFTER = re.compile(r"(?:'s|'re| is| are| was| feels?| seems?| looks?| sounds?)?(?: \w+ly)? (?:fine|ok|okay|normal|alright|all right)\b"
                            r"| (?:esta|estan|se ve|se siente|se oye) bien\b"
-                           # Spanish denies after the sign too: "dolor de pecho no tengo", "fiebre tampoco"
-                           r"|(?: de| del)?\s+(?:no (?:tengo|tiene|tenemos|siento|siente|hay)|tampoco)(?=\s*(?:[,.;!?]|$))"
+                           # Spanish denies after the sign too: "dolor de pecho no tengo", "en la garganta no tengo
+                           # nada", "dolor de pecho no, ...", "fiebre tampoco"
+                           r"|(?: de| del)?\s+(?:no (?:tengo|tiene|tenemos|siento|siente|hay)(?: nada)?|tampoco|no)(?=\s*(?:[,.;!?]|$))"
                            r"| no se (?:me|le|te) (?:cierra|hincha|inflama|tapa)\b")
 
 

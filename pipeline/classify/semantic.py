@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -52,7 +53,6 @@ RELATIONSHIPS = ("self", "caregiver", "third_party")
 # urgent call that needs a prescriber's decision now (clinician vs nurse).
 ROLE_CHOICES = ("nurse_if_routine", "clinician_if_urgent")
 FLAG_FEATURES = (*PROTOCOL_NAMES, *(f"urgent:{k}" for k in URGENT_SIGNS), "symptom")
-_FLAG_INDEX = {name: i for i, name in enumerate(FLAG_FEATURES)}
 _INTENT_CUES = {name: re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in
                                                     lexicon.INTENTS[name] + lexicon.INTENTS_ES.get(name, [])) + r")\b")
                 for name in lexicon.INTENTS}
@@ -79,7 +79,11 @@ def words(text: str) -> list[str]:
 class Encoder:
     """Text -> feature vector (embedding pools, words, red-flag concepts)."""
 
-    def __init__(self, model_dir: Path, vocab: list[str] | None = None) -> None:
+    def __init__(self, model_dir: Path, vocab: list[str] | None = None,
+                 flag_features: Sequence[str] = FLAG_FEATURES) -> None:
+        # The flags the model was trained on, in its order: a protocol added since is the rules' alone
+        # until the next fit, and leaves the model's input as it was.
+        self.flag_index = {name: i for i, name in enumerate(flag_features)}
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.vectors = np.load(model_dir / "vectors.npy").astype(np.float32)
         self.dim = self.vectors.shape[1]
@@ -134,16 +138,16 @@ class Encoder:
                 x[i] += 1.0
         return _log_unit(x)
 
-    @staticmethod
-    def concepts(text: str, flags: list[Flag]) -> np.ndarray:
+    def concepts(self, text: str, flags: list[Flag]) -> np.ndarray:
         """Which protocols and signs the rules found current, and how often each intent's cue phrases occur."""
-        x = np.zeros(len(FLAG_FEATURES) + len(_INTENT_CUES), np.float32)
+        n = len(self.flag_index)
+        x = np.zeros(n + len(_INTENT_CUES), np.float32)
         for f in flags:
-            if f.urgency != DISMISSED:
-                x[_FLAG_INDEX[f.protocol]] = 1.0
+            if f.urgency != DISMISSED and f.protocol in self.flag_index:
+                x[self.flag_index[f.protocol]] = 1.0
         low = fold(text)
         for i, cue in enumerate(_INTENT_CUES.values()):
-            x[len(FLAG_FEATURES) + i] = min(len(cue.findall(low)), 3) / 3
+            x[n + i] = min(len(cue.findall(low)), 3) / 3
         return x
 
     def features(self, text: str, flags: list[Flag]) -> np.ndarray:
@@ -270,7 +274,8 @@ class TriageModel:
 
     def __init__(self, model_dir: Path = MODEL_DIR) -> None:
         self.meta = json.loads((model_dir / "meta.json").read_text())
-        self.encoder = Encoder(model_dir, json.loads((model_dir / "vocab.json").read_text()))
+        self.encoder = Encoder(model_dir, json.loads((model_dir / "vocab.json").read_text()),
+                               self.meta.get("flag_features", FLAG_FEATURES))
         self.heads = Heads.load(model_dir / "heads.npz")
 
     def __call__(self, doc: Doc) -> Doc:

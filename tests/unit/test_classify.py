@@ -256,3 +256,17 @@ def test_the_role_heads_decide_only_where_labels_md_leaves_a_choice() -> None:
         assert (clf.classify(move).role, clf.classify(fever).role) == roles
         assert clf.classify(emergency).role == "clinician"
         assert clf.classify(refill).role == "nurse"
+
+
+def test_a_protocol_newer_than_the_model_is_the_rules_alone(classifier: Classifier) -> None:
+    # The model reads the flags it was trained on (meta.json), in their order: a protocol added since
+    # leaves its input as it was, and the rules still set emergency.
+    from pipeline.classify.redflags import Flag, find_flags
+
+    model = classifier.nlp.get_pipe("triage_model")
+    text = "Stepped on a rusty nail a week ago and now I can barely open my mouth, my jaw is so stiff."
+    flags = find_flags(text)
+    assert model.encoder.features(text, flags).shape == model.heads.mean.shape
+    newer = Flag("a_protocol_the_model_never_saw", "emergency", 0, 7)
+    assert (model.encoder.concepts(text, [*flags, newer]) == model.encoder.concepts(text, flags)).all()
+    assert classifier.classify(text).urgency == "emergency"

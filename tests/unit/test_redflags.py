@@ -274,6 +274,12 @@ def current(text: str) -> set[str]:
     ("Since lunch he can't lift his left arm and his face looks droopy.", "stroke_signs"),
     ("My dad just had a seizure in the kitchen, the shaking lasted about two minutes.", "seizure"),
     ("He got an electric shock from a power line at work and his hand is burned.", "arrhythmia_syncope"),
+    # eighteenth round: lockjaw after a wound, an adrenal crisis
+    ("Caught my shin on some old barbed wire last week, now my jaw's stiff and I can hardly open my mouth.", "tetanus"),
+    ("Mi hijo se clavó un clavo oxidado en el pie y ahora casi no puede abrir la boca.", "tetanus"),
+    ("Since yesterday her jaw is so tight she can't open it and her back keeps locking up in spasms.", "tetanus"),
+    ("She has Addison's disease and has been throwing up all morning, now she's too weak to stand.", "adrenal_crisis"),
+    ("He cut down the hedge and sliced his hand, it's a cut down his palm that won't stop pouring.", "severe_bleeding"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)
@@ -499,6 +505,18 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Three of the kids have diarrhea since lunch, nobody has passed out, they're drinking.",
     "She came home from the hospital with seizure medicine, what we should do if she have seizure at night?",
     "She stopped her Zoloft on Sunday and now she has electric shock things in her head and she's really dizzy.",
+    # eighteenth round: aches another site owns, a dose cut down, a trip to the ER as a recognizer spells it,
+    # what might start, what to do if another comes, Spanish denials after the sign, confusion about directions
+    "Big itchy welts on my back and chest since the flu shot, and my knees ache. No trouble breathing at all.",
+    "Woke up with a rash on both arms today, my muscles ache too, no swelling in my lips or my tongue.",
+    "I cut down my tramadol too fast and now my hands won't stop shaking and I'm sweating buckets.",
+    "went to the e r friday with chest pain they did the heart tests and said it wasn't my heart, feeling good now",
+    "The hospice nurse says his breathing might start getting noisy near the end, who do we call then?",
+    "He's been fine on the new pills, but if he does have another seizure on the bus what should the driver do?",
+    "Me salieron ronchas en la espalda con el antibiótico. En los labios y la lengua no tengo nada, respiro bien.",
+    "La presión me salió alta esta mañana. Dolor de pecho no, mareos tampoco, solo quiero saber si subo la dosis.",
+    "I'm confused on the instructions for the bowel prep, do I start the second jug at six or at nine?",
+    "Can barely open my mouth since the wisdom tooth came out Tuesday, the jaw muscle keeps spasming.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
     assert current(text) == set()

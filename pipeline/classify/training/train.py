@@ -27,6 +27,7 @@ from pipeline.classify.redflags import find_flags
 from pipeline.classify.semantic import (
     CHAR_DIM,
     CLINICAL_INTENTS,
+    FLAG_FEATURES,
     INTENTS,
     MODEL_DIR,
     RELATIONSHIPS,
@@ -373,6 +374,7 @@ def train(model_dir: Path = MODEL_DIR, distill_vectors: bool = False, workers: i
     (model_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     heads.save(model_dir / "heads.npz")
     # the next refit's name: the shipped model's is in its meta.json
-    meta = {"version": "triage-19", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds}
+    meta = {"version": "triage-19", "trained_on": len(rows), "vocab": len(vocab), "thresholds": thresholds,
+            "flag_features": list(FLAG_FEATURES)}
     (model_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return meta
