@@ -32,6 +32,7 @@ from pipeline.classify.semantic import (
     TriageModel,  # importing it registers the "triage_model" factory
 )
 from pipeline.classify.spoken import parse_date, parse_date_es, phone_numbers, tokens
+from pipeline.classify.text import looks_spanish
 from pipeline.domain import Evidence, Intent, Transcribed, Triage, Triaged, Urgency
 from pipeline.topics import RoleName
 
@@ -116,8 +117,6 @@ _APPOINTMENT_ASK = re.compile(
     r"\b(?:schedul\w*|reschedul\w*|cancel\w*|book\w*|make an?|set up an?|move|change|confirm\w*|push back|running late|"
     r"be late|come in|get in|be seen|see (?:the )?(?:doctor|dr|nurse|someone)|an appointment|next available|opening|"
     r"cita|citas|cancelar|cambiar|reprogramar|llegar tarde|consulta)\b", re.IGNORECASE)
-_SPANISH = {"hola", "llamo", "gracias", "mi", "por", "que", "es", "una", "tiene", "número", "numero", "desde",
-            "para", "llamar", "necesito", "cita"}
 
 
 @dataclass
@@ -345,9 +344,7 @@ def _callback_window(doc: Doc, found: _Found) -> str | None:
 
 
 def _language(doc: Doc) -> str:
-    words = [t.lower_ for t in doc if t.is_alpha]
-    spanish = sum(w in _SPANISH for w in words)
-    return "es" if words and spanish / len(words) > 0.08 else "en"
+    return "es" if looks_spanish([t.lower_ for t in doc if t.is_alpha]) else "en"
 
 
 def triaged_event(transcribed: Transcribed, triage: Triage, now: datetime) -> Triaged:

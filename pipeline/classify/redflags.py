@@ -79,6 +79,8 @@ C: dict[str, str] = {
     # "cut down my oxycodone" is a smaller dose; "a cut down his arm" is still a wound
     "wound": (r"(?!cut(?:ting)? (?:down|back)\b(?! (?:his|her|my|the|their|your) (?:arm|leg|hand|finger|face|back|chest|side|shin|thigh|neck|foot|head)\b))cut\w*|gash\w*|lacerat\w*|wound|sliced|stab(?!l|ili)\w*|cortad\w*|corte|herida"
               r"|" + _BITTEN + r"|(?:dog|cat|animal|human|horse) bites?|bite (?:wound|mark)s?|mordid\w*|mordio"),
+    # spurting needs no word for blood: only blood spurts, and a recognizer may lose the wound ("got bit" -> "got bed")
+    "spurting": r"spurt\w*|gushing|gushes|gushed",
     "blood_flow": r"soak\w*|spurt\w*|gush\w*|pour\w*|pulses|pulsing|burst\w*|squirt\w*|running down|dripping|won'?t stop|chorre\w*|empap\w*",
     "heartburn": r"heart ?burn|indigestion|acid|acidez|agruras",
     "allergy": r"allerg\w*|alergi\w*|sting|stung|peanuts?|sesame|shellfish|bee|wasp|picadura|pico",
@@ -775,7 +777,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
               _r("swallow_bad", ctx=("allergy",)), _r("hives", ctx=("allergy_resp",)), _r("hives", "breath_bad"), _r("hives", "dizzy"),
               _r("skin_blister", ctx=("mouth_sores", "eye_burn")))),
     Protocol("severe_bleeding", "emergency", "bleeding that will not stop, soaking through, spurting",
-             (_r("bleed", "heavy_bleed"), _r("blood_flow", ctx=("wound",)))),
+             (_r("bleed", "heavy_bleed"), _r("blood_flow", ctx=("wound",)), _r("spurting"))),
     Protocol("nosebleed_uncontrolled", "emergency", "nosebleed over half an hour or with light-headedness",
              (Rule(("nose", "bleed", "long_time"), unless=("bleed_stopped",), unless_after=1),
               Rule(("nose", "bleed"), ("long_time",), ("bleed_stopped",), unless_after=1), _r("nose", "bleed", ctx=("heavy_bleed",)), _r("nose", "bleed", ctx=("dizzy",)), _r("nose", "bleed", ctx=("anticoag",)))),

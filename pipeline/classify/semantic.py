@@ -39,7 +39,8 @@ from tokenizers import Tokenizer
 
 from pipeline.classify import lexicon
 from pipeline.classify.redflags import DISMISSED, PROTOCOL_NAMES, URGENT_SIGNS, Flag, find_flags
-from pipeline.classify.text import fold
+from pipeline.classify.spoken import say_numbers
+from pipeline.classify.text import fold, looks_spanish
 
 MODEL_DIR = Path(__file__).with_name("model")
 URGENCIES = ("emergency", "urgent", "routine", "informational")
@@ -158,6 +159,8 @@ class Encoder:
         for f in flags:
             if f.urgency == DISMISSED:
                 seen = seen[:f.start] + " " * (f.end - f.start) + seen[f.end:]
+        # ... and reads a recognizer's digits as the words a caller says, as in the scripts it learned from.
+        seen = say_numbers(seen, spanish=looks_spanish(_LETTERS.findall(fold(seen))))
         return np.concatenate([self.embed(seen), self.bag(seen), self.chars(seen), self.concepts(text, flags)])
 
 

@@ -369,3 +369,58 @@ def parse_date_es(words: list[str]) -> date | None:
         year = _es_year(ws, k)
         return _safe(year, MONTHS_ES[ws[j + 1]], day) if year else None
     return None
+
+
+# Written numbers back into words, for the triage model: Whisper writes "978-555-0335", "100.6" and "48" where
+# the voicemails the model learned from have "nine seven eight, five five five, ...", "a hundred point six" and
+# "forty-eight". Reading both the same way keeps a recognizer's digits from looking like a new kind of message.
+_EN = {v: k for k, v in {**UNITS, **TEENS, **TENS}.items()}
+_ES = {v: k for k, v in {**UNITS_ES, **TEENS_ES, **TENS_ES}.items()}
+_ES_HUNDREDS = {1: "ciento", 5: "quinientos", 7: "setecientos", 9: "novecientos"}
+_PHONE = re.compile(r"\(?\b(\d{3})\)?[-. ]?(\d{3})[-. ](\d{4})\b|\b(\d{3})[-. ](\d{4})\b")
+_DECIMAL = re.compile(r"\b(\d+)[.,](\d+)\b")
+_READING = re.compile(r"\b(\d{2,3})/(\d{2,3})\b")  # a blood pressure
+_CLOCK = re.compile(r"\b(\d{1,2}):(\d\d)\b")
+_INTEGER = re.compile(r"\b\d+\b")
+
+
+def _en_words(n: int) -> str:
+    if n < 20:
+        return "zero" if n == 0 else _EN[n]
+    if n < 100:
+        return _EN[n - n % 10] + (f"-{_EN[n % 10]}" if n % 10 else "")
+    if 1900 <= n < 2100 and n % 100 >= 10:  # a year, said in two halves
+        return f"{_en_words(n // 100)} {_en_words(n % 100)}"
+    if n < 1000:
+        return f"{_EN[n // 100]} hundred" + (f" {_en_words(n % 100)}" if n % 100 else "")
+    return f"{_en_words(n // 1000)} thousand" + (f" {_en_words(n % 1000)}" if n % 1000 else "")
+
+
+def _es_words(n: int) -> str:
+    if n < 30:
+        return "cero" if n == 0 else _ES[n]
+    if n < 100:
+        return _ES[n - n % 10] + (f" y {_ES[n % 10]}" if n % 10 else "")
+    if n < 1000:
+        hundreds = "cien" if n == 100 else _ES_HUNDREDS.get(n // 100, f"{_ES[n // 100]}cientos")
+        return hundreds + (f" {_es_words(n % 100)}" if n % 100 else "")
+    thousands = "mil" if n < 2000 else f"{_es_words(n // 1000)} mil"
+    return thousands + (f" {_es_words(n % 1000)}" if n % 1000 else "")
+
+
+def say_numbers(text: str, spanish: bool = False) -> str:
+    """The written numbers of `text` as a caller says them: phone numbers and 911 digit by digit, decimals with
+    "point", readings "over", years in two halves; in Spanish words when `spanish`."""
+    words = _es_words if spanish else _en_words
+    point, over = ("punto", "sobre") if spanish else ("point", "over")
+
+    def digits(s: str) -> str:
+        return " ".join(words(int(d)) for d in s)
+
+    text = _PHONE.sub(lambda m: ", ".join(digits(g) for g in m.groups() if g), text)
+    text = _DECIMAL.sub(lambda m: f"{words(int(m.group(1)))} {point} {digits(m.group(2))}", text)
+    text = _READING.sub(lambda m: f"{words(int(m.group(1)))} {over} {words(int(m.group(2)))}", text)
+    text = _CLOCK.sub(lambda m: words(int(m.group(1))) + (f" {words(int(m.group(2)))}" if m.group(2) != "00" else ""),
+                      text)
+    return _INTEGER.sub(lambda m: digits(m.group()) if len(m.group()) > 4 or m.group() == "911"
+                        else words(int(m.group())), text)

@@ -270,3 +270,15 @@ def test_a_protocol_newer_than_the_model_is_the_rules_alone(classifier: Classifi
     newer = Flag("a_protocol_the_model_never_saw", "emergency", 0, 7)
     assert (model.encoder.concepts(text, [*flags, newer]) == model.encoder.concepts(text, flags)).all()
     assert classifier.classify(text).urgency == "emergency"
+
+
+def test_the_model_reads_a_recognizers_digits_as_spoken_words(classifier: Classifier) -> None:
+    # Whisper writes digits; the voicemails the model learned from say the numbers in words.
+    from pipeline.classify.redflags import find_flags
+
+    model = classifier.nlp.get_pipe("triage_model")
+    written = "Day 10 after chemo and my temperature is 100.6. Call 978-555-0335."
+    said = ("Day ten after chemo and my temperature is one hundred point six. "
+            "Call nine seven eight, five five five, zero three three five.")
+    features = model.encoder.features
+    assert (features(written, find_flags(written)) == features(said, find_flags(said))).all()

@@ -280,6 +280,8 @@ def current(text: str) -> set[str]:
     ("Since yesterday her jaw is so tight she can't open it and her back keeps locking up in spasms.", "tetanus"),
     ("She has Addison's disease and has been throwing up all morning, now she's too weak to stand.", "adrenal_crisis"),
     ("He cut down the hedge and sliced his hand, it's a cut down his palm that won't stop pouring.", "severe_bleeding"),
+    # as a recognizer may hear a dog bite: only blood spurts
+    ("The dog got him on the shin. It's really deep. It's spurting every time his heart beats.", "severe_bleeding"),
 ])
 def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     assert protocol in current(text)

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.classify.spoken import parse_date, parse_date_es, phone_numbers, tokens
+from pipeline.classify.spoken import parse_date, parse_date_es, phone_numbers, say_numbers, tokens
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -89,3 +89,14 @@ def test_parse_date(said: str, expected: date | None) -> None:
 ])
 def test_parse_date_es(said: str, expected: date | None) -> None:
     assert parse_date_es([t for t, _, _ in tokens(said)]) == expected
+
+
+def test_written_numbers_are_said_as_a_caller_says_them() -> None:
+    assert say_numbers("Call me at 978-555-0335 or (312) 555-0199, it read 100.6 at 3:30, he was born in 1948.") == (
+        "Call me at nine seven eight, five five five, zero three three five or three one two, five five five, zero one"
+        " nine nine, it read one hundred point six at three thirty, he was born in nineteen forty-eight.")
+    assert say_numbers("His pressure is 182/110, we called 911, day 10 of 21.") == (
+        "His pressure is one hundred eighty-two over one hundred ten, we called nine one one, day ten of twenty-one.")
+    assert say_numbers("Tiene 38.5 de fiebre y 185/105 de presión, nació en 1990.", spanish=True) == (
+        "Tiene treinta y ocho punto cinco de fiebre y ciento ochenta y cinco sobre ciento cinco de presión, nació en"
+        " mil novecientos noventa.")
