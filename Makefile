@@ -34,7 +34,7 @@ lint: setup
 # part, not yet on the test split's transcripts; that floor is not it.
 triage-gate: setup
 	$(PY) -m pipeline eval data/triage/test.jsonl --min emergency_recall=0.99 --min urgency_accuracy=0.90 \
-	  --min intent_micro_f1=0.91 --min role_accuracy=0.885 --min callback_number=0.99
+	  --min intent_micro_f1=0.91 --min role_accuracy=0.88 --min callback_number=0.99
 	$(PY) -m pipeline eval data/triage/holdout.jsonl --min emergency_recall=1.0 --min urgency_accuracy=0.91 \
 	  --min intent_micro_f1=0.89 --min role_accuracy=0.91
 	$(PY) -m pipeline eval data/triage/holdout2.jsonl --min emergency_recall=1.0 --min urgency_accuracy=0.89 \
@@ -44,7 +44,7 @@ triage-gate: setup
 	$(PY) -m pipeline eval data/triage/holdout4.jsonl --min emergency_recall=1.0 --min urgency_accuracy=0.91 \
 	  --min intent_micro_f1=0.93 --min role_accuracy=0.88
 	$(PY) -m pipeline eval data/triage/test.devset2.jsonl --audio ../shared/devset/audio2 \
-	  --min emergency_recall=1.0 --min urgency_accuracy=0.91 --min intent_micro_f1=0.94 --min role_accuracy=0.89 \
+	  --min emergency_recall=1.0 --min urgency_accuracy=0.93 --min intent_micro_f1=0.93 --min role_accuracy=0.93 \
 	  --min callback_number=0.80 --min dob=0.90
 
 test-unit: setup
