@@ -995,7 +995,8 @@ _NORMAL_AFTER = re.compile(r"(?:'s|'re| is| are| was| feels?| seems?| looks?| so
                            r"| (?:esta|estan|se ve|se siente|se oye) bien\b"
                            # Spanish denies after the sign too: "dolor de pecho no tengo", "en la garganta no tengo
                            # nada", "dolor de pecho no, ...", "fiebre tampoco"
-                           r"|(?: de| del)?\s+(?:no (?:tengo|tiene|tenemos|siento|siente|hay)(?: nada)?|tampoco|no)(?=\s*(?:[,.;!?]|$))"
+                           r"|(?: de| del)?\s+(?:(?:no (?:tengo|tiene|tenemos|siento|siente|hay)|tampoco|no)(?=\s*(?:[,.;!?]|$))"
+                           r"|no (?:tengo|tiene|tenemos|siento|siente|hay) nada\b)"
                            r"| no se (?:me|le|te) (?:cierra|hincha|inflama|tapa)\b")
 
 

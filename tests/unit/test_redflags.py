@@ -513,11 +513,11 @@ def test_lay_descriptions_are_recognised(text: str, protocol: str) -> None:
     "Woke up with a rash on both arms today, my muscles ache too, no swelling in my lips or my tongue.",
     "I cut down my tramadol too fast and now my hands won't stop shaking and I'm sweating buckets.",
     "went to the e r friday with chest pain they did the heart tests and said it wasn't my heart, feeling good now",
-    "The hospice nurse says his breathing might start getting noisy near the end, who do we call then?",
-    "He's been fine on the new pills, but if he does have another seizure on the bus what should the driver do?",
-    "Me salieron ronchas en la espalda con el antibiótico. En los labios y la lengua no tengo nada, respiro bien.",
+    "The hospice nurse warned he might begin having trouble breathing in the last days; what number do we call then?",
+    "Could you tell us, if he does have another seizure at practice, should the coach give him anything?",
+    "Me salieron ronchas en los brazos con la penicilina. En la garganta no tengo nada y respiro bien.",
     "La presión me salió alta esta mañana. Dolor de pecho no, mareos tampoco, solo quiero saber si subo la dosis.",
-    "I'm confused on the instructions for the bowel prep, do I start the second jug at six or at nine?",
+    "Since this morning I'm confused on the directions for the new inhaler, two puffs or one?",
     "Can barely open my mouth since the wisdom tooth came out Tuesday, the jaw muscle keeps spasming.",
 ])
 def test_dismissed_mentions_are_not_emergencies(text: str) -> None:
