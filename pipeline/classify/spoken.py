@@ -378,7 +378,9 @@ _EN = {v: k for k, v in {**UNITS, **TEENS, **TENS}.items()}
 _ES = {v: k for k, v in {**UNITS_ES, **TEENS_ES, **TENS_ES}.items()}
 _ES_HUNDREDS = {1: "ciento", 5: "quinientos", 7: "setecientos", 9: "novecientos"}
 _PHONE = re.compile(r"\(?\b(\d{3})\)?[-. ]?(\d{3})[-. ](\d{4})\b|\b(\d{3})[-. ](\d{4})\b")
-_DECIMAL = re.compile(r"\b(\d+)[.,](\d+)\b")
+_DECIMAL = re.compile(r"\b(\d+)\.(\d+)\b")
+_DECIMAL_ES = re.compile(r"\b(\d+)[.,](\d+)\b")  # "38,5" in Spanish; in English "1,200" is twelve hundred
+_GROUPED = re.compile(r"\b(\d{1,3}),(\d{3})\b")
 _READING = re.compile(r"\b(\d{2,3})/(\d{2,3})\b")  # a blood pressure
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d\d)\b")
 _INTEGER = re.compile(r"\b\d+\b")
@@ -418,7 +420,10 @@ def say_numbers(text: str, spanish: bool = False) -> str:
         return " ".join(words(int(d)) for d in s)
 
     text = _PHONE.sub(lambda m: ", ".join(digits(g) for g in m.groups() if g), text)
-    text = _DECIMAL.sub(lambda m: f"{words(int(m.group(1)))} {point} {digits(m.group(2))}", text)
+    if not spanish:
+        text = _GROUPED.sub(lambda m: words(int(m.group(1) + m.group(2))), text)  # an amount, not digits
+    decimal = _DECIMAL_ES if spanish else _DECIMAL
+    text = decimal.sub(lambda m: f"{words(int(m.group(1)))} {point} {digits(m.group(2))}", text)
     text = _READING.sub(lambda m: f"{words(int(m.group(1)))} {over} {words(int(m.group(2)))}", text)
     text = _CLOCK.sub(lambda m: words(int(m.group(1))) + (f" {words(int(m.group(2)))}" if m.group(2) != "00" else ""),
                       text)

@@ -95,8 +95,9 @@ def test_written_numbers_are_said_as_a_caller_says_them() -> None:
     assert say_numbers("Call me at 978-555-0335 or (312) 555-0199, it read 100.6 at 3:30, he was born in 1948.") == (
         "Call me at nine seven eight, five five five, zero three three five or three one two, five five five, zero one"
         " nine nine, it read one hundred point six at three thirty, he was born in nineteen forty-eight.")
-    assert say_numbers("His pressure is 182/110, we called 911, day 10 of 21.") == (
-        "His pressure is one hundred eighty-two over one hundred ten, we called nine one one, day ten of twenty-one.")
+    assert say_numbers("His pressure is 182/110, we called 911, day 10 of 21, the bill says $1,200.") == (
+        "His pressure is one hundred eighty-two over one hundred ten, we called nine one one, day ten of twenty-one,"
+        " the bill says $one thousand two hundred.")
     assert say_numbers("Tiene 38.5 de fiebre y 185/105 de presión, nació en 1990.", spanish=True) == (
         "Tiene treinta y ocho punto cinco de fiebre y ciento ochenta y cinco sobre ciento cinco de presión, nació en"
         " mil novecientos noventa.")
