@@ -388,7 +388,7 @@ _INTEGER = re.compile(r"\b\d+\b")
 
 def _en_words(n: int) -> str:
     if n < 20:
-        return "zero" if n == 0 else _EN[n]
+        return _EN[n]
     if n < 100:
         return _EN[n - n % 10] + (f"-{_EN[n % 10]}" if n % 10 else "")
     if 1900 <= n < 2100 and n % 100 >= 10:  # a year, said in two halves

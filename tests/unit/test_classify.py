@@ -1,6 +1,7 @@
 import pytest
 
 from pipeline.classify.core import Classifier
+from pipeline.classify.redflags import Flag, find_flags
 
 
 @pytest.fixture(scope="module")
@@ -261,8 +262,6 @@ def test_the_role_heads_decide_only_where_labels_md_leaves_a_choice() -> None:
 def test_a_protocol_newer_than_the_model_is_the_rules_alone(classifier: Classifier) -> None:
     # The model reads the flags it was trained on (meta.json), in their order: a protocol added since
     # leaves its input as it was, and the rules still set emergency.
-    from pipeline.classify.redflags import Flag, find_flags
-
     model = classifier.nlp.get_pipe("triage_model")
     text = "Stepped on a rusty nail a week ago and now I can barely open my mouth, my jaw is so stiff."
     flags = find_flags(text)
@@ -274,8 +273,6 @@ def test_a_protocol_newer_than_the_model_is_the_rules_alone(classifier: Classifi
 
 def test_the_model_reads_a_recognizers_digits_as_spoken_words(classifier: Classifier) -> None:
     # Whisper writes digits; the voicemails the model learned from say the numbers in words.
-    from pipeline.classify.redflags import find_flags
-
     model = classifier.nlp.get_pipe("triage_model")
     written = "Day 10 after chemo and my temperature is 100.6. Call 978-555-0335."
     said = ("Day ten after chemo and my temperature is one hundred point six. "
